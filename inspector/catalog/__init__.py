@@ -1,0 +1,1 @@
+"""The lists and checklists as data: loading, validation, search, classification."""

@@ -1,0 +1,1 @@
+"""The pure core: what the product knows. Imports neither Textual nor Rich."""

@@ -1,0 +1,181 @@
+"""Demo databases: realistic townships, villages, inspections and findings.
+
+Deterministic for a given seed and "today". ``--villages 300 --years 5`` is
+county scale: about 6,000 inspections of ~40 answers and 30,000 findings.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..catalog.loader import load_catalog
+from ..catalog.model import CheckItem
+from . import findings as wf
+
+TOWNSHIPS = [
+    "金鸡镇", "龙溪街道", "石船镇", "统景镇", "大湾镇", "兴隆镇", "木耳镇", "茨竹镇", "古路镇", "洛碛镇",
+    "玉峰山镇", "双凤桥街道", "王家街道", "大盛镇", "茨竹镇南", "龙兴镇",
+]
+SYLLABLES = "石堰桥龙凤河坝山湾林花水松柏竹新华兴和平安乐丰景金银玉青云溪塘岩田家庙沟岭坪槐桂梅"
+UNITS = [
+    "镇综治办", "镇民政办", "镇党政办", "镇社事办", "镇经发办", "镇财政所", "镇应急办", "区民政局",
+    "区城市管理局", "区应急管理局", "区市场监管局", "区卫生健康委", "区农业农村委", "派出所", "村委会",
+]
+INSPECTORS = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴芳"]
+KINDS = ["routine", "routine", "random", "unannounced", "complaint", "followup"]
+TITLES = {
+    "signboards": ["村委会办公楼悬挂{unit}工作牌子，无规定依据", "村便民服务中心设立{unit}对口办公室并挂牌", "上墙制度未按规范统一"],
+    "ledgers": ["{unit}要求村单独建立台账，与统一台账重复", "{unit}报表每周报送，频次超出规定", "同一数据向多个部门重复填报"],
+    "tasks": ["{unit}将负面清单事项交村办理", "{unit}未经准入向村布置工作，无批准文书", "协助事项未做到费随事转，{unit}未拨付经费"],
+    "services": ["购买服务未签订合同，{unit}以目标考核评价村工作", "购买服务经费未到位", "向村购买需执法资格的服务"],
+    "certificates": ["村委会仍出具不应出具的证明（{cert}）", "未在村务公开栏公示可出具证明清单"],
+    "apps": ["{unit}要求村干部使用单独的APP重复采集数据", "新建业务系统在村增设终端"],
+    "evaluations": ["{unit}组织的评比要求村提供材料", "本年度迎检次数超出规定"],
+}
+CERTS = ["亲属关系证明", "无犯罪记录证明", "居住证明", "婚姻状况证明", "收入证明", "房屋产权证明"]
+MEASURES = ["撤除相关牌子并报镇备案", "整合台账，统一报送渠道", "收回违规交办事项，由责任部门自行办理", "补签购买服务合同，按合同评价", "停止出具并告知群众替代办理方式", "停用重复终端，数据一次采集共享"]
+
+
+def _name(rng: random.Random, used: set[str], suffix: str) -> str:
+    while True:
+        name = rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + suffix
+        if name not in used and name[0] != name[1]:
+            used.add(name)
+            return name
+
+
+def _answer(rng: random.Random, item: CheckItem, failing: bool) -> dict:
+    if item.answer == "yes_no":
+        good = "yes" if item.fail_on == "no" else "no"
+        bad = item.fail_on
+        value = bad if failing else (good if rng.random() > 0.06 else "na")
+        return {"value": value}
+    if item.answer == "count":
+        allowed = item.allowed if item.allowed is not None else rng.randint(2, 6)
+        found = allowed + rng.randint(1, 4) if failing else rng.randint(0, allowed)
+        return {"value": "count", "found": found, "allowed": allowed}
+    return {"value": "list", "observed": [{"what": f"demo-{item.observe}", "violation": failing}] if failing else []}
+
+
+def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date, unit: str, today: date, by: str) -> list[dict]:
+    """A plausible history, valid under the workflow, none dated after today."""
+    events: list[dict] = []
+
+    def add(kind: str, on: date, **payload) -> bool:
+        if on > today:
+            return False
+        ev = {"finding": fid, "seq": len(events) + 1, "type": kind, "on": on.isoformat(),
+              "at": f"{on.isoformat()}T{9 + len(events) % 8:02d}:{rng.randint(0, 59):02d}:00", "by": by, **payload}
+        events.append(ev)
+        return True
+
+    add("found", found_on, deadline=deadline.isoformat(), unit=unit, person="")
+    day = found_on + timedelta(days=rng.randint(0, 3))
+    if not add("assign", day, unit=unit, person=rng.choice(INSPECTORS)):
+        return events
+    fate = rng.random()
+    if rng.random() < 0.15:
+        day += timedelta(days=rng.randint(3, 10))
+        new = deadline + timedelta(days=rng.choice([10, 15, 30]))
+        if add("extend", day, deadline=new.isoformat(), note="整改涉及多个部门，需协调时间"):
+            deadline = new
+    for _ in range(rng.randint(0, 2)):
+        day += timedelta(days=rng.randint(2, 12))
+        if not add("progress", day, note="已部分整改，正在推进"):
+            return events
+    # Older findings are mostly closed; recent ones are still open, some overdue.
+    if fate < 0.8 or (today - found_on).days > 200:
+        day += timedelta(days=rng.randint(1, 20))
+        if not add("report", day, note="已完成整改", evidence=["整改照片.jpg"]):
+            return events
+        day += timedelta(days=rng.randint(1, 7))
+        if not add("verify", day, by=rng.choice(INSPECTORS)):
+            return events
+        day += timedelta(days=rng.randint(0, 3))
+        add("close", day)
+    elif today > deadline and rng.random() < 0.5:
+        add("escalate", max(day, deadline) + timedelta(days=rng.randint(1, 5)), level="reminder", note="请按期整改")
+    return events
+
+
+def generate(villages: int, years: int, seed: int, today: date, checklist) -> tuple[list[dict], object]:
+    rng = random.Random(seed)
+    township_count = max(1, min(len(TOWNSHIPS), (villages + 14) // 15))
+    townships = TOWNSHIPS[:township_count]
+    used: set[str] = set()
+    village_docs = []
+    for n in range(1, villages + 1):
+        kind = "community" if rng.random() < 0.2 else "village"
+        name = _name(rng, used, "社区" if kind == "community" else "村")
+        village_docs.append({
+            "id": f"V{n:04d}", "name": name, "township": townships[(n - 1) % township_count], "kind": kind,
+            "county": "渝北区", "contact": rng.choice(INSPECTORS[::-1]), "phone": f"138{rng.randint(10000000, 99999999)}",
+            "archived": False,
+        })
+    items = checklist.items
+    per_year = 4
+
+    def ledgers():
+        for v in village_docs:
+            vr = random.Random(f"{seed}-{v['id']}")
+            tables: dict[str, list[dict]] = {"inspections": [], "answers": [], "findings": [], "events": []}
+            count = years * per_year
+            for k in range(count):
+                day = today - timedelta(days=int((count - k) * 365 * years / count) - vr.randint(0, 20))
+                iid = f"{v['id']}-I{k + 1:04d}"
+                draft = k == count - 1 and vr.random() < 0.1
+                tables["inspections"].append({
+                    "id": iid, "village": v["id"], "date": day.isoformat(), "kind": vr.choice(KINDS),
+                    "inspectors": vr.sample(INSPECTORS, 2), "template": checklist.id,
+                    "template_version": checklist.version, "state": "draft" if draft else "completed",
+                    "created_at": f"{day.isoformat()}T09:00:00", "amendments": [],
+                })
+                failing = set(vr.sample(range(len(items)), k=min(len(items), 5)))
+                for idx, item in enumerate(items):
+                    ans = _answer(vr, item, idx in failing)
+                    tables["answers"].append({"inspection": iid, "item": item.id, **ans, "note": "", "evidence": [],
+                                              "at": f"{day.isoformat()}T10:{idx % 60:02d}:00"})
+                if draft:
+                    continue
+                for idx in sorted(failing):
+                    item = items[idx]
+                    fid = f"{v['id']}-F{len(tables['findings']) + 1:04d}"
+                    unit = vr.choice(UNITS)
+                    title = vr.choice(TITLES.get(item.theme, ["{unit}问题"])).format(unit=unit, cert=vr.choice(CERTS))
+                    period = int(item.period.rstrip("wd")) * (1.4 if item.period.endswith("wd") else 1)
+                    deadline = day + timedelta(days=int(period))
+                    tables["findings"].append({
+                        "id": fid, "village": v["id"], "inspection": iid, "item": item.id, "theme": item.theme,
+                        "title": title, "description": title, "basis": item.basis_items, "severity": item.severity,
+                        "unit": unit, "person": "", "measure": vr.choice(MEASURES), "created_at": f"{day.isoformat()}T11:00:00",
+                    })
+                    tables["events"].extend(_finding_events(vr, fid, day, deadline, unit, today, tables["inspections"][-1]["inspectors"][0]))
+            yield v["id"], tables
+
+    return village_docs, ledgers
+
+
+def build_demo(root: Path, *, villages: int, years: int, seed: int, today: date, catalog_dir: Path | None = None) -> dict:
+    from ..storage.bulk import write_database
+
+    catalog, _ = load_catalog(catalog_dir)
+    checklist = catalog.checklist_for(catalog.default.id)
+    if checklist is None:
+        raise ValueError("the default list set has no checklist")
+    village_docs, ledgers = generate(villages, years, seed, today, checklist)
+    stats = {"villages": 0, "inspections": 0, "findings": 0}
+
+    def counted():
+        for vid, tables in ledgers():
+            stats["villages"] += 1
+            stats["inspections"] += len(tables["inspections"])
+            stats["findings"] += len(tables["findings"])
+            yield vid, tables
+
+    write_database(Path(root), village_docs, counted())
+    return stats
+
+
+__all__ = ["build_demo", "generate", "wf"]

@@ -1,0 +1,168 @@
+"""A finding's life, derived from its events.
+
+A finding is never edited in place: every change is an event (time, author,
+content), and the state, deadline and escalation level are computed from the
+events up to a date. That makes "as of" answers exact: a finding closed after
+the as-of date counts as open on that date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+# States, in the order of the usual life of a finding.
+FOUND = "found"  # 发现
+ASSIGNED = "assigned"  # 交办
+RECTIFYING = "rectifying"  # 整改中
+REPORTED = "reported"  # 申请销号
+VERIFIED = "verified"  # 复核
+CLOSED = "closed"  # 销号
+STATES = (FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED, CLOSED)
+
+# Escalation levels, in order.
+ESCALATIONS = ("reminder", "summons", "criticism")  # 催办, 约谈, 通报
+
+# Event type -> states it may happen in, and the state it leads to (None: unchanged).
+MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "assign": ((FOUND, ASSIGNED), ASSIGNED),
+    "progress": ((ASSIGNED, RECTIFYING), RECTIFYING),
+    "report": ((ASSIGNED, RECTIFYING), REPORTED),
+    "verify": ((REPORTED,), VERIFIED),
+    "verify_fail": ((REPORTED,), RECTIFYING),
+    "close": ((VERIFIED,), CLOSED),
+    "followup_confirm": ((CLOSED,), None),
+    "reopen": ((CLOSED,), RECTIFYING),
+    "extend": ((FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED), None),
+    "escalate": ((FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED), None),
+    "edit": ((FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED), None),
+}
+EVENT_TYPES = ("found", *MOVES)
+
+
+class WorkflowError(ValueError):
+    """A move the workflow does not allow. ``key`` names the message to show."""
+
+    def __init__(self, key: str, **params: Any):
+        self.key = key
+        self.params = params
+        super().__init__(f"{key}: {params}")
+
+
+@dataclass
+class FindingStatus:
+    state: str
+    deadline: date
+    original_deadline: date
+    extensions: list[dict] = field(default_factory=list)
+    escalation: int = 0  # 0 none, 1 reminder, 2 summons, 3 criticism
+    found_on: date | None = None
+    closed_on: date | None = None
+    unit: str = ""
+    person: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != CLOSED
+
+    def days_overdue(self, as_of: date) -> int:
+        """Days past the deadline (a deadline is a whole day: overdue from the day after)."""
+        return (as_of - self.deadline).days if self.is_open else 0
+
+    def overdue(self, as_of: date) -> bool:
+        return self.is_open and as_of > self.deadline
+
+    @property
+    def escalation_name(self) -> str | None:
+        return ESCALATIONS[self.escalation - 1] if self.escalation else None
+
+
+def event_day(event: Mapping[str, Any]) -> date:
+    return date.fromisoformat(str(event["on"])[:10])
+
+
+def derive(events: Iterable[Mapping[str, Any]], as_of: date | None = None) -> FindingStatus:
+    """The finding's status from its events (those on or before ``as_of``)."""
+    status: FindingStatus | None = None
+    for ev in sorted(events, key=lambda e: e["seq"]):
+        if as_of is not None and event_day(ev) > as_of:
+            break
+        status = apply(status, ev)
+    if status is None:
+        raise WorkflowError("workflow.not_found_yet")
+    return status
+
+
+def apply(status: FindingStatus | None, ev: Mapping[str, Any]) -> FindingStatus:
+    """Apply one event; raises WorkflowError when the move is not allowed."""
+    kind = ev["type"]
+    on = event_day(ev)
+    if kind == "found":
+        if status is not None:
+            raise WorkflowError("workflow.already_found")
+        deadline = date.fromisoformat(ev["deadline"])
+        return FindingStatus(
+            state=FOUND,
+            deadline=deadline,
+            original_deadline=deadline,
+            found_on=on,
+            unit=ev.get("unit", ""),
+            person=ev.get("person", ""),
+        )
+    if status is None:
+        raise WorkflowError("workflow.not_found_yet")
+    if kind not in MOVES:
+        raise WorkflowError("workflow.unknown_event", event=kind)
+    allowed, target = MOVES[kind]
+    if status.state not in allowed:
+        raise WorkflowError(f"workflow.refused.{kind}", state=status.state)
+    if kind == "assign":
+        if not ev.get("unit"):
+            raise WorkflowError("workflow.need_unit")
+        status.unit = ev["unit"]
+        status.person = ev.get("person", "")
+    elif kind in ("progress", "report", "verify_fail", "reopen", "extend") and not str(
+        ev.get("note", "")
+    ).strip():
+        raise WorkflowError(f"workflow.need_note.{kind}")
+    if kind == "verify" and not ev.get("by"):
+        raise WorkflowError("workflow.need_verifier")
+    if kind == "extend":
+        new = date.fromisoformat(ev["deadline"])
+        if new <= status.deadline:
+            raise WorkflowError(
+                "workflow.extend_not_later", new=new.isoformat(), current=status.deadline.isoformat()
+            )
+        status.extensions.append({"from": status.deadline.isoformat(), "to": new.isoformat(), "on": on.isoformat(), "reason": ev["note"]})
+        status.deadline = new
+    elif kind == "escalate":
+        level = ESCALATIONS.index(ev["level"]) + 1 if ev.get("level") in ESCALATIONS else 0
+        if level != status.escalation + 1:
+            raise WorkflowError(
+                "workflow.escalate_order",
+                expected=ESCALATIONS[status.escalation] if status.escalation < 3 else "-",
+            )
+        if not on > status.deadline:
+            raise WorkflowError("workflow.escalate_not_overdue", deadline=status.deadline.isoformat())
+        status.escalation = level
+    elif kind == "edit":
+        if ev.get("unit"):
+            status.unit = ev["unit"]
+        if ev.get("person"):
+            status.person = ev["person"]
+    if target is not None:
+        status.state = target
+    if kind == "close":
+        status.closed_on = on
+    elif kind == "reopen":
+        status.closed_on = None
+    return status
+
+
+def check_move(events: list[Mapping[str, Any]], new_event: Mapping[str, Any]) -> FindingStatus:
+    """Validate ``new_event`` against the history; returns the resulting status."""
+    status = derive(events)
+    if events and event_day(new_event) < max(event_day(e) for e in events):
+        raise WorkflowError("workflow.backdated")
+    return apply(status, new_event)

@@ -1,0 +1,61 @@
+"""The message catalog: every string the user sees, in zh-CN and en.
+
+Messages live in ``locales/zh.toml`` and ``locales/en.toml`` as nested
+tables; a key is the dotted path (``main.title``). Placeholders use
+``str.format`` names. Chinese is the default language.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("zh", "en")
+DEFAULT = "zh"
+_FOLDER = Path(__file__).parent / "locales"
+_current = DEFAULT
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, full + "."))
+        else:
+            out[full] = str(value)
+    return out
+
+
+@cache
+def messages(lang: str) -> dict[str, str]:
+    with open(_FOLDER / f"{lang}.toml", "rb") as fh:
+        return _flatten(tomllib.load(fh))
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(lang)
+    _current = lang
+
+
+def language() -> str:
+    return _current
+
+
+def t(key: str, lang: str | None = None, **params: object) -> str:
+    """The message ``key`` in the current language, formatted with ``params``.
+
+    A missing key shows as the key itself (and a test keeps both catalogs
+    complete), so a gap is visible rather than fatal.
+    """
+    text = messages(lang or _current).get(key)
+    if text is None:
+        return key
+    return text.format(**params) if params else text
+
+
+def has(key: str) -> bool:
+    return key in messages(_current)

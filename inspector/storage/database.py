@@ -1,0 +1,314 @@
+"""The database: a folder holding a registry, one file per village, and an index.
+
+    <db>/inspector.json        registry: schema version, villages, settings
+    <db>/villages/V0001.json   one village's whole ledger (一村一档): its
+                               inspections, answers, observations, findings
+                               and finding events
+    <db>/index.json            a cache of per-village summaries, so the first
+                               screen and the overdue list need not read every
+                               village; rebuilt for any village whose file
+                               changed behind its back
+    <db>/backups/              automatic backups (see backups.py)
+
+Why this shape: TinyDB rewrites a whole file on every write. Keeping one small
+file per village bounds that cost by one village's size, not the county's, and
+the atomic storage makes each write durable and crash-safe.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+from tinydb import Query, TinyDB
+
+from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
+from .atomic import AtomicJSONStorage, dumps, load_json, write_atomic
+from .backups import Backups
+from .errors import CorruptFile, NotADatabase, NotFound, ReadOnly
+from .lock import WriterLock
+from .migrations import SCHEMA_VERSION
+from .tinyfile import open_tinydb
+from .village_store import VillageStore
+
+REGISTRY = "inspector.json"
+INDEX = "index.json"
+VILLAGES = "villages"
+INDEX_VERSION = 1
+STORE_CACHE = 24  # village files kept parsed in memory (LRU)
+
+Clock = Callable[[], datetime]
+
+
+def check_location(path: Path) -> Path:
+    """The database folder for ``path``, or NotADatabase saying why not.
+
+    Accepts an existing database folder, its ``inspector.json``, an empty
+    folder, or a path that does not exist yet (whose parent does).
+    """
+    path = Path(path)
+    if path.is_file():
+        if path.name == REGISTRY:
+            return path.parent
+        raise NotADatabase(path, "is a file, not an inspector database folder")
+    if path.is_dir():
+        if (path / REGISTRY).is_file():
+            return path
+        if any(p for p in path.iterdir() if not p.name.startswith(".")):
+            raise NotADatabase(path, f"is a folder of other files (no {REGISTRY})")
+        return path
+    if path.exists():
+        raise NotADatabase(path, "is neither a file nor a folder")
+    if not path.parent.is_dir():
+        raise NotADatabase(path, f"its parent folder {path.parent} does not exist")
+    return path
+
+
+class Database:
+    """The repository: the only code that touches TinyDB documents."""
+
+    def __init__(self, root: Path, *, clock: Clock, read_only: bool = False):
+        self.root = Path(root)
+        self.clock = clock
+        self.backups = Backups(self.root)
+        self._lock = WriterLock(self.root)
+        self.holder = ""
+        self.read_only = read_only
+        self._stores: OrderedDict[str, VillageStore] = OrderedDict()
+        self._index: dict[str, dict] = {}
+        self._registry: TinyDB | None = None
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, clock: Clock, read_only: bool = False) -> "Database":
+        root = check_location(Path(path))
+        creating = not (root / REGISTRY).exists()
+        if creating:
+            root.mkdir(exist_ok=True)
+            read_only = False  # nothing to read yet: a new database is created writable
+        db = cls(root, clock=clock, read_only=read_only)
+        if not read_only and not db._lock.try_acquire(clock().isoformat(timespec="seconds")):
+            db.read_only = True
+            db.holder = db._lock.holder()
+        if creating and db.read_only:
+            raise ReadOnly(root, db.holder)
+        db._registry = open_tinydb(
+            root / REGISTRY, "registry", db.backups, db.today, read_only=db.read_only, create=creating
+        )
+        (root / VILLAGES).mkdir(exist_ok=True) if not db.read_only else None
+        db._load_index()
+        return db
+
+    def close(self) -> None:
+        if not self.read_only:
+            self._write_index()
+        self._stores.clear()
+        self._lock.release()
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def today(self) -> date:
+        return self.clock().date()
+
+    def now_iso(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
+    def check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnly(self.root, self.holder)
+
+    # -- villages --------------------------------------------------------------
+
+    @property
+    def registry(self) -> TinyDB:
+        assert self._registry is not None
+        return self._registry
+
+    def villages(self, include_archived: bool = False) -> list[Village]:
+        docs = self.registry.table("villages").all()
+        out = [Village(**{k: d.get(k, v) for k, v in _VILLAGE_DEFAULTS.items()}) for d in docs]
+        out = [v for v in out if include_archived or not v.archived]
+        return sorted(out, key=lambda v: (v.township, v.name, v.id))
+
+    def village(self, vid: str) -> Village:
+        for v in self.villages(include_archived=True):
+            if v.id == vid:
+                return v
+        raise NotFound("village", vid)
+
+    def find_village(self, name_or_id: str, township: str | None = None) -> Village:
+        matches = [
+            v
+            for v in self.villages(include_archived=True)
+            if (v.id == name_or_id or v.name == name_or_id) and (township is None or v.township == township)
+        ]
+        if len(matches) != 1:
+            raise NotFound("village", name_or_id)
+        return matches[0]
+
+    def townships(self) -> list[str]:
+        return sorted({v.township for v in self.villages()})
+
+    def add_village(
+        self, name: str, township: str, kind: str = "village", county: str = "", contact: str = "", phone: str = ""
+    ) -> Village:
+        self.check_writable()
+        name, township = name.strip(), township.strip()
+        if not name or not township:
+            raise ValueError("village.need_name_township")
+        if kind not in VILLAGE_KINDS:
+            raise ValueError("village.bad_kind")
+        if any(v.name == name and v.township == township for v in self.villages(include_archived=True)):
+            raise ValueError("village.duplicate")
+        table = self.registry.table("villages")
+        number = 1 + max((int(d["id"][1:]) for d in table.all()), default=0)
+        village = Village(f"V{number:04d}", name, township, kind, county, contact, phone)
+        self.backups.before_change(self.root / REGISTRY, self.today)
+        table.insert(village.to_dict())
+        self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
+        return village
+
+    def update_village(self, vid: str, **changes) -> Village:
+        self.check_writable()
+        current = self.village(vid)
+        allowed = set(_VILLAGE_DEFAULTS) - {"id"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"unknown fields: {sorted(unknown)}")
+        if "kind" in changes and changes["kind"] not in VILLAGE_KINDS:
+            raise ValueError("village.bad_kind")
+        self.backups.before_change(self.root / REGISTRY, self.today)
+        self.registry.table("villages").update(changes, Query().id == vid)
+        return Village(**{**current.to_dict(), **changes})
+
+    def archive_village(self, vid: str, archived: bool = True) -> Village:
+        return self.update_village(vid, archived=archived)
+
+    # -- village files ---------------------------------------------------------
+
+    def village_path(self, vid: str) -> Path:
+        return self.root / VILLAGES / f"{vid}.json"
+
+    def store(self, vid: str) -> VillageStore:
+        """The village's own file, parsed (kept in a small LRU cache)."""
+        if vid in self._stores:
+            self._stores.move_to_end(vid)
+            return self._stores[vid]
+        self.village(vid)  # NotFound for an unknown id
+        path = self.village_path(vid)
+        if not path.exists() and self.read_only:
+            tiny = TinyDB(storage=_EmptyStorage)
+        else:
+            tiny = open_tinydb(path, "village", self.backups, self.today, read_only=self.read_only, create=not path.exists())
+        store = VillageStore(self, vid, tiny)
+        self._stores[vid] = store
+        while len(self._stores) > STORE_CACHE:
+            self._stores.popitem(last=False)
+        return store
+
+    @contextmanager
+    def changing(self, store: VillageStore, summary: bool = True) -> Iterator[None]:
+        """One atomic write of a village's file for everything done inside."""
+        self.check_writable()
+        self.backups.before_change(store.path, self.today)
+        storage: AtomicJSONStorage = store.tiny.storage  # type: ignore[assignment]
+        storage.begin()
+        try:
+            yield
+        except BaseException:
+            storage.rollback()
+            store.tiny.clear_cache()
+            raise
+        storage.commit()
+        self._index[store.vid] = {"stat": _stat(store.path), "summary": asdict(store.summarize()) if summary else self._index.get(store.vid, {}).get("summary")}
+        if summary:
+            self._write_index()
+
+    # -- the index -------------------------------------------------------------
+
+    def _load_index(self) -> None:
+        path = self.root / INDEX
+        index: dict = {}
+        if path.exists():
+            try:
+                data = load_json(path)
+                if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
+                    index = data.get("villages", {})
+            except CorruptFile:
+                index = {}  # a cache: rebuilt below
+        stale = False
+        for v in self.villages(include_archived=True):
+            entry = index.get(v.id)
+            now = _stat(self.village_path(v.id))
+            if entry is None or entry.get("stat") != now or "summary" not in entry:
+                summary = self.store(v.id).summarize() if now else VillageSummary()
+                index[v.id] = {"stat": now, "summary": asdict(summary)}
+                stale = True
+        self._index = index
+        if stale and not self.read_only:
+            self._write_index()
+
+    def _write_index(self) -> None:
+        # Not fsynced: the index is a cache checked against each file's stat.
+        write_atomic(self.root / INDEX, dumps({"version": INDEX_VERSION, "villages": self._index}), durable=False)
+
+    def summary(self, vid: str) -> VillageSummary:
+        raw = self._index.get(vid, {}).get("summary") or {}
+        return VillageSummary(
+            inspections=raw.get("inspections", 0),
+            drafts=raw.get("drafts", 0),
+            findings=raw.get("findings", 0),
+            open=[OpenFinding(**f) for f in raw.get("open", [])],
+        )
+
+    def summaries(self) -> dict[str, VillageSummary]:
+        return {v.id: self.summary(v.id) for v in self.villages()}
+
+    def open_findings(self) -> list[OpenFinding]:
+        """Every open finding of every active village, as the index has it."""
+        return [f for s in self.summaries().values() for f in s.open]
+
+
+_VILLAGE_DEFAULTS = {
+    "id": "",
+    "name": "",
+    "township": "",
+    "kind": "village",
+    "county": "",
+    "contact": "",
+    "phone": "",
+    "archived": False,
+}
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+class _EmptyStorage(AtomicJSONStorage):
+    """A read-only view of a village that has no file yet."""
+
+    def __init__(self) -> None:
+        self._data = None
+        self.read_only = True
+        self.path = Path(os.devnull)
+        self._batch_depth = 0
+        self._pending = False
+
+
+__all__ = ["Database", "check_location", "SCHEMA_VERSION"]

@@ -1,0 +1,166 @@
+"""One village's file: its inspections, answers, findings and finding events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tinydb import Query, TinyDB
+
+from ..core import findings as wf
+from ..core.models import OpenFinding, VillageSummary
+from .errors import NotFound
+
+if TYPE_CHECKING:
+    from .database import Database
+
+Q = Query()
+
+
+class VillageStore:
+    def __init__(self, db: "Database", vid: str, tiny: TinyDB):
+        self.db = db
+        self.vid = vid
+        self.tiny = tiny
+
+    @property
+    def path(self) -> Path:
+        return self.db.village_path(self.vid)
+
+    def _next_id(self, table: str, prefix: str) -> str:
+        numbers = [int(d["id"].rsplit(prefix, 1)[1]) for d in self.tiny.table(table).all()]
+        return f"{self.vid}-{prefix}{1 + max(numbers, default=0):04d}"
+
+    # -- inspections -----------------------------------------------------------
+
+    def inspections(self) -> list[dict]:
+        return sorted((dict(d) for d in self.tiny.table("inspections").all()), key=lambda d: (d["date"], d["id"]))
+
+    def inspection(self, iid: str) -> dict:
+        doc = self.tiny.table("inspections").get(Q.id == iid)
+        if doc is None:
+            raise NotFound("inspection", iid)
+        return dict(doc)
+
+    def add_inspection(self, *, day: str, kind: str, inspectors: list[str], template: str, template_version: str) -> dict:
+        doc = {
+            "id": self._next_id("inspections", "I"),
+            "village": self.vid,
+            "date": day,
+            "kind": kind,
+            "inspectors": inspectors,
+            "template": template,
+            "template_version": template_version,
+            "state": "draft",
+            "created_at": self.db.now_iso(),
+            "amendments": [],
+        }
+        with self.db.changing(self):
+            self.tiny.table("inspections").insert(doc)
+        return doc
+
+    def update_inspection(self, iid: str, **changes: Any) -> None:
+        self.inspection(iid)
+        with self.db.changing(self):
+            self.tiny.table("inspections").update(changes, Q.id == iid)
+
+    # -- answers (saved the moment they are given) -----------------------------
+
+    def save_answer(self, iid: str, item: str, **fields: Any) -> dict:
+        doc = {"inspection": iid, "item": item, **fields, "at": self.db.now_iso()}
+        with self.db.changing(self, summary=False):
+            self.tiny.table("answers").upsert(doc, (Q.inspection == iid) & (Q.item == item))
+        return doc
+
+    def answers(self, iid: str) -> dict[str, dict]:
+        return {d["item"]: dict(d) for d in self.tiny.table("answers").search(Q.inspection == iid)}
+
+    # -- findings and their events ---------------------------------------------
+
+    def add_finding(self, fields: dict[str, Any], *, deadline: str, by: str) -> dict:
+        """A new finding and its 'found' event, in one write."""
+        fid = self._next_id("findings", "F")
+        doc = {"id": fid, "village": self.vid, **fields, "created_at": self.db.now_iso()}
+        event = {
+            "finding": fid,
+            "seq": 1,
+            "type": "found",
+            "on": self.db.today.isoformat(),
+            "at": self.db.now_iso(),
+            "by": by,
+            "deadline": deadline,
+            "unit": fields.get("unit", ""),
+            "person": fields.get("person", ""),
+        }
+        wf.apply(None, event)
+        with self.db.changing(self):
+            self.tiny.table("findings").insert(doc)
+            self.tiny.table("events").insert(event)
+        return doc
+
+    def findings(self) -> list[dict]:
+        return sorted((dict(d) for d in self.tiny.table("findings").all()), key=lambda d: d["id"])
+
+    def finding(self, fid: str) -> dict:
+        doc = self.tiny.table("findings").get(Q.id == fid)
+        if doc is None:
+            raise NotFound("finding", fid)
+        return dict(doc)
+
+    def events(self, fid: str | None = None) -> list[dict]:
+        docs = self.tiny.table("events").all() if fid is None else self.tiny.table("events").search(Q.finding == fid)
+        return sorted((dict(d) for d in docs), key=lambda d: (d["finding"], d["seq"]))
+
+    def add_event(self, fid: str, kind: str, *, by: str, **payload: Any) -> wf.FindingStatus:
+        """Record one move; refused (WorkflowError) when the workflow does not allow it."""
+        self.finding(fid)
+        history = self.events(fid)
+        event = {
+            "finding": fid,
+            "seq": 1 + max(e["seq"] for e in history),
+            "type": kind,
+            "on": self.db.today.isoformat(),
+            "at": self.db.now_iso(),
+            "by": by,
+            **payload,
+        }
+        status = wf.check_move(history, event)
+        with self.db.changing(self):
+            self.tiny.table("events").insert(event)
+        return status
+
+    def status(self, fid: str, as_of=None) -> wf.FindingStatus:
+        return wf.derive(self.events(fid), as_of)
+
+    # -- summary for the index -------------------------------------------------
+
+    def summarize(self) -> VillageSummary:
+        inspections = self.tiny.table("inspections").all()
+        by_finding: dict[str, list[dict]] = defaultdict(list)
+        for ev in self.tiny.table("events").all():
+            by_finding[ev["finding"]].append(ev)
+        findings = self.tiny.table("findings").all()
+        open_: list[OpenFinding] = []
+        for f in findings:
+            st = wf.derive(by_finding[f["id"]])
+            if st.is_open:
+                open_.append(
+                    OpenFinding(
+                        id=f["id"],
+                        village=self.vid,
+                        title=f.get("title", ""),
+                        theme=f.get("theme", ""),
+                        severity=f.get("severity", ""),
+                        unit=st.unit,
+                        deadline=st.deadline.isoformat(),
+                        state=st.state,
+                        escalation=st.escalation,
+                    )
+                )
+        return VillageSummary(
+            inspections=len(inspections),
+            drafts=sum(1 for i in inspections if i.get("state") == "draft"),
+            findings=len(findings),
+            open=open_,
+        )

@@ -1,0 +1,97 @@
+"""The application and its one factory, used by the CLI and by every test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .. import i18n
+from ..catalog.model import Catalog
+from ..i18n import t
+from ..storage.database import Database
+from .bindings import localize
+
+
+@dataclass
+class Settings:
+    """What a session can be started with."""
+
+    lang: str = i18n.DEFAULT
+    """Interface language: 'zh' (default) or 'en'."""
+    demo: bool = False
+    """Running on a throwaway demo database (shown in the title)."""
+    exports: Path | None = None
+    """Folder for Markdown reports (default: ./exports or the data folder)."""
+
+
+class InspectorApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "inspector"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("f1", "help", "", id="help"),
+        Binding("ctrl+q", "quit", "", id="quit", show=False, priority=True),
+        Binding("f2", "toggle_language", "", id="language"),
+    ]
+
+    def __init__(self, db: Database, catalog: Catalog, today: date, settings: Settings):
+        self.db = db
+        self.catalog = catalog
+        self.today = today
+        self.settings = settings
+        i18n.set_language(settings.lang)
+        super().__init__()
+
+    def on_mount(self) -> None:
+        localize(self)
+        self.title = t("app.title") + (t("app.demo_suffix") if self.settings.demo else "")
+        self.sub_title = t("app.subtitle", db=self.db.root, today=self.today.isoformat())
+        from .screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        if self.db.read_only:
+            self.notify(t("store.read_only_notice", holder=self.db.holder), severity="warning", timeout=10)
+
+    # Actions: the keys and the command palette call these same methods.
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_language(self) -> None:
+        self.settings.lang = "en" if self.settings.lang == "zh" else "zh"
+        i18n.set_language(self.settings.lang)
+        self.on_language_changed()
+
+    def on_language_changed(self) -> None:
+        localize(self)
+        self.title = t("app.title") + (t("app.demo_suffix") if self.settings.demo else "")
+        self.sub_title = t("app.subtitle", db=self.db.root, today=self.today.isoformat())
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_language", None)
+            if refresh:
+                refresh()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(t("action.help"), t("palette.help"), self.action_help)
+        yield SystemCommand(t("action.language"), t("palette.language"), self.action_toggle_language)
+        for command in getattr(screen, "palette_commands", lambda: [])():
+            yield command
+        yield SystemCommand(t("action.quit"), t("palette.quit"), self.exit)
+
+
+def make_app(
+    *, db: Database, catalog: Catalog, today: date, lang: str = i18n.DEFAULT, demo: bool = False, settings: Settings | None = None
+) -> InspectorApp:
+    """The one way to build the app: the CLI and the tests call this."""
+    settings = settings or Settings(lang=lang, demo=demo)
+    return InspectorApp(db=db, catalog=catalog, today=today, settings=settings)

@@ -1,0 +1,43 @@
+"""Binding descriptions come from the message catalog, and follow a language switch.
+
+A binding's description is ``t("action.<action>")`` and its tooltip
+``t("tooltip.<action>")`` (when present). Textual reads descriptions from the
+node's bindings map, so switching language rewrites that map in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from ..i18n import has, t
+
+
+def key(action: str) -> str:
+    # "dismiss", "app.quit" and "screen.x" share their message with the bare action.
+    return "action." + action.split(".")[-1].split("(")[0]
+
+
+def localize(node: DOMNode) -> None:
+    bindings_map = node._bindings  # Textual keeps the node's bindings here.
+    for keys, bindings in list(bindings_map.key_to_bindings.items()):
+        bindings_map.key_to_bindings[keys] = [_translated(b) for b in bindings]
+    node.refresh_bindings()
+
+
+def _translated(binding: Binding) -> Binding:
+    tooltip_key = key(binding.action).replace("action.", "tooltip.", 1)
+    return replace(
+        binding,
+        description=t(key(binding.action)),
+        tooltip=t(tooltip_key) if has(tooltip_key) else binding.tooltip,
+    )
+
+
+class Localized:
+    """Mixin for screens: translate the bindings when mounted."""
+
+    def _on_mount(self, event: object) -> None:
+        localize(self)  # type: ignore[arg-type]

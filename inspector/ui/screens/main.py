@@ -1,0 +1,89 @@
+"""The main screen: townships and their villages, with inspections and open and overdue findings."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from rich.text import Text
+
+from ...i18n import t
+from ..bindings import Localized, localize
+
+
+class MainScreen(Localized, Screen[None]):
+    BINDINGS = [
+        Binding("r", "reload", "", id="main.reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="totals")
+        yield DataTable(id="villages", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [SystemCommand(t("action.reload"), t("palette.reload"), self.action_reload)]
+
+    def refresh_language(self) -> None:
+        localize(self)
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        db = self.app.db  # type: ignore[attr-defined]
+        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        table = self.query_one("#villages", DataTable)
+        table.clear(columns=True)
+        table.add_column(t("col.township_village"), key="name")
+        table.add_column(t("col.kind"), key="kind")
+        table.add_column(t("col.inspections"), key="inspections")
+        table.add_column(t("col.open"), key="open")
+        table.add_column(t("col.overdue"), key="overdue")
+        villages = db.villages()
+        summaries = db.summaries()
+        totals = {"villages": 0, "inspections": 0, "open": 0, "overdue": 0}
+        by_township: dict[str, list] = {}
+        for v in villages:
+            by_township.setdefault(v.township, []).append(v)
+        for township, members in by_township.items():
+            sums = [summaries[v.id] for v in members]
+            insp = sum(s.inspections for s in sums)
+            open_ = sum(len(s.open) for s in sums)
+            overdue = sum(s.overdue(today) for s in sums)
+            table.add_row(
+                Text(township, style="bold"),
+                Text(t("count.villages", n=len(members)), style="dim"),
+                Text(str(insp), style="bold"),
+                Text(str(open_), style="bold"),
+                _overdue_text(overdue, bold=True),
+                key=f"t:{township}",
+            )
+            for v in members:
+                s = summaries[v.id]
+                table.add_row(
+                    "  " + v.name,
+                    t(f"kind.{v.kind}"),
+                    str(s.inspections),
+                    str(len(s.open)),
+                    _overdue_text(s.overdue(today)),
+                    key=f"v:{v.id}",
+                )
+            totals["villages"] += len(members)
+            totals["inspections"] += insp
+            totals["open"] += open_
+            totals["overdue"] += overdue
+        self.query_one("#totals", Static).update(
+            t("main.totals", townships=len(by_township), **totals) if villages else t("main.empty")
+        )
+
+
+def _overdue_text(n: int, bold: bool = False) -> Text:
+    style = ("bold " if bold else "") + ("red" if n else "")
+    return Text(str(n), style=style.strip())
