@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def store_message(exc: StoreError) -> str:
     """One line (two with a backup) that says what is wrong with which file."""
     if isinstance(exc, NotADatabase):
-        return t("store.not_a_database", path=exc.path, reason=exc.reason)
+        return t("store.not_a_database", path=exc.path, reason=t(f"store.reason.{exc.reason}", **exc.params))
     if isinstance(exc, NewerSchema):
         return t("store.newer_schema", path=exc.path, found=exc.found, supported=exc.supported)
     if isinstance(exc, CorruptFile):

@@ -55,17 +55,17 @@ def check_location(path: Path) -> Path:
     if path.is_file():
         if path.name == REGISTRY:
             return path.parent
-        raise NotADatabase(path, "is a file, not an inspector database folder")
+        raise NotADatabase(path, "a_file")
     if path.is_dir():
         if (path / REGISTRY).is_file():
             return path
         if any(p for p in path.iterdir() if not p.name.startswith(".")):
-            raise NotADatabase(path, f"is a folder of other files (no {REGISTRY})")
+            raise NotADatabase(path, "other_files", registry=REGISTRY)
         return path
     if path.exists():
-        raise NotADatabase(path, "is neither a file nor a folder")
+        raise NotADatabase(path, "not_file_or_folder")
     if not path.parent.is_dir():
-        raise NotADatabase(path, f"its parent folder {path.parent} does not exist")
+        raise NotADatabase(path, "no_parent", parent=path.parent)
     return path
 
 

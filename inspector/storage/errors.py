@@ -10,10 +10,13 @@ class StoreError(Exception):
 
 
 class NotADatabase(StoreError):
-    def __init__(self, path: Path, reason: str):
+    """``reason`` is a message key under ``store.reason`` (the CLI and app translate it)."""
+
+    def __init__(self, path: Path, reason: str, **params: object):
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        self.params = params
+        super().__init__(f"{path}: {reason} {params or ''}".strip())
 
 
 class CorruptFile(StoreError):

@@ -36,9 +36,9 @@ class InspectorApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("f1", "help", "", id="help"),
-        Binding("ctrl+q", "quit", "", id="quit", show=False, priority=True),
-        Binding("f2", "toggle_language", "", id="language"),
+        Binding("f1", "help", "action.help", id="help"),
+        Binding("ctrl+q", "quit", "action.quit", id="quit", show=False, priority=True),
+        Binding("f2", "toggle_language", "action.toggle_language", id="language"),
     ]
 
     def __init__(self, db: Database, catalog: Catalog, today: date, settings: Settings):
@@ -83,7 +83,7 @@ class InspectorApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(t("action.help"), t("palette.help"), self.action_help)
-        yield SystemCommand(t("action.language"), t("palette.language"), self.action_toggle_language)
+        yield SystemCommand(t("action.toggle_language"), t("palette.language"), self.action_toggle_language)
         for command in getattr(screen, "palette_commands", lambda: [])():
             yield command
         yield SystemCommand(t("action.quit"), t("palette.quit"), self.exit)

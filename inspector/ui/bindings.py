@@ -1,6 +1,8 @@
 """Binding descriptions come from the message catalog, and follow a language switch.
 
-A binding's description is ``t("action.<action>")`` and its tooltip
+Bindings are declared with the message key as description
+(``"action.<action>"``, which also keeps them visible in the footer); the
+shown description is ``t("action.<action>")`` and its tooltip
 ``t("tooltip.<action>")`` (when present). Textual reads descriptions from the
 node's bindings map, so switching language rewrites that map in place.
 """
@@ -29,6 +31,8 @@ def localize(node: DOMNode) -> None:
 
 def _translated(binding: Binding) -> Binding:
     tooltip_key = key(binding.action).replace("action.", "tooltip.", 1)
+    if not has(key(binding.action)):
+        return binding  # Textual's own bindings keep their own descriptions
     return replace(
         binding,
         description=t(key(binding.action)),

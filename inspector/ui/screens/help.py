@@ -14,9 +14,9 @@ from ..bindings import Localized
 
 class HelpScreen(Localized, ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "dismiss", "", id="help.close"),
-        Binding("f1", "dismiss", "", show=False),
-        Binding("q", "dismiss", "", show=False),
+        Binding("escape", "dismiss", "action.dismiss", id="help.close"),
+        Binding("f1", "dismiss", "action.dismiss", show=False),
+        Binding("q", "dismiss", "action.dismiss", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -14,7 +14,7 @@ from ..bindings import Localized, localize
 
 class MainScreen(Localized, Screen[None]):
     BINDINGS = [
-        Binding("r", "reload", "", id="main.reload"),
+        Binding("r", "reload", "action.reload", id="main.reload"),
     ]
 
     def compose(self) -> ComposeResult:

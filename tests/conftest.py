@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from inspector import i18n
+from inspector.catalog.loader import load_catalog
+from inspector.storage.database import Database
+
+TODAY = date(2026, 11, 21)
+
+
+def fixed_clock() -> datetime:
+    return datetime(2026, 11, 21, 9, 30, 0)
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("zh")
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    cat, problems = load_catalog()
+    assert problems == []
+    return cat
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "db"
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = Database.open(db_path, clock=fixed_clock)
+    yield database
+    database.close()
