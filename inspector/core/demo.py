@@ -123,7 +123,8 @@ def generate(villages: int, years: int, seed: int, today: date, checklist) -> tu
             tables: dict[str, list[dict]] = {"inspections": [], "answers": [], "findings": [], "events": []}
             count = years * per_year
             for k in range(count):
-                day = today - timedelta(days=int((count - k) * 365 * years / count) - vr.randint(0, 20))
+                # Evenly spread over the years, the newest a few days ago (its findings still open).
+                day = today - timedelta(days=int((count - 1 - k) * 365 * years / count) + vr.randint(1, 20))
                 iid = f"{v['id']}-I{k + 1:04d}"
                 draft = k == count - 1 and vr.random() < 0.1
                 tables["inspections"].append({

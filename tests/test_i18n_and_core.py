@@ -1,0 +1,53 @@
+"""The message catalogs are complete, and the core never imports Textual or Rich."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from inspector import i18n
+
+PACKAGE = Path(__file__).resolve().parents[1] / "inspector"
+
+
+def test_both_catalogs_have_the_same_keys():
+    zh, en = i18n.messages("zh"), i18n.messages("en")
+    assert sorted(set(zh) - set(en)) == []
+    assert sorted(set(en) - set(zh)) == []
+
+
+def test_placeholders_match_between_languages():
+    zh, en = i18n.messages("zh"), i18n.messages("en")
+    field = re.compile(r"{(\w+)}")
+    for key in zh:
+        assert set(field.findall(zh[key])) == set(field.findall(en[key])), key
+
+
+def test_every_literal_key_used_in_code_exists():
+    used: set[str] = set()
+    pattern = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_0-9]+)+)["']""")
+    binding = re.compile(r"""Binding\([^)]*?["'](action\.[a-z_]+)["']""")
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(pattern.findall(text)) | set(binding.findall(text))
+    assert used, "no keys found: the pattern is wrong"
+    missing = sorted(k for k in used if k not in i18n.messages("zh"))
+    assert missing == []
+
+
+def test_translation_changes_with_language():
+    assert i18n.t("action.help", lang="zh") == "帮助"
+    assert i18n.t("action.help", lang="en") == "Help"
+
+
+def test_core_does_not_import_textual_or_rich():
+    code = (
+        "import sys, inspector.core.findings, inspector.core.demo, inspector.storage.database, "
+        "inspector.storage.bulk, inspector.catalog.loader, inspector.catalog.classifier, inspector.cli, "
+        "inspector.commands.village, inspector.commands.catalog; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
