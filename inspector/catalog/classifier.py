@@ -1,15 +1,31 @@
 """Which list a task belongs to, for a task described in a village's own words.
 
-The task and every list item are cut into character pairs (Chinese has no
-spaces; pairs are the classic cheap unit), weighted by how rare each pair is
-among the items (IDF). An item's score is how much of the task's weight its
-best passage covers: the title with its content, one refined sub-task, or one
-clause of a negative-list category. Village words are first expanded with the
-list's words (``data/classifier/synonyms.toml``).
+Matching. The task and every list item are cut into character pairs (Chinese
+has no spaces; pairs are the classic cheap unit). Each pair is weighted by how
+rare it is among the list passages (IDF); pairs of generic words (村民, 组织,
+公司 ...) and pairs straddling a function character (的, 了, 把 ...) count for
+little, so a match cannot rest on them. Items are cut into short passages: each
+clause of the content and of every refined sub-task, with the item's short
+title in front. A passage's score is the share of the task's weight it covers,
+scaled BM25-style by the passage's length, so a short clause that covers the
+task beats a long sub-task that happens to share many words. An item's score
+is that of its best passage. Village words are first expanded with the list's
+words (``data/classifier/synonyms.toml``, ``[[rule]]``).
+
+Intent cues. The same file holds a small cue vocabulary (``[[cue]]``): words
+that say what the village is asked to do, whatever the topic (enforce, fine,
+demolish, inspect and conclude = negative; sell for a company, canvass votes,
+fill a department's own survey = unlisted; act on its own initiative =
+autonomy). A cue multiplies the scores of the kinds it names.
 
 Rules on top of the scores:
 - a task asking for a certificate (证明) is matched against the certificate
-  lists only, and a task that does not is never matched against them;
+  lists only; a task asking the village to sign an opinion or stamp a form
+  (签意见, 盖章) is matched against all lists; other tasks never against the
+  certificate lists;
+- the must-not-issue list states its own exceptions ("（…除外）"); that text is
+  not matched, and a request that names an exception does not count against
+  that item, so the allowed list wins where its purpose fits;
 - a negative-list match close to the best match wins: a task that is on the
   negative list must never come out as allowed;
 - below a floor, the task is unlisted (needs an approval document or a
@@ -42,9 +58,24 @@ CERTIFICATE_LISTS = ("certificate_allowed", "certificate_forbidden")
 
 FLOOR = 0.16  # below this best score the task is unlisted
 NEGATIVE_MARGIN = 0.7  # a negative match at >= 70% of the best score wins
+SMOOTH = 2.0  # added to the task's weight: a few shared pairs are not a match
+GENERIC_WEIGHT = 0.2  # weight factor of generic pairs and function-character pairs
+BM25_K1, BM25_B = 1.2, 0.5  # length normalisation of passages (b=0: none)
+EXCEPTION_COVER = 0.6  # a task covering this share of an exception phrase invokes it
+EXCEPTION_FACTOR = 0.3  # ... and the item's score is multiplied by this
+
+# Asking for a certificate: matched against the certificate lists only.
 CERTIFICATE_WORDS = re.compile(r"证明|开具.{0,6}证|出具")
+# Asking for a signed opinion or a stamp: a certificate may fit, so those lists compete too.
+OPINION_WORDS = re.compile(r"签.{0,2}意见|出.{0,2}意见|书面意见|书面同意|签字盖章|盖章")
+# The must-not-issue list's own exceptions, e.g. "（婚姻登记档案丢失、收养情况除外）".
+EXCEPTION = re.compile(r"[（(]([^（）()]*?)除外[）)]")
+# Characters that are grammar, not topic: a pair containing one says little.
+FUNCTION_CHARS = set("的了们个把让要给我你他她它这那在是就还再都也啥咋喊说得着过吗呢吧")
+
 _CJK = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
-_CLAUSE = re.compile(r"[；;。]")
+_CLAUSE = re.compile(r"[；;。！？]|[①②③④⑤⑥⑦⑧⑨⑩]")
+SHORT_TITLE = 20  # a title this short is a heading, put in front of each clause
 
 
 def pairs(text: str) -> list[str]:
@@ -91,83 +122,165 @@ class Classification:
 
 
 @dataclass
+class Cue:
+    """Words that show what the village is asked to do; ``scale`` multiplies the scores of kinds."""
+
+    name: str
+    when: list[str]
+    scale: dict[str, float]
+
+
+@dataclass
+class Synonyms:
+    """What ``data/classifier/synonyms.toml`` holds."""
+
+    rules: list[tuple[list[str], str]] = field(default_factory=list)  # village words -> list words
+    generic: list[str] = field(default_factory=list)  # words too common to decide a match
+    cues: list[Cue] = field(default_factory=list)
+
+
+@dataclass
 class _Passage:
     item: ListItem
     text: str
     pairs: set[str]
+    norm: float  # BM25 length factor
 
 
-def load_synonyms(path: Path) -> list[tuple[list[str], str]]:
+def load_synonyms(path: Path) -> Synonyms:
     if not path.exists():
-        return []
+        return Synonyms()
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
-    return [(list(rule["when"]), str(rule["add"])) for rule in data.get("rule", [])]
+    rules = [(list(rule["when"]), str(rule["add"])) for rule in data.get("rule", [])]
+    generic = [str(w) for w in data.get("generic", {}).get("words", [])]
+    cues = []
+    for cue in data.get("cue", []):
+        scale = {str(k): float(v) for k, v in cue.get("scale", {}).items()}
+        unknown = set(scale) - set(KINDS)
+        if unknown:
+            raise ValueError(f"{path}: cue {cue.get('name', '?')!r} scales unknown kinds {sorted(unknown)}")
+        cues.append(Cue(str(cue.get("name", "")), [str(w) for w in cue["when"]], scale))
+    return Synonyms(rules, generic, cues)
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE.split(text) if len(c.strip()) >= 2]
 
 
 class Classifier:
     """Built once per list set (a few ms); ``classify`` is then cheap."""
 
-    def __init__(self, listset: ListSet, synonyms: list[tuple[list[str], str]] | None = None):
+    def __init__(self, listset: ListSet, synonyms: Synonyms | list[tuple[list[str], str]] | None = None):
         self.listset = listset
-        self.synonyms = synonyms or []
+        if not isinstance(synonyms, Synonyms):  # the old form: a list of (when, add) rules
+            synonyms = Synonyms(rules=list(synonyms or []))
+        self.synonyms = synonyms
         self.passages: list[_Passage] = []
+        self.exceptions: dict[str, list[set[str]]] = {}  # item id -> pairs of each exception phrase
+        self._list_of = {item.id: lst for lst in listset.lists for item in lst.items}
+        texts_of: list[tuple[ListItem, str]] = []
         for item in listset.items():
             if item.kind not in KIND_OF_LIST:
                 continue
-            texts = [f"{item.title}。{item.content}"]
-            texts += item.subtasks
-            if item.kind == "negative":
-                texts += [c for c in _CLAUSE.split(item.content) if c.strip()]
-            for text in texts:
-                self.passages.append(_Passage(item, text, set(pairs(text))))
+            for text in self._passage_texts(item):
+                texts_of.append((item, text))
+        lengths = [len(pairs(t)) for _, t in texts_of]
+        avg = sum(lengths) / len(lengths) if lengths else 1.0
+        for (item, text), length in zip(texts_of, lengths):
+            norm = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
+            self.passages.append(_Passage(item, text, set(pairs(text)), norm))
         df: Counter[str] = Counter()
         for p in self.passages:
             df.update(p.pairs)
         n = len(self.passages) or 1
-        self.idf = {pair: math.log(1 + n / count) for pair, count in df.items()}
+        generic = {pr for word in synonyms.generic for pr in pairs(word)}
+        self.weight = {}
+        for pair, count in df.items():
+            w = math.log(1 + n / count)
+            if pair in generic or any(ch in FUNCTION_CHARS for ch in pair):
+                w *= GENERIC_WEIGHT
+            self.weight[pair] = w
         self.index: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(self.passages):
             for pair in p.pairs:
                 self.index[pair].append(i)
 
+    def _passage_texts(self, item: ListItem) -> list[str]:
+        content = item.content
+        if item.kind == "certificate_forbidden":
+            # The exceptions say when the item does NOT apply: keep them apart.
+            phrases = [p for m in EXCEPTION.finditer(content) for p in re.split(r"[、，,]", m.group(1)) if p.strip()]
+            self.exceptions[item.id] = [set(pairs(p)) for p in phrases]
+            content = EXCEPTION.sub("", content)
+        if item.kind in CERTIFICATE_LISTS:
+            # A certificate is one short thing: match it whole, with the unit that asks
+            # for it and how it is given ("农村土地发包人签署意见").
+            return [f"{item.title}。{content}。{item.department}。{item.remarks}"]
+        head = item.title if content and len(item.title) <= SHORT_TITLE else ""
+        body = [content] if content else [item.title]
+        texts = [f"{item.title}。{content}" if content else item.title]
+        for part in body + item.subtasks:
+            for clause in _clauses(part):
+                texts.append(f"{head}。{clause}" if head else clause)
+        return texts
+
     def expand(self, text: str) -> str:
-        extra = [add for words, add in self.synonyms if any(w in text for w in words)]
+        extra = [add for words, add in self.synonyms.rules if any(w in text for w in words)]
         return text + (" " + " ".join(extra) if extra else "")
+
+    def cues(self, text: str) -> list[Cue]:
+        return [cue for cue in self.synonyms.cues if any(w in text for w in cue.when)]
 
     def classify(self, text: str, top: int = 3) -> Classification:
         text = text.strip()
         query = self.expand(text)
-        qpairs = set(pairs(query))
-        known = [p for p in qpairs if p in self.idf]
-        total = sum(self.idf[p] for p in known) + 2.0  # +2: a few common pairs are not a match
+        qpairs = {p for p in pairs(query) if p in self.weight}
+        total = sum(self.weight[p] for p in qpairs) + SMOOTH
         wants_certificate = bool(CERTIFICATE_WORDS.search(text))
-        best: dict[str, tuple[float, _Passage, set[str]]] = {}
+        may_be_certificate = wants_certificate or bool(OPINION_WORDS.search(text))
+        scale: dict[str, float] = defaultdict(lambda: 1.0)
+        for cue in self.cues(text):
+            for kind, factor in cue.scale.items():
+                scale[kind] *= factor
         hits: dict[int, set[str]] = defaultdict(set)
-        for pair in known:
+        for pair in qpairs:
             for i in self.index[pair]:
                 hits[i].add(pair)
-        for i, matched in hits.items():
+        best: dict[str, tuple[float, _Passage, set[str]]] = {}
+        for i in sorted(hits):  # in list order, so that ties are stable
+            matched = hits[i]
             passage = self.passages[i]
             is_cert = passage.item.kind in CERTIFICATE_LISTS
-            if is_cert != wants_certificate:
+            if (is_cert and not may_be_certificate) or (wants_certificate and not is_cert):
                 continue
-            score = sum(self.idf[p] for p in matched) / total
+            score = sum(self.weight[p] for p in matched) / total * passage.norm
+            score *= scale[KIND_OF_LIST[passage.item.kind]]
+            if self._excepted(passage.item, qpairs):
+                score *= EXCEPTION_FACTOR
             current = best.get(passage.item.id)
             if current is None or score > current[0]:
                 best[passage.item.id] = (score, passage, matched)
         ranked = sorted(best.values(), key=lambda b: -b[0])
-        matches = [self._match(score, passage, matched, text) for score, passage, matched in ranked[:top]]
+        matches = [self._match(score, passage, text) for score, passage, _ in ranked[:top]]
         kind = self._decide(ranked, wants_certificate)
-        if kind in ("negative",) and matches and matches[0].list_kind != "negative":
+        if kind == "negative" and matches and matches[0].list_kind != "negative":
             # Show the negative item that decided it first.
             neg = next(b for b in ranked if b[1].item.kind == "negative")
-            matches = [self._match(*neg, text)] + [m for m in matches if m.item != neg[1].item.id][: top - 1]
+            matches = [self._match(neg[0], neg[1], text)] + [m for m in matches if m.item != neg[1].item.id][: top - 1]
         return Classification(text, kind, f"verdict.{kind}", self.listset.id, matches)
+
+    def _excepted(self, item: ListItem, qpairs: set[str]) -> bool:
+        """Does the task name one of the item's own exceptions ("…除外")?"""
+        for phrase in self.exceptions.get(item.id, []):
+            weight = sum(self.weight.get(p, 0.0) for p in phrase)
+            if weight and sum(self.weight.get(p, 0.0) for p in phrase & qpairs) >= EXCEPTION_COVER * weight:
+                return True
+        return False
 
     def _decide(self, ranked: list, wants_certificate: bool) -> str:
         if not ranked:
-            return "unlisted"
+            return "certificate_forbidden" if wants_certificate else "unlisted"
         top_score, top_passage, _ = ranked[0]
         if wants_certificate:
             # A certificate request not on the allowed list is not to be issued by default.
@@ -179,12 +292,11 @@ class Classifier:
             return "unlisted"
         return KIND_OF_LIST[top_passage.item.kind]
 
-    def _match(self, score: float, passage: _Passage, matched: set[str], text: str) -> Match:
+    def _match(self, score: float, passage: _Passage, text: str) -> Match:
         item = passage.item
-        lst = next(lst for lst in self.listset.lists if any(i is item for i in lst.items))
         return Match(
             listset=self.listset.id,
-            list=lst.id,
+            list=self._list_of[item.id].id,
             list_kind=item.kind,
             item=item.id,
             number=item.number,

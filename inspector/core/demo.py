@@ -176,6 +176,12 @@ def build_demo(root: Path, *, villages: int, years: int, seed: int, today: date,
             yield vid, tables
 
     write_database(Path(root), village_docs, counted())
+    # Opening once builds the index of summaries, so the first start is fast.
+    from datetime import datetime
+
+    from ..storage.database import Database
+
+    Database.open(Path(root), clock=lambda: datetime.combine(today, datetime.min.time())).close()
     return stats
 
 

@@ -1,0 +1,198 @@
+"""Store benchmark: this store against TinyDB's default JSONStorage, side by side.
+
+    python -m bench.store [--sizes 1,30,300] [--years 5] [--samples 25]
+
+For each size it builds a demo database (``inspector demo``), then the same
+records in one TinyDB file with the default JSONStorage, and measures in a
+fresh subprocess each (so peak memory is that operation's own):
+
+- save one answer (median of N), save one finding event (median of N);
+- open the database and compute the first screen (village summaries);
+- the overdue list (open findings past their deadline, sorted);
+- the app itself: start the Textual app headless until the main screen shows;
+- size on disk and peak memory (max RSS) of the open + overdue process.
+
+Targets at county scale (300 villages, 5 years): save ≤ 10 ms median,
+first screen ≤ 1.5 s, overdue list ≤ 300 ms, peak memory ≤ 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+TODAY = date(2026, 11, 21)
+
+
+def build(root: Path, villages: int, years: int) -> tuple[Path, Path]:
+    from inspector.core.demo import build_demo
+
+    ours = root / f"store-{villages}"
+    build_demo(ours, villages=villages, years=years, seed=1, today=TODAY)
+    # The same records in one TinyDB file, as TinyDB's JSONStorage writes it.
+    tables: dict[str, dict] = {}
+    registry = json.loads((ours / "inspector.json").read_text(encoding="utf-8"))
+    tables["villages"] = registry["villages"]
+    counters: dict[str, int] = {}
+    for path in sorted((ours / "villages").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for name in ("inspections", "answers", "findings", "events"):
+            table = tables.setdefault(name, {})
+            for doc in data.get(name, {}).values():
+                counters[name] = counters.get(name, 0) + 1
+                table[str(counters[name])] = doc
+    baseline = root / f"tinydb-{villages}.json"
+    with open(baseline, "w", encoding="utf-8") as fh:
+        json.dump(tables, fh)  # JSONStorage's own format (ASCII-escaped, no indent)
+    return ours, baseline
+
+
+# Each probe runs in its own interpreter; it prints one JSON line.
+PROBE = r'''
+import json, resource, statistics, sys, time
+from datetime import date, datetime
+mode, path, op, samples = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+TODAY = "2026-11-21"
+clock = lambda: datetime(2026, 11, 21, 10)
+out = {}
+t0 = time.perf_counter()
+if mode == "ours":
+    from inspector.storage.database import Database
+    db = Database.open(path, clock=clock)
+    summaries = db.summaries()
+    first = time.perf_counter() - t0
+    vid = sorted(summaries)[len(summaries) // 2]
+    if op == "overdue":
+        t1 = time.perf_counter()
+        rows = sorted((f for f in db.open_findings() if f.deadline < TODAY), key=lambda f: (f.deadline, f.id))
+        out.update(first_screen=first, overdue=time.perf_counter() - t1, rows=len(rows))
+    elif op == "answer":
+        store = db.store(vid)
+        iid = store.inspections()[-1]["id"]
+        times = []
+        for n in range(samples):
+            t = time.perf_counter(); store.save_answer(iid, f"bench.{n}", value="no", note="牌子太多"); times.append(time.perf_counter() - t)
+        out.update(median=statistics.median(times))
+    elif op == "event":
+        store = db.store(vid)
+        fid = store.add_finding({"title": "基准测试", "theme": "ledgers"}, deadline="2026-12-31", by="bench")["id"]
+        times = []
+        for n in range(samples):
+            t = time.perf_counter(); store.add_event(fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
+        out.update(median=statistics.median(times))
+    db.close()
+else:
+    from tinydb import TinyDB, Query
+    db = TinyDB(path)  # default JSONStorage
+    if op == "overdue":
+        villages = db.table("villages").all()
+        from collections import defaultdict
+        from inspector.core.findings import derive
+        events = defaultdict(list)
+        for ev in db.table("events").all():
+            events[ev["finding"]].append(ev)
+        first = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        rows = []
+        for f in db.table("findings").all():
+            st = derive(events[f["id"]])
+            if st.is_open and st.deadline.isoformat() < TODAY:
+                rows.append((st.deadline, f["id"]))
+        rows.sort()
+        out.update(first_screen=first, overdue=time.perf_counter() - t1, rows=len(rows))
+    elif op in ("answer", "event"):
+        table = db.table("answers" if op == "answer" else "events")
+        times = []
+        for n in range(samples):
+            doc = {"inspection": "V0001-I0001", "item": f"bench.{n}", "value": "no"} if op == "answer" else {"finding": "V0001-F0001", "seq": 100 + n, "type": "progress", "on": TODAY, "note": "进展"}
+            t = time.perf_counter(); table.insert(doc); times.append(time.perf_counter() - t)
+        out.update(median=statistics.median(times))
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+'''
+
+APP_PROBE = r'''
+import asyncio, json, resource, sys, time
+from datetime import date, datetime
+t0 = time.perf_counter()
+from inspector.catalog.loader import load_catalog
+from inspector.storage.database import Database
+from inspector.ui.app import make_app
+from textual.widgets import DataTable
+async def main():
+    db = Database.open(sys.argv[1], clock=lambda: datetime(2026, 11, 21, 10))
+    catalog, _ = load_catalog()
+    app = make_app(db=db, catalog=catalog, today=date(2026, 11, 21))
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.screen.query("#villages") or app.screen.query_one("#villages", DataTable).row_count == 0:
+            await pilot.pause()
+        shown = time.perf_counter() - t0
+    db.close()
+    print(json.dumps({"app_first_screen": shown, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+asyncio.run(main())
+'''
+
+
+def probe(mode: str, path: Path, op: str, samples: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", PROBE, mode, str(path), op, str(samples)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout)
+
+
+def app_probe(path: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", APP_PROBE, str(path)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout)
+
+
+def size_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and "backups" not in p.parts) / 1e6
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1,30,300")
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--samples", type=int, default=25)
+    parser.add_argument("--baseline-samples", type=int, default=3, help="TinyDB rewrites the whole file per write: keep it short")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        print(f"{'villages':>8} {'store':<22} {'save answer':>12} {'save event':>12} {'first screen':>13} {'overdue list':>13} {'app shown':>10} {'size':>9} {'peak mem':>9}")
+        for size in (int(s) for s in args.sizes.split(",")):
+            t = time.perf_counter()
+            ours, baseline = build(root, size, args.years)
+            meta = probe("ours", ours, "overdue", 1)
+            rows = [
+                ("this store (per village)", ours, args.samples, app_probe(ours)),
+                ("TinyDB JSONStorage", baseline, args.baseline_samples, None),
+            ]
+            for name, path, samples, app in rows:
+                mode = "ours" if path == ours else "tinydb"
+                over = probe(mode, path, "overdue", 1)
+                ans = probe(mode, path, "answer", samples)
+                evt = probe(mode, path, "event", samples)
+                peak = max(over["peak_mb"], ans["peak_mb"], evt["peak_mb"], app["peak_mb"] if app else 0)
+                print(
+                    f"{size:>8} {name:<22} {ms(ans['median']):>12} {ms(evt['median']):>12} {ms(over['first_screen']):>13} "
+                    f"{ms(over['overdue']):>13} {(ms(app['app_first_screen']) if app else '-'):>10} {size_mb(path):>7.1f}MB {peak:>7.0f}MB"
+                )
+            print(f"{'':>8} ({meta['rows']} overdue findings; built in {time.perf_counter() - t:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

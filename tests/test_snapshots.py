@@ -1,0 +1,47 @@
+"""Snapshots of each screen, in Chinese, at a fixed terminal size."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from inspector.catalog.loader import load_catalog
+from inspector.storage.database import Database
+from inspector.ui.app import make_app
+
+TODAY = date(2026, 11, 21)
+
+
+def _app(tmp_path: Path):
+    db = Database.open(tmp_path / "db", clock=lambda: datetime(2026, 11, 21, 9))
+    for name, township, kind in [("石堰村", "金鸡镇", "village"), ("新华村", "金鸡镇", "village"), ("龙溪社区", "龙溪街道", "community")]:
+        db.add_village(name, township, kind)
+    store = db.store("V0001")
+    store.add_inspection(day="2026-11-01", kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")
+    store.add_finding({"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-10", by="张伟")
+    catalog, _ = load_catalog()
+    app = make_app(db=db, catalog=catalog, today=TODAY)
+    return app
+
+
+def test_main_screen_zh_80x24(snap_compare, tmp_path):
+    app = _app(tmp_path)
+
+    async def fixed_subtitle(pilot):
+        pilot.app.sub_title = "数据库 demo · 今天 2026-11-21"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=fixed_subtitle)
+
+
+def test_help_screen_zh_80x24(snap_compare, tmp_path):
+    app = _app(tmp_path)
+
+    async def open_help(pilot):
+        pilot.app.sub_title = "数据库 demo · 今天 2026-11-21"
+        await pilot.press("f1")
+        await pilot.pause()
+
+    # The help text names the database path: keep it stable.
+    app.db.root = Path("/data/inspector/db")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)
