@@ -14,6 +14,7 @@ from ..bindings import Localized, localize
 
 class MainScreen(Localized, Screen[None]):
     BINDINGS = [
+        Binding("c", "catalog", "action.catalog", id="main.catalog"),
         Binding("r", "reload", "action.reload", id="main.reload"),
     ]
 
@@ -27,7 +28,15 @@ class MainScreen(Localized, Screen[None]):
         self.load()
 
     def palette_commands(self) -> list[SystemCommand]:
-        return [SystemCommand(t("action.reload"), t("palette.reload"), self.action_reload)]
+        return [
+            SystemCommand(t("action.catalog"), t("palette.catalog"), self.action_catalog),
+            SystemCommand(t("action.reload"), t("palette.reload"), self.action_reload),
+        ]
+
+    def action_catalog(self) -> None:
+        from .catalog import CatalogScreen
+
+        self.app.push_screen(CatalogScreen())
 
     def refresh_language(self) -> None:
         localize(self)

@@ -1,0 +1,1 @@
+"""Markdown reports: pure functions from stored data to text."""
