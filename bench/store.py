@@ -58,6 +58,15 @@ PROBE = r'''
 import json, resource, statistics, sys, time
 from datetime import date, datetime
 mode, path, op, samples = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+def peak_mb():
+    # VmHWM is this process's own peak; ru_maxrss can carry the parent's from fork.
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 TODAY = "2026-11-21"
 clock = lambda: datetime(2026, 11, 21, 10)
 out = {}
@@ -113,7 +122,7 @@ else:
             doc = {"inspection": "V0001-I0001", "item": f"bench.{n}", "value": "no"} if op == "answer" else {"finding": "V0001-F0001", "seq": 100 + n, "type": "progress", "on": TODAY, "note": "进展"}
             t = time.perf_counter(); table.insert(doc); times.append(time.perf_counter() - t)
         out.update(median=statistics.median(times))
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["peak_mb"] = peak_mb()
 print(json.dumps(out))
 '''
 
@@ -125,6 +134,15 @@ from inspector.catalog.loader import load_catalog
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
 from textual.widgets import DataTable
+def peak_mb():
+    # VmHWM is this process's own peak; ru_maxrss can carry the parent's from fork.
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 async def main():
     db = Database.open(sys.argv[1], clock=lambda: datetime(2026, 11, 21, 10))
     catalog, _ = load_catalog()
@@ -134,7 +152,7 @@ async def main():
             await pilot.pause()
         shown = time.perf_counter() - t0
     db.close()
-    print(json.dumps({"app_first_screen": shown, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(json.dumps({"app_first_screen": shown, "peak_mb": peak_mb()}))
 asyncio.run(main())
 '''
 

@@ -45,3 +45,13 @@ def test_help_screen_zh_80x24(snap_compare, tmp_path):
     # The help text names the database path: keep it stable.
     app.db.root = Path("/data/inspector/db")
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)
+
+
+def test_catalog_screen_zh_80x24(snap_compare, tmp_path):
+    app = _app(tmp_path)
+
+    async def open_catalog(pilot):
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_catalog)

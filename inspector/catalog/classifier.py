@@ -61,6 +61,15 @@ KIND_OF_LIST = {
     "certificate_forbidden": "certificate_forbidden",
 }
 KINDS = ("autonomy", "assistance", "negative", "certificate_allowed", "certificate_forbidden", "unlisted")
+# What an inspector does with each kind; stable codes for the JSON output.
+VERDICTS = {
+    "autonomy": "own_work",  # part of the village's own work
+    "assistance": "allowed_with_support",  # department brings guidance and funds
+    "negative": "forbidden",  # forbidden in any form
+    "certificate_allowed": "may_issue",
+    "certificate_forbidden": "must_not_issue",
+    "unlisted": "needs_approval_or_contract",  # approval document or purchase contract
+}
 CERTIFICATE_LISTS = ("certificate_allowed", "certificate_forbidden")
 
 FLOOR = 0.16  # below this best score the task is unlisted
@@ -126,11 +135,17 @@ class Classification:
     listset: str
     matches: list[Match]
 
-    def to_json(self) -> dict:
+    @property
+    def verdict_code(self) -> str:
+        return VERDICTS[self.kind]
+
+    def to_json(self, verdict_text: str = "") -> dict:
+        """The stable JSON form (documented in the README)."""
         return {
             "text": self.text,
             "kind": self.kind,
-            "verdict": self.verdict,
+            "verdict": self.verdict_code,
+            "verdict_text": verdict_text,
             "listset": self.listset,
             "matches": [asdict(m) for m in self.matches],
         }

@@ -79,7 +79,7 @@ def classify(args) -> int:
         return 2
     result = Classifier(listset, load_synonyms(catalog.root / "classifier" / "synonyms.toml")).classify(args.text)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_json(t(result.verdict)), ensure_ascii=False, indent=2))
         return 0
     print(f"{t('classify.kind')}: {t('kind_of_task.' + result.kind)}")
     print(f"{t('classify.verdict')}: {t(result.verdict)}")

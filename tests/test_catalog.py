@@ -1,0 +1,167 @@
+"""The lists as data: counts match the documents, validation names file, item and problem."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inspector.catalog.loader import DEFAULT_ROOT, CatalogError, load_catalog
+from inspector.catalog.model import THEMES
+from inspector.catalog.search import CatalogSearch, initials
+from inspector.cli import main
+
+EXPECTED = {
+    "cq2019.autonomy": 23,
+    "cq2019.assistance": 27,
+    "cq2019.negative": 7,
+    "sc.autonomy": 20,
+    "sc.assistance": 32,
+    "sc.negative": 7,
+    "jj.power": 8,
+    "jj.autonomy": 29,
+    "jj.assistance": 34,
+    "jj.certificates_allowed": 5,
+    "cq2023.certificates_forbidden": 32,
+    "jj.service": 9,
+    "jj.negative": 7,
+}
+
+
+def all_lists(catalog):
+    return {lst.id: lst for s in catalog.listsets.values() for lst in s.lists}
+
+
+def test_counts_match_the_documents(catalog):
+    lists = all_lists(catalog)
+    assert {k: len(lists[k].items) for k in EXPECTED} == EXPECTED
+    assert all(lists[k].count == EXPECTED[k] for k in EXPECTED)
+
+
+def test_items_are_numbered_in_order_with_unique_ids(catalog):
+    for lst in all_lists(catalog).values():
+        assert [int(i.number) for i in lst.items] == list(range(1, len(lst.items) + 1)), lst.id
+        assert all(i.id == f"{lst.id}.{int(i.number):02d}" for i in lst.items), lst.id
+
+
+def test_chongqing_assistance_items_all_have_refined_subtasks_and_basis(catalog):
+    assistance = all_lists(catalog)["cq2019.assistance"]
+    assert all(item.subtasks for item in assistance.items)
+    assert all(item.basis for item in assistance.items)
+    first = assistance.items[0]
+    assert first.title == "协助做好社会救助工作"
+    assert any("最低生活保障" in s for s in first.subtasks)
+
+
+def test_no_page_headers_or_html_left_in_the_text(catalog):
+    for s in catalog.listsets.values():
+        for item in s.items():
+            text = item.text() + "".join(item.basis)
+            assert "重庆市民政局规范性文件" not in text, item.id
+            assert "<ol" not in text and "<p>" not in text and "<li" not in text, item.id
+
+
+def test_default_set_is_chongqing_with_2023_certificates(catalog):
+    default = catalog.default
+    assert default.id == "chongqing"
+    kinds = [lst.kind for lst in default.lists]
+    assert kinds[:4] == ["autonomy", "assistance", "negative", "certificate_forbidden"]
+
+
+def test_negative_lists_keep_the_seven_categories(catalog):
+    titles = [i.title for i in all_lists(catalog)["cq2019.negative"].items]
+    assert titles == ["行政执法类", "拆迁拆违类", "环境整治类", "城市管理类", "招商引资类", "协税护税类", "生产安全管理类"]
+
+
+def test_checklists_cover_the_seven_themes_with_versions(catalog):
+    assert set(catalog.checklists) == {"chongqing", "sichuan", "jinji", "cq2023_certificates"}
+    for checklist in catalog.checklists.values():
+        assert checklist.version
+        assert [t.id for t in checklist.themes] == list(THEMES)
+        assert {i.theme for i in checklist.items} == set(THEMES)
+        listset = catalog.listsets[checklist.listset]
+        for item in checklist.items:
+            assert item.question and item.question_en and item.guidance_en and item.basis_text
+            assert all(listset.item(ref) for ref in item.basis_items)
+        observed = {i.observe for i in checklist.items if i.answer == "list"}
+        assert {"signboard", "ledger", "task", "certificate", "app"} <= observed
+
+
+def _copy_catalog(tmp_path: Path) -> Path:
+    dest = tmp_path / "county"
+    shutil.copytree(DEFAULT_ROOT, dest)
+    return dest
+
+
+def test_county_copy_with_edits_loads(tmp_path: Path, capsys):
+    county = _copy_catalog(tmp_path)
+    negative = county / "lists" / "chongqing" / "negative.toml"
+    negative.write_text(negative.read_text(encoding="utf-8").replace("行政执法类", "行政执法类（本县）"), encoding="utf-8")
+    catalog, problems = load_catalog(county)
+    assert problems == []
+    assert catalog.item("cq2019.negative.01").title == "行政执法类（本县）"
+    assert main(["catalog", "check", str(county)]) == 0
+
+
+def test_validation_names_file_item_and_problem(tmp_path: Path, capsys):
+    county = _copy_catalog(tmp_path)
+    negative = county / "lists" / "chongqing" / "negative.toml"
+    text = negative.read_text(encoding="utf-8")
+    text = text.replace('id = "cq2019.negative.02"', 'id = "cq2019.negative.01"', 1)  # duplicate id
+    negative.write_text(text, encoding="utf-8")
+    checklist = county / "checklists" / "chongqing.toml"
+    ctext = checklist.read_text(encoding="utf-8")
+    assert 'basis_items = ["cq2019.negative.01"' in ctext
+    checklist.write_text(ctext.replace('basis_items = ["cq2019.negative.01"', 'basis_items = ["cq2019.negative.99"', 1), encoding="utf-8")
+    autonomy = county / "lists" / "chongqing" / "autonomy.toml"
+    autonomy.write_text(autonomy.read_text(encoding="utf-8").replace("count = 23", "count = 24"), encoding="utf-8")
+    _, problems = load_catalog(county, strict=False)
+    messages = [str(p) for p in problems]
+    assert any("negative.toml" in m and "cq2019.negative.01" in m and "duplicate" in m for m in messages)
+    assert any("autonomy.toml" in m and "count = 24" in m for m in messages)
+    assert any("chongqing.toml" in m and "cq2019.negative.99" in m and "not in list set" in m for m in messages)
+    assert main(["catalog", "check", str(county)]) == 1
+    err = capsys.readouterr().err
+    assert "negative.toml" in err and "cq2019.negative.01" in err
+
+
+def test_broken_toml_is_reported_with_its_file(tmp_path: Path):
+    county = _copy_catalog(tmp_path)
+    (county / "lists" / "sichuan" / "negative.toml").write_text('id = "sc.negative"\n[[items]\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(county)
+    assert "sichuan/negative.toml" in str(err.value) and "TOML" in str(err.value)
+
+
+def test_app_with_bad_catalog_gives_message_not_traceback(tmp_path: Path):
+    county = _copy_catalog(tmp_path)
+    (county / "checklists" / "jinji.toml").write_text("id = 3\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "inspector", "--catalog", str(county), "--db", str(tmp_path / "db")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 2
+    assert "jinji.toml" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "db").exists()
+
+
+def test_catalog_list_json(capsys):
+    assert main(["catalog", "list", "--json"]) == 0
+    sets = {s["id"]: s for s in json.loads(capsys.readouterr().out)}
+    assert sets["chongqing"]["default"] is True
+    assert {lst["id"]: lst["items"] for lst in sets["jinji"]["lists"]}["jj.assistance"] == 34
+    assert sets["sichuan"]["checklist"]["version"]
+
+
+def test_search_chinese_substring_and_pinyin_initials(catalog):
+    search = CatalogSearch(catalog)
+    hits = search.search("消防")
+    assert hits and hits[0].where == "title" and "消防" in hits[0].item.title
+    assert any(h.item.id == "cq2019.assistance.07" for h in search.search("xfxc"))  # 消防宣传
+    assert initials("协助开展消防宣传教育") == "xzkzxfxcjy"
+    assert search.search("没有这个词语") == []
+    assert len({h.item.id for h in search.search("证明")}) == len(search.search("证明"))  # shared lists once
