@@ -1,7 +1,9 @@
 """The message catalog: every string the user sees, in zh-CN and en.
 
 Messages live in ``locales/zh.toml`` and ``locales/en.toml`` as nested
-tables; a key is the dotted path (``main.title``). Placeholders use
+tables, plus one file per feature (``locales/zh.deadlines.toml``, ...); a
+key is the dotted path (``main.title``) and no two files may define the same
+key. Placeholders use
 ``str.format`` names. Chinese is the default language.
 """
 
@@ -30,8 +32,15 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 @cache
 def messages(lang: str) -> dict[str, str]:
-    with open(_FOLDER / f"{lang}.toml", "rb") as fh:
-        return _flatten(tomllib.load(fh))
+    merged: dict[str, str] = {}
+    for path in [_FOLDER / f"{lang}.toml", *sorted(_FOLDER.glob(f"{lang}.*.toml"))]:
+        with open(path, "rb") as fh:
+            table = _flatten(tomllib.load(fh))
+        clash = set(table) & set(merged)
+        if clash:
+            raise ValueError(f"{path.name}: keys defined twice: {sorted(clash)}")
+        merged.update(table)
+    return merged
 
 
 def set_language(lang: str) -> None:
