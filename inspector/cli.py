@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     vlist = verb(vsub, "list", "cli.help.village_list")
     vlist.add_argument("--json", action="store_true")
     vlist.add_argument("--all", action="store_true", help=t("cli.help.village_all"))
+    from .commands import village_import
+
+    village_import.add_parser(vsub, verb)
 
     catalog = verbs.add_parser("catalog", help=t("cli.help.catalog_verb"))
     csub = catalog.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -183,6 +186,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if verb == "demo":
         return _demo(args)
     if verb == "village":
+        if args.action == "import":
+            from .commands import village_import
+
+            return village_import.run(args, open_db)
         from .commands import village
 
         return village.run(args, open_db)

@@ -43,6 +43,7 @@ class VillageSummary:
     drafts: int = 0
     findings: int = 0
     open: list[OpenFinding] = field(default_factory=list)
+    draft_ids: list[str] = field(default_factory=list)
 
     def overdue(self, today_iso: str) -> int:
         # ISO dates compare as strings; a deadline is overdue from the day after.

@@ -39,7 +39,7 @@ from .village_store import VillageStore
 REGISTRY = "inspector.json"
 INDEX = "index.json"
 VILLAGES = "villages"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: summaries list draft inspection ids
 STORE_CACHE = 24  # village files kept parsed in memory (LRU)
 
 Clock = Callable[[], datetime]
@@ -179,6 +179,24 @@ class Database:
         self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
         return village
 
+    def add_villages(self, rows: list[dict]) -> list[Village]:
+        """Add many villages in one atomic write of the registry: all of them or none."""
+        self.check_writable()
+        storage: AtomicJSONStorage = self.registry.storage  # type: ignore[assignment]
+        storage.begin()
+        try:
+            added = [self.add_village(**row) for row in rows]
+        except BaseException:
+            storage.rollback()
+            self.registry.clear_cache()
+            raise
+        try:
+            storage.commit()
+        except BaseException:
+            self.registry.clear_cache()
+            raise
+        return added
+
     def update_village(self, vid: str, **changes) -> Village:
         self.check_writable()
         current = self.village(vid)
@@ -270,6 +288,7 @@ class Database:
             drafts=raw.get("drafts", 0),
             findings=raw.get("findings", 0),
             open=[OpenFinding(**f) for f in raw.get("open", [])],
+            draft_ids=raw.get("draft_ids", []),
         )
 
     def summaries(self) -> dict[str, VillageSummary]:

@@ -76,6 +76,28 @@ class VillageStore:
     def answers(self, iid: str) -> dict[str, dict]:
         return {d["item"]: dict(d) for d in self.tiny.table("answers").search(Q.inspection == iid)}
 
+    # -- observations (signboards, ledgers, tasks... seen on site) ---------------
+
+    def add_observation(self, iid: str, fields: dict[str, Any]) -> dict:
+        doc = {"id": self._next_id("observations", "O"), "inspection": iid, **fields, "at": self.db.now_iso()}
+        with self.db.changing(self, summary=False):
+            self.tiny.table("observations").insert(doc)
+        return doc
+
+    def update_observation(self, oid: str, **changes: Any) -> dict:
+        if self.tiny.table("observations").get(Q.id == oid) is None:
+            raise NotFound("observation", oid)
+        with self.db.changing(self, summary=False):
+            self.tiny.table("observations").update({**changes, "at": self.db.now_iso()}, Q.id == oid)
+        return dict(self.tiny.table("observations").get(Q.id == oid))  # type: ignore[arg-type]
+
+    def remove_observation(self, oid: str) -> None:
+        with self.db.changing(self, summary=False):
+            self.tiny.table("observations").remove(Q.id == oid)
+
+    def observations(self, iid: str) -> list[dict]:
+        return sorted((dict(d) for d in self.tiny.table("observations").search(Q.inspection == iid)), key=lambda d: d["id"])
+
     # -- findings and their events ---------------------------------------------
 
     def add_finding(self, fields: dict[str, Any], *, deadline: str, by: str) -> dict:
@@ -99,8 +121,27 @@ class VillageStore:
             self.tiny.table("events").insert(event)
         return doc
 
-    def findings(self) -> list[dict]:
-        return sorted((dict(d) for d in self.tiny.table("findings").all()), key=lambda d: d["id"])
+    def findings(self, iid: str | None = None) -> list[dict]:
+        docs = self.tiny.table("findings").all() if iid is None else self.tiny.table("findings").search(Q.inspection == iid)
+        return sorted((dict(d) for d in docs), key=lambda d: d["id"])
+
+    def update_finding(self, fid: str, **changes: Any) -> dict:
+        """Edit a finding's text fields while its inspection is a draft (later: events)."""
+        self.finding(fid)
+        # While the inspection is a draft the finding is not yet official: its
+        # first event carries the deadline and unit and is corrected with it.
+        first = {k: changes[k] for k in ("deadline", "unit", "person") if k in changes}
+        with self.db.changing(self):
+            self.tiny.table("findings").update({k: v for k, v in changes.items() if k != "deadline"}, Q.id == fid)
+            if first:
+                self.tiny.table("events").update(first, (Q.finding == fid) & (Q.type == "found"))
+        return self.finding(fid)
+
+    def remove_finding(self, fid: str) -> None:
+        """Drop a finding recorded by mistake on a draft inspection, with its events."""
+        with self.db.changing(self):
+            self.tiny.table("findings").remove(Q.id == fid)
+            self.tiny.table("events").remove(Q.finding == fid)
 
     def finding(self, fid: str) -> dict:
         doc = self.tiny.table("findings").get(Q.id == fid)
@@ -161,6 +202,7 @@ class VillageStore:
         return VillageSummary(
             inspections=len(inspections),
             drafts=sum(1 for i in inspections if i.get("state") == "draft"),
+            draft_ids=sorted(i["id"] for i in inspections if i.get("state") == "draft"),
             findings=len(findings),
             open=open_,
         )

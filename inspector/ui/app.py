@@ -46,6 +46,7 @@ class InspectorApp(App[None]):
         self.catalog = catalog
         self.today = today
         self.settings = settings
+        self.classifiers: dict = {}  # one task classifier per list set, built on first use
         i18n.set_language(settings.lang)
         super().__init__()
 
@@ -80,6 +81,33 @@ class InspectorApp(App[None]):
             refresh = getattr(screen, "refresh_language", None)
             if refresh:
                 refresh()
+
+    # Inspections: shared by the village screen, the main screen and the palette.
+
+    def start_inspection(self, village_id: str, *, day: date, kind: str, inspectors: list[str], checklist_id: str) -> None:
+        checklist = self.catalog.checklists[checklist_id]
+        store = self.db.store(village_id)
+        inspection = store.add_inspection(
+            day=day.isoformat(), kind=kind, inspectors=inspectors, template=checklist.id, template_version=checklist.version
+        )
+        self.open_inspection(inspection["id"])
+
+    def open_inspection(self, inspection_id: str) -> None:
+        from ..core.visit import open_visit
+        from .screens.inspection import InspectionScreen
+
+        try:
+            visit = open_visit(self.db, self.catalog, self.classifiers, inspection_id)
+        except KeyError as exc:
+            self.notify(t("inspection.template_missing", template=exc.args[0]), severity="error")
+            return
+        self.push_screen(InspectionScreen(visit))
+
+    def export_visit_report(self, inspection_id: str) -> None:
+        from ..report.export import export_visit
+
+        path = export_visit(self.db, self.catalog, inspection_id, self.settings.exports, self.settings.lang)
+        self.notify(t("report.written", path=path), timeout=10)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(t("action.help"), t("palette.help"), self.action_help)

@@ -9,6 +9,7 @@ node's bindings map, so switching language rewrites that map in place.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from textual.binding import Binding
@@ -17,9 +18,14 @@ from textual.dom import DOMNode
 from ..i18n import has, t
 
 
+_ARG = re.compile(r"^(\w+)\('?(\w+)'?\)$")
+
+
 def key(action: str) -> str:
-    # "dismiss", "app.quit" and "screen.x" share their message with the bare action.
-    return "action." + action.split(".")[-1].split("(")[0]
+    """The message key of an action: "app.quit" -> action.quit, "answer('yes')" -> action.answer_yes."""
+    bare = action.split(".")[-1]
+    match = _ARG.match(bare)
+    return "action." + (f"{match.group(1)}_{match.group(2)}" if match else bare)
 
 
 def localize(node: DOMNode) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +15,8 @@ from ..bindings import Localized, localize
 
 class MainScreen(Localized, Screen[None]):
     BINDINGS = [
+        Binding("enter", "open_village", "action.open_village", id="main.open", show=False),
+        Binding("d", "resume_draft", "action.resume_draft", id="main.resume"),
         Binding("c", "catalog", "action.catalog", id="main.catalog"),
         Binding("r", "reload", "action.reload", id="main.reload"),
     ]
@@ -26,12 +29,45 @@ class MainScreen(Localized, Screen[None]):
 
     def on_mount(self) -> None:
         self.load()
+        if self.drafts():
+            self.notify(t("main.drafts_waiting", n=len(self.drafts())), timeout=8)
+
+    def on_screen_resume(self) -> None:
+        self.load()
 
     def palette_commands(self) -> list[SystemCommand]:
         return [
+            SystemCommand(t("action.resume_draft"), t("palette.resume_draft"), self.action_resume_draft),
             SystemCommand(t("action.catalog"), t("palette.catalog"), self.action_catalog),
             SystemCommand(t("action.reload"), t("palette.reload"), self.action_reload),
         ]
+
+    def action_open_village(self) -> None:
+        table = self.query_one("#villages", DataTable)
+        if not table.row_count:
+            return
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if key.startswith("v:"):
+            from .village import VillageScreen
+
+            self.app.push_screen(VillageScreen(key[2:]))
+
+    @on(DataTable.RowSelected, "#villages")
+    def _selected(self) -> None:
+        self.action_open_village()
+
+    def drafts(self) -> list[str]:
+        db = self.app.db  # type: ignore[attr-defined]
+        return [d for s in db.summaries().values() for d in s.draft_ids]
+
+    def action_resume_draft(self) -> None:
+        """Open the newest draft inspection where it stopped (after a crash, say)."""
+        drafts = self.drafts()
+        if not drafts:
+            self.notify(t("main.no_drafts"))
+            return
+        latest = max(drafts, key=lambda iid: self.app.db.store(iid.split("-")[0]).inspection(iid)["created_at"])  # type: ignore[attr-defined]
+        self.app.open_inspection(latest)  # type: ignore[attr-defined]
 
     def action_catalog(self) -> None:
         from .catalog import CatalogScreen
@@ -49,6 +85,7 @@ class MainScreen(Localized, Screen[None]):
         db = self.app.db  # type: ignore[attr-defined]
         today = self.app.today.isoformat()  # type: ignore[attr-defined]
         table = self.query_one("#villages", DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
         table.add_column(t("col.township_village"), key="name")
         table.add_column(t("col.kind"), key="kind")
@@ -88,6 +125,7 @@ class MainScreen(Localized, Screen[None]):
             totals["inspections"] += insp
             totals["open"] += open_
             totals["overdue"] += overdue
+        table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
         self.query_one("#totals", Static).update(
             t("main.totals", townships=len(by_township), **totals) if villages else t("main.empty")
         )

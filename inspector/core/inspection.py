@@ -1,0 +1,214 @@
+"""An inspection visit: answers, observations, failures, findings, completion.
+
+Pure rules over stored documents; the store saves, the UI asks. Shapes:
+
+- answer: {"item", "value": "yes"|"no"|"na"|"count"|"list", "found", "allowed",
+  "note", "evidence": [...], "reason_no_finding"}
+- observation: {"id", "item", "kind", "what", "department", "assigned_how",
+  "approval_document", "purchase_contract", "contract_evaluation",
+  "classification": {...} | None, "override": {"kind", "reason"} | None,
+  "violation": bool, "note", "reason_no_finding"}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..catalog.classifier import Classifier
+from ..catalog.model import Catalog, CheckItem, Checklist
+from ..i18n import t
+from .deadlines import default_deadline
+
+INSPECTION_KINDS = ("routine", "random", "unannounced", "complaint", "followup")
+ASSIGNED_HOW = ("document", "meeting", "phone", "chat_group", "verbal", "system", "other")
+# Observed kinds the classifier judges (a task, a purchased service, a certificate).
+CLASSIFIED = ("task", "service", "certificate")
+ALLOWED_KINDS = ("autonomy", "assistance", "certificate_allowed")
+
+
+@dataclass
+class Failure:
+    item: CheckItem
+    observation: dict | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.item.id, self.observation["id"] if self.observation else None)
+
+
+def item_status(item: CheckItem, answer: dict | None, observations: list[dict]) -> str:
+    """'unanswered', 'na', 'ok' or 'fail' for one check item."""
+    if item.answer == "list":
+        if answer is None and not observations:
+            return "unanswered"
+        if answer and answer.get("value") == "na":
+            return "na"
+        return "fail" if any(o.get("violation") for o in observations) else "ok"
+    if answer is None or answer.get("value") in (None, ""):
+        return "unanswered"
+    value = answer["value"]
+    if value == "na":
+        return "na"
+    if item.answer == "yes_no":
+        return "fail" if value == item.fail_on else "ok"
+    found, allowed = answer.get("found"), answer.get("allowed")
+    if found is None or allowed is None:
+        return "unanswered"
+    return "fail" if found > allowed else "ok"
+
+
+def failures(checklist: Checklist, answers: dict[str, dict], observations: list[dict]) -> list[Failure]:
+    """Every failure: one per failing item, one per violating observation of a list item."""
+    by_item: dict[str, list[dict]] = {}
+    for obs in observations:
+        by_item.setdefault(obs["item"], []).append(obs)
+    out: list[Failure] = []
+    for item in checklist.items:
+        obs = by_item.get(item.id, [])
+        if item_status(item, answers.get(item.id), obs) != "fail":
+            continue
+        if item.answer == "list":
+            out.extend(Failure(item, o) for o in obs if o.get("violation"))
+        else:
+            out.append(Failure(item))
+    return out
+
+
+def completion_problems(
+    checklist: Checklist, answers: dict[str, dict], observations: list[dict], findings: list[dict]
+) -> list[tuple[str, dict]]:
+    """What stops completion, as (message key, params); empty when it may be completed."""
+    problems: list[tuple[str, dict]] = []
+    by_item: dict[str, list[dict]] = {}
+    for obs in observations:
+        by_item.setdefault(obs["item"], []).append(obs)
+    for item in checklist.items:
+        if item_status(item, answers.get(item.id), by_item.get(item.id, [])) == "unanswered":
+            problems.append(("inspection.problem.unanswered", {"item": item.id}))
+    covered = {(f.get("item"), f.get("observation")) for f in findings}
+    for failure in failures(checklist, answers, observations):
+        reason = (failure.observation or answers.get(failure.item.id) or {}).get("reason_no_finding", "")
+        if failure.key not in covered and not str(reason).strip():
+            what = failure.observation["what"] if failure.observation else ""
+            problems.append(("inspection.problem.no_finding", {"item": failure.item.id, "what": what}))
+        if failure.item.requires and failure.observation is None:
+            answer = answers.get(failure.item.id) or {}
+            if "note" in failure.item.requires and not str(answer.get("note", "")).strip():
+                problems.append(("inspection.problem.need_note", {"item": failure.item.id}))
+            if "evidence" in failure.item.requires and not answer.get("evidence"):
+                problems.append(("inspection.problem.need_evidence", {"item": failure.item.id}))
+    return problems
+
+
+def classification_text(kind: str, what: str) -> str:
+    """What the classifier reads for an observation (a certificate is asked as one)."""
+    if kind == "certificate" and "证明" not in what:
+        return f"开具{what}证明"
+    return what
+
+
+def classify_observation(classifier: Classifier, kind: str, what: str) -> dict | None:
+    if kind not in CLASSIFIED or not what.strip():
+        return None
+    result = classifier.classify(classification_text(kind, what))
+    top = result.matches[0] if result.matches else None
+    return {
+        "kind": result.kind,
+        "verdict": result.verdict_code,
+        "listset": result.listset,
+        "item": top.item if top else "",
+        "title": top.title if top else "",
+        "score": top.score if top else 0.0,
+        "matched": top.matched if top else [],
+    }
+
+
+def effective_kind(observation: dict) -> str | None:
+    """The kind that counts: the inspector's override, else the classifier's."""
+    override = observation.get("override") or {}
+    if override.get("kind"):
+        return override["kind"]
+    return (observation.get("classification") or {}).get("kind")
+
+
+def is_violation(observation: dict) -> bool:
+    """Whether an observed thing breaks the lists (the inspector may mark others by hand)."""
+    kind = observation.get("kind")
+    if kind not in CLASSIFIED:
+        return bool(observation.get("marked_violation"))
+    list_kind = effective_kind(observation)
+    if list_kind in ("negative", "certificate_forbidden"):
+        return True
+    if kind == "certificate":
+        return list_kind != "certificate_allowed" or bool(observation.get("marked_violation"))
+    if kind == "service":
+        # A purchase needs a signed contract and satisfaction judged by it.
+        return not observation.get("purchase_contract") or observation.get("contract_evaluation") is False
+    if list_kind == "unlisted":
+        return not (observation.get("approval_document") or observation.get("purchase_contract"))
+    return bool(observation.get("marked_violation"))
+
+
+def default_unit(item: CheckItem, observation: dict | None, village_kind: str, township: str) -> str:
+    """Who answers for it: the body that pushed a task down; else the village or township."""
+    if observation and observation.get("department"):
+        return observation["department"]
+    if item.theme in ("signboards", "certificates"):
+        return t(f"unit.{village_kind}")
+    return township
+
+
+def prefill_finding(
+    item: CheckItem,
+    observation: dict | None,
+    answer: dict | None,
+    catalog: Catalog,
+    *,
+    found_on: date,
+    village_kind: str,
+    township: str,
+    lang: str,
+) -> dict[str, Any]:
+    """A finding's fields from the check item (and the observation), ready to edit."""
+    basis = list(item.basis_items)
+    if observation:
+        cls = observation.get("classification") or {}
+        if cls.get("item") and cls["item"] not in basis:
+            basis.insert(0, cls["item"])
+        title = observation.get("what", "")
+        description = t("finding.prefill.observed", lang=lang, what=title, department=observation.get("department") or "-")
+        if cls:
+            description += " " + t(f"verdict.{effective_kind(observation) or cls['kind']}", lang=lang)
+    else:
+        title = item.q(lang).rstrip("？?")
+        description = describe_answer(item, answer, lang)
+        if answer and answer.get("note"):
+            description += f" {answer['note']}"
+    deadline = default_deadline(found_on, item.period)
+    return {
+        "item": item.id,
+        "observation": observation["id"] if observation else None,
+        "theme": item.theme,
+        "title": title,
+        "description": description,
+        "basis": basis,
+        "basis_text": item.basis_text,
+        "severity": item.severity,
+        "unit": default_unit(item, observation, village_kind, township),
+        "person": "",
+        "measure": t(f"finding.measure.{item.theme}", lang=lang),
+        "deadline": deadline.day.isoformat(),
+    }
+
+
+def describe_answer(item: CheckItem, answer: dict | None, lang: str) -> str:
+    if not answer:
+        return t("inspection.result.unanswered", lang=lang)
+    value = answer.get("value")
+    if value == "count":
+        return t("inspection.result.count", lang=lang, found=answer.get("found"), allowed=answer.get("allowed"))
+    if value in ("yes", "no", "na"):
+        return t(f"inspection.result.{value}", lang=lang)
+    return t("inspection.result.list", lang=lang)

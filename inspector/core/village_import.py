@@ -1,0 +1,441 @@
+"""Read a list of villages from a CSV file, as spreadsheets in China save it.
+
+Pure: reads the one file it is given, writes nothing, knows no clock and no
+terminal. The result is a preview (the rows that would be added and every
+problem found, by spreadsheet row and column); the command decides what to
+write.
+
+What it accepts:
+
+- encodings: UTF-8 with or without BOM (Excel "CSV UTF-8", WPS), GB18030/GBK
+  (Excel "CSV" on a Chinese Windows), UTF-16 with a BOM (Excel "Unicode
+  text"). A file that mixes UTF-8 and GBK lines, or is neither, is refused
+  rather than guessed.
+- delimiters: comma, tab or semicolon. The one whose header row names the
+  most known columns wins (comma on a tie); this is more reliable on short
+  Chinese files than ``csv.Sniffer``, which guesses from character counts.
+- headers in Chinese or English with common variants, full-width characters
+  and stray spaces tolerated; title rows above the header (a merged title
+  cell, common in office spreadsheets) are skipped with a warning.
+
+Row numbers are those a spreadsheet shows: the first line of the file is row
+1, a cell holding a line break does not start a new row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import Village
+
+ERROR = "error"  # the row is not imported
+WARNING = "warning"  # the row is imported; the user should look
+
+FIELDS = ("name", "township", "kind", "county", "contact", "phone")
+REQUIRED = ("name", "township")
+MAX_BYTES = 10 * 1024 * 1024  # a county's villages fit in well under 1 MB
+HEADER_SEARCH = 5  # rows searched for the header (title rows above it)
+DELIMITERS = (",", "\t", ";")
+
+# Header spellings, after _norm_header (NFKC, no spaces, lower case).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": (
+        "名称", "村名", "村名称", "村(社区)名称", "村(社区)", "村社区名称", "村(居)名称", "村(居)",
+        "村庄名称", "社区名称", "村委会名称", "村(社区)名", "名字",
+        "name", "village", "villagename", "village_name", "village/community",
+    ),
+    "township": (
+        "乡镇", "乡镇(街道)", "乡镇街道", "乡镇/街道", "乡(镇)", "乡(镇、街道)", "街道", "镇街", "镇(街道)",
+        "所属乡镇", "所属乡镇(街道)", "所属街道", "所属镇街", "乡镇名称",
+        "township", "town", "street", "subdistrict", "township/street",
+    ),
+    "kind": ("类型", "类别", "村(社区)类型", "村社区类型", "kind", "type"),
+    "county": (
+        "区县", "县", "区", "县(区)", "区(县)", "县区", "县(市、区)", "县(市,区)", "所属区县", "区县名称",
+        "county", "district",
+    ),
+    "contact": ("联系人", "负责人", "联系人姓名", "contact", "contactperson", "contact_person"),
+    "phone": (
+        "电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "联系方式", "联系人电话",
+        "phone", "tel", "telephone", "mobile",
+    ),
+}
+_HEADERS = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+_IGNORED_HEADERS = {"序号", "编号", "no", "no.", "#"}  # row numbers: ignored without a warning
+
+_KINDS = {
+    "村": "village", "行政村": "village", "村委会": "village", "村民委员会": "village", "village": "village",
+    "社区": "community", "居委会": "community", "居民委员会": "community", "community": "community",
+}
+
+_PHONE_OK = re.compile(r"[0-9+\-() /、,;#转]*")
+_PHONE_SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+_SIGNATURES = (  # (leading bytes, kind)
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # .xls, .et, .doc
+    (b"%PDF", "binary"),
+    (b"\x89PNG", "binary"),
+    (b"\xff\xd8\xff", "binary"),
+    (b"GIF8", "binary"),
+)
+
+
+class VillageImportError(Exception):
+    """The file cannot be imported at all. ``key`` is a message key; ``params`` name the file."""
+
+    def __init__(self, key: str, **params: object):
+        self.key = key
+        self.params = params
+        super().__init__(f"{key} {params}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong at a spreadsheet row and column (column "" for the whole row)."""
+
+    row: int
+    column: str
+    key: str  # message key, e.g. "import.problem.missing_name"
+    params: dict
+    level: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row: int
+    name: str
+    township: str
+    kind: str
+    county: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A decoded file: its records, where the header is, and which column is which field."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header_row: int  # 1-based
+    records: list[list[str]]  # every record, header and title rows included
+    columns: dict[str, int]  # field -> index
+    labels: list[str]  # each column as the user sees it (header text, or its letter)
+    problems: list[Problem]  # about the header (unknown columns, title rows)
+
+
+@dataclass
+class ImportPreview:
+    path: Path
+    encoding: str
+    delimiter: str
+    header_row: int
+    data_rows: int  # non-blank rows below the header
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def skipped(self) -> int:
+        """Rows not imported because of an error."""
+        return len({p.row for p in self.errors if p.row > self.header_row})
+
+
+def read_villages_csv(path: Path, existing: list[Village]) -> ImportPreview:
+    """The preview of importing ``path`` into a database holding ``existing``.
+
+    ``existing`` should include archived villages: the database refuses a
+    duplicate name in a township whether archived or not.
+    Raises VillageImportError when the file as a whole cannot be imported.
+    """
+    return check_rows(read_table(path), existing)
+
+
+# -- the file --------------------------------------------------------------------
+
+
+def read_table(path: Path) -> CsvTable:
+    """Decode and parse ``path`` and find its header. Raises VillageImportError."""
+    path = Path(path)
+    shown = str(path)
+    if path.is_dir():
+        raise VillageImportError("import.error.folder", path=shown)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise VillageImportError("import.error.too_large", path=shown, size=round(size / 2**20, 1), limit=MAX_BYTES // 2**20)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise VillageImportError("import.error.not_found", path=shown) from None
+    except OSError as exc:
+        raise VillageImportError("import.error.unreadable", path=shown, reason=exc.strerror or str(exc)) from None
+    text, encoding = _decode(raw, shown)
+    if not text.strip(" \t\r\n\ufeff,;"):
+        raise VillageImportError("import.error.empty", path=shown)
+    delimiter, header_index = _choose_delimiter(text)
+    records = _parse(text, delimiter, shown)
+    return _header(path, encoding, delimiter, records, header_index)
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str, str]:
+    for signature, kind in _SIGNATURES:
+        if raw.startswith(signature):
+            if kind == "ole" or (kind == "zip" and b"xl/" in raw[:65536]):
+                raise VillageImportError("import.error.excel", path=shown)
+            raise VillageImportError("import.error.binary", path=shown)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise VillageImportError("import.error.binary", path=shown) from None
+        _check_text(text, shown)
+        return text, "UTF-16"
+    if b"\x00" in raw:
+        raise VillageImportError("import.error.binary", path=shown)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad_line = _line_of(raw, exc.start)
+    else:
+        _check_text(text, shown)
+        return text, "UTF-8 BOM" if raw.startswith(codecs.BOM_UTF8) else "UTF-8"
+    # Not UTF-8. If some other line is plainly UTF-8 Chinese, the file was
+    # pieced together from two encodings: decoding it as GB18030 would turn
+    # those lines into plausible-looking nonsense, so refuse.
+    utf8_line = 1 if raw.startswith(codecs.BOM_UTF8) else _utf8_chinese_line(raw)
+    if utf8_line:
+        raise VillageImportError("import.error.mixed_encoding", path=shown, utf8_line=utf8_line, other_line=bad_line)
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise VillageImportError("import.error.encoding", path=shown, line=_line_of(raw, exc.start)) from None
+    _check_text(text, shown)
+    return text, "GB18030"
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _utf8_chinese_line(raw: bytes) -> int:
+    """The first line that is valid UTF-8 and reads as Chinese (0 if none).
+
+    A GBK line is valid UTF-8 only by rare accident, and then decodes to
+    Latin or other non-Chinese letters, which this test rejects.
+    """
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        if max(line, default=0) < 0x80:
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        wide = [ch for ch in text if ord(ch) >= 0x80 and ch != "\ufeff"]
+        if wide and all(_CJK.match(ch) for ch in wide):
+            return number
+    return 0
+
+
+def _check_text(text: str, shown: str) -> None:
+    """Control characters other than tab and line ends mean a binary file."""
+    if any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text):
+        raise VillageImportError("import.error.binary", path=shown)
+
+
+def _choose_delimiter(text: str) -> tuple[str, int]:
+    """The delimiter under which some early row names the most known columns, and that row's index."""
+    best = (0, 0, ",", 0)  # (required fields, known fields, delimiter, header index)
+    head = "\n".join(text.splitlines()[: HEADER_SEARCH * 4])  # enough lines for the first records
+    for delimiter in DELIMITERS:
+        try:
+            records = list(_reader(head, delimiter, strict=False))[:HEADER_SEARCH]
+        except csv.Error:
+            continue
+        for index, record in enumerate(records):
+            fields = {_field_of(c) for c in record} - {None}
+            score = (len(fields & set(REQUIRED)), len(fields))
+            if score > best[:2]:
+                best = (*score, delimiter, index)
+    return best[2], best[3]
+
+
+def _reader(text: str, delimiter: str, strict: bool):
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+
+
+def _parse(text: str, delimiter: str, shown: str) -> list[list[str]]:
+    reader = _reader(text, delimiter, strict=True)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise VillageImportError("import.error.malformed", path=shown, line=reader.line_num) from None
+
+
+def _header(path: Path, encoding: str, delimiter: str, records: list[list[str]], index: int) -> CsvTable:
+    shown = str(path)
+    header = records[index] if index < len(records) else []
+    columns: dict[str, int] = {}
+    headings: dict[str, str] = {}
+    for i, cell in enumerate(header):
+        name = _field_of(cell)
+        if name is None:
+            continue
+        if name in columns:
+            raise VillageImportError(
+                "import.error.duplicate_column", path=shown, row=index + 1, first=headings[name], second=cell.strip()
+            )
+        columns[name] = i
+        headings[name] = cell.strip()
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        blank = not any(c.strip() for c in header)
+        shown_row = next((n for n, r in enumerate(records) if any(c.strip() for c in r)), 0) if blank else index
+        found = ", ".join(c.strip() for c in records[shown_row] if c.strip())
+        shown_row += 1
+        key = "import.error.missing_columns" if len(missing) == 2 else f"import.error.missing_{missing[0]}_column"
+        raise VillageImportError(key, path=shown, row=shown_row, found=found)
+    data = records[index + 1 :]
+    if not any(any(c.strip() for c in r) for r in data):
+        raise VillageImportError("import.error.no_rows", path=shown)
+
+    width = max(len(r) for r in records)
+    labels = [(header[i].strip() if i < len(header) else "") or _letter(i) for i in range(width)]
+    problems = [
+        Problem(n, "", "import.problem.title_row", {}, WARNING)
+        for n, record in enumerate(records[:index], 1)
+        if any(c.strip() for c in record)
+    ]
+    used = set(columns.values())
+    for i in range(width):
+        if i in used or _norm_header(header[i] if i < len(header) else "") in _IGNORED_HEADERS:
+            continue
+        heading = header[i].strip() if i < len(header) else ""
+        if heading:
+            problems.append(Problem(index + 1, labels[i], "import.problem.unknown_column", {}, WARNING))
+        elif any(i < len(r) and r[i].strip() for r in data):
+            problems.append(Problem(index + 1, labels[i], "import.problem.unnamed_column", {}, WARNING))
+    return CsvTable(path, encoding, delimiter, index + 1, records, columns, labels, problems)
+
+
+def _field_of(cell: str) -> str | None:
+    """The field a header cell names; a note in brackets is allowed ("电话（必填）")."""
+    text = _norm_header(cell)
+    return _HEADERS.get(text) or _HEADERS.get(re.sub(r"\(.*?\)", "", text))
+
+
+def _norm_header(cell: str) -> str:
+    text = unicodedata.normalize("NFKC", cell).replace("\ufeff", "")
+    text = re.sub(r"\s+", "", text).lower().rstrip("*:")
+    return text
+
+
+def _letter(index: int) -> str:
+    """A spreadsheet column letter: 0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+# -- the rows --------------------------------------------------------------------
+
+
+def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
+    """Every data row checked against the others and against ``existing``."""
+    preview = ImportPreview(table.path, table.encoding, table.delimiter, table.header_row, 0)
+    problems = list(table.problems)
+    known = {(v.name, v.township): v for v in existing}
+    claimed: dict[tuple[str, str], int] = {}  # (name, township) -> row that adds it
+    col = table.columns
+
+    for number, record in enumerate(table.records[table.header_row :], table.header_row + 1):
+        if not any(c.strip() for c in record):
+            continue
+        preview.data_rows += 1
+
+        def cell(name: str) -> str:
+            i = col.get(name)
+            return record[i].strip() if i is not None and i < len(record) else ""
+
+        def label(name: str) -> str:
+            return table.labels[col[name]]
+
+        found: list[Problem] = []
+        name, township = cell("name"), cell("township")
+        if not name:
+            found.append(Problem(number, label("name"), "import.problem.missing_name", {}))
+        if not township:
+            found.append(Problem(number, label("township"), "import.problem.missing_township", {}))
+
+        raw_kind = cell("kind")
+        kind = _KINDS.get(unicodedata.normalize("NFKC", raw_kind).replace(" ", "").lower()) if raw_kind else _kind_from_name(name)
+        if kind is None:
+            found.append(Problem(number, label("kind"), "import.problem.bad_kind", {"value": raw_kind}))
+
+        phone = unicodedata.normalize("NFKC", cell("phone")).strip()
+        if phone and _PHONE_SCIENTIFIC.fullmatch(phone):
+            found.append(Problem(number, label("phone"), "import.problem.phone_scientific", {"value": phone}, WARNING))
+            phone = ""
+        elif phone and not _PHONE_OK.fullmatch(phone):
+            found.append(Problem(number, label("phone"), "import.problem.phone_odd", {"value": phone}, WARNING))
+
+        if name and township:
+            key = (name, township)
+            if key in known:
+                v = known[key]
+                which = "import.problem.duplicate_archived" if v.archived else "import.problem.duplicate_existing"
+                found.append(Problem(number, label("name"), which, {"name": name, "township": township, "id": v.id}))
+            elif key in claimed:
+                found.append(Problem(number, label("name"), "import.problem.duplicate_in_file", {"first": claimed[key]}))
+
+        problems.extend(found)
+        if any(p.is_error for p in found):
+            continue
+        claimed[(name, township)] = number
+        preview.rows.append(ImportRow(number, name, township, kind or "village", cell("county"), cell("contact"), phone))
+
+    order = {label: i for i, label in enumerate(table.labels)}
+    preview.problems = sorted(problems, key=lambda p: (p.row, order.get(p.column, -1)))
+    return preview
+
+
+def _kind_from_name(name: str) -> str:
+    """A blank kind: a name ending in 社区 or 居委会 is a community, anything else a village."""
+    return "community" if name.endswith(("社区", "居委会")) else "village"
+
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "CsvTable",
+    "ImportPreview",
+    "ImportRow",
+    "Problem",
+    "VillageImportError",
+    "check_rows",
+    "read_table",
+    "read_villages_csv",
+]

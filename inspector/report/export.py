@@ -1,0 +1,46 @@
+"""Write reports to the exports folder: gather what a report needs, render, save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..catalog.model import Catalog
+from ..core.visit import village_of
+from .files import report_filename, write_report
+from .visit import render_visit_report
+
+
+def default_folder() -> Path:
+    from ..paths import default_exports
+
+    return default_exports()
+
+
+def visit_report_text(db: Any, catalog: Catalog, inspection_id: str, lang: str) -> tuple[str, dict, Any]:
+    vid = village_of(inspection_id)
+    village = db.village(vid)
+    store = db.store(vid)
+    inspection = store.inspection(inspection_id)
+    checklist = catalog.checklists[inspection["template"]]
+    findings = []
+    for finding in store.findings(inspection_id):
+        status = store.status(finding["id"])
+        findings.append({**finding, "deadline": status.deadline.isoformat(), "state": status.state, "unit": status.unit or finding.get("unit", "")})
+    text = render_visit_report(
+        village=village,
+        inspection=inspection,
+        checklist=checklist,
+        catalog=catalog,
+        answers=store.answers(inspection_id),
+        observations=store.observations(inspection_id),
+        findings=findings,
+        lang=lang,
+    )
+    return text, inspection, village
+
+
+def export_visit(db: Any, catalog: Catalog, inspection_id: str, folder: Path | None, lang: str) -> Path:
+    text, inspection, village = visit_report_text(db, catalog, inspection_id, lang)
+    name = report_filename("inspection", inspection["date"], village.township, village.name, inspection_id.split("-")[-1])
+    return write_report(folder or default_folder(), name, text)

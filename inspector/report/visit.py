@@ -1,0 +1,439 @@
+"""The inspection visit report: one inspection as a Markdown document.
+
+Pure: stored documents in, text out. No Textual, no Rich, no clock (every date
+shown comes from the documents). The fixed text comes from the message files
+(``locales/*.report.toml``); the lists' and checklists' own text is shown as
+the catalog has it (the checklist's question in English when there is one);
+every value a user typed goes through ``escape_inline`` / ``escape_cell`` so
+it can never break a table or the document.
+
+The stored documents are read leniently: a missing key shows as "—" or as
+"not checked", never as an exception, because a half-finished draft must
+still print.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from ..catalog.classifier import KINDS, VERDICTS
+from ..catalog.model import OBSERVED, SEVERITIES, Catalog, CheckItem, Checklist, ListItem
+from ..core.models import Village
+from ..i18n import messages, t
+from .markdown import escape_cell, escape_inline
+
+TASK_OBSERVATIONS = ("task", "service")  # shown with their classification
+MAX_BASIS_ITEMS = 5  # list items named in a ledger row's basis; the rest are counted
+SHORT_BASIS = 60  # characters of a finding's basis_text kept in the ledger
+DASH = "—"
+
+
+def item_failed(item: CheckItem, answer: dict | None, observations: list[dict]) -> bool:
+    """Whether the answer (and, for a list item, its observations) fails the check item.
+
+    yes_no: the value is the item's ``fail_on``; count: more found than
+    allowed; list: any observation is a violation.
+    """
+    answer = answer or {}
+    if item.answer == "list":
+        return any(o.get("violation") is True for o in observations)
+    if item.answer == "count":
+        found, allowed = _counts(item, answer)
+        return answer.get("value") == "count" and found is not None and allowed is not None and found > allowed
+    return answer.get("value") in ("yes", "no") and answer.get("value") == item.fail_on
+
+
+def render_visit_report(
+    *,
+    village: Village,
+    inspection: dict,
+    checklist: Checklist,
+    catalog: Catalog,
+    answers: dict,
+    observations: list[dict],
+    findings: list[dict],
+    lang: str = "zh",
+) -> str:
+    """The visit report of ``inspection`` in ``lang`` ("zh" or "en"), as Markdown."""
+    report = _Report(village, inspection, checklist, catalog, answers or {}, observations or [], findings or [], lang)
+    return report.render()
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def _counts(item: CheckItem | None, answer: dict) -> tuple[int | None, int | None]:
+    found = _int(answer.get("found"))
+    allowed = _int(answer.get("allowed")) if answer.get("allowed") is not None else None
+    if allowed is None and item is not None:
+        allowed = item.allowed
+    return found, allowed
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A GFM table; the cells must already be escaped (and never empty)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell or DASH for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _when(stamp: object) -> str:
+    """"2026-11-21T16:02:00" as "2026-11-21 16:02"; anything else as it is."""
+    text = str(stamp or "")
+    day, sep, time = text.partition("T")
+    return f"{day} {time[:5]}" if sep and len(time) >= 5 else text
+
+
+class _Report:
+    def __init__(self, village, inspection, checklist, catalog, answers, observations, findings, lang):
+        self.village: Village = village
+        self.insp: dict = inspection or {}
+        self.checklist: Checklist = checklist
+        self.catalog: Catalog = catalog
+        self.answers: dict = {k: v for k, v in answers.items() if isinstance(v, dict)}
+        self.lang = lang
+        self.groups = checklist.by_theme()
+        self.themes = {th.id: th for th in checklist.themes}
+        # Numbers "2.3" (theme 2, item 3) and the order used to sort everything.
+        self.number: dict[str, str] = {}
+        order: list[str] = []
+        for ti, items in enumerate(self.groups.values(), 1):
+            for ii, item in enumerate(items, 1):
+                self.number[item.id] = f"{ti}.{ii}"
+                order.append(item.id)
+        self.order = {iid: n for n, iid in enumerate(order)}
+        self.observations = sorted((o for o in observations if isinstance(o, dict)), key=self._sort_key)
+        self.findings = sorted((f for f in findings if isinstance(f, dict)), key=self._sort_key)
+        self.serial = {f.get("id"): n for n, f in enumerate(self.findings, 1)}
+        self.obs_by_item: dict[str, list[dict]] = {}
+        for o in self.observations:
+            self.obs_by_item.setdefault(str(o.get("item", "")), []).append(o)
+        self.serials_by_item: dict[str, list[int]] = {}
+        self.serials_by_obs: dict[str, list[int]] = {}
+        for n, f in enumerate(self.findings, 1):
+            self.serials_by_item.setdefault(str(f.get("item", "")), []).append(n)
+            if f.get("observation"):
+                self.serials_by_obs.setdefault(str(f["observation"]), []).append(n)
+
+    # ── helpers ──────────────────────────────────────────────────────────
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, lang=self.lang, **params)
+
+    def label(self, prefix: str, code: object) -> str:
+        """The message ``prefix.code``, or the code itself (escaped) when there is none."""
+        key = f"{prefix}.{code}"
+        return self.t(key) if key in messages(self.lang) else escape_inline(str(code or "")) or DASH
+
+    def join(self, pieces: list[str], sep_key: str = "report.sep") -> str:
+        return self.t(sep_key).join(p for p in pieces if p)
+
+    def _sort_key(self, doc: dict) -> tuple:
+        return (self.order.get(str(doc.get("item", "")), len(self.order)), str(doc.get("id", "")))
+
+    def list_item(self, item_id: str) -> ListItem | None:
+        own = self.catalog.listsets.get(self.checklist.listset)
+        return (own.item(item_id) if own else None) or self.catalog.item(item_id)
+
+    def list_item_label(self, item_id: object, fallback_title: object = "") -> str:
+        li = self.list_item(str(item_id)) if item_id else None
+        if li is None:
+            return escape_inline(fallback_title or item_id or "")
+        return self.t(
+            "report.ledger.basis_item",
+            list=self.label("report.list_kind", li.kind),
+            number=escape_inline(li.number),
+            title=escape_inline(li.title),
+        )
+
+    def numbers(self, serials: list[int]) -> str:
+        return self.join([str(n) for n in serials]) if serials else ""
+
+    # ── sections ─────────────────────────────────────────────────────────
+
+    def render(self) -> str:
+        lines: list[str] = []
+        for section in (self.head, self.basics, self.summary, self.results, self.ledger, self.tasks,
+                        self.other_observations, self.amendments, self.signatures):
+            lines += section()
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+    def draft(self) -> bool:
+        return self.insp.get("state") != "completed"
+
+    def head(self) -> list[str]:
+        key = "report.title_draft" if self.draft() else "report.title"
+        lines = ["# " + self.t(key, village=escape_inline(self.village.name) or DASH), ""]
+        if self.draft():
+            lines += ["> " + self.t("report.draft_notice"), ""]
+        return lines
+
+    def basics(self) -> list[str]:
+        insp, v = self.insp, self.village
+        inspectors = insp.get("inspectors") or []
+        if isinstance(inspectors, str):
+            inspectors = [inspectors]
+        version = str(insp.get("template_version") or self.checklist.version)
+        title = self.checklist.title_en if self.lang == "en" and self.checklist.title_en else self.checklist.title
+        if self.draft():
+            state = self.t("report.state.draft")
+        elif insp.get("completed_at"):
+            state = self.t("report.state.completed_at", at=escape_inline(_when(insp["completed_at"])))
+        else:
+            state = self.t("report.state.completed")
+        fields = [
+            ("id", escape_inline(insp.get("id", ""))),
+            ("date", escape_inline(insp.get("date", ""))),
+            ("kind", self.label("report.kind", insp.get("kind", ""))),
+            ("inspectors", self.join([escape_inline(p) for p in inspectors])),
+            ("county", escape_inline(v.county)),
+            ("township", escape_inline(v.township)),
+            ("village", self.t("report.field.village_value", name=escape_inline(v.name),
+                               kind=self.label("report.village_kind", v.kind))),
+            ("checklist", self.t("report.field.checklist_value", title=escape_inline(title),
+                                 id=escape_inline(self.checklist.id), version=escape_inline(version))),
+            ("state", state),
+        ]
+        colon = "：" if self.lang == "zh" else ": "
+        lines = ["## " + self.t("report.section.basics"), ""]
+        lines += [f"- **{self.t('report.field.' + name)}**{colon}{value or DASH}" for name, value in fields]
+        if version != self.checklist.version:
+            lines += ["", self.t("report.field.version_differs", used=escape_inline(version),
+                                 current=escape_inline(self.checklist.version))]
+        return lines + [""]
+
+    def summary(self) -> list[str]:
+        total = answered = na = failed = silent = 0
+        for items in self.groups.values():
+            for item in items:
+                total += 1
+                answer = self.answers.get(item.id)
+                obs = self.obs_by_item.get(item.id, [])
+                if not obs and not (answer and answer.get("value")):
+                    continue
+                answered += 1
+                if not obs and answer.get("value") == "na":
+                    na += 1
+                if item_failed(item, answer, obs):
+                    failed += 1
+                    silent += not self.serials_by_item.get(item.id)
+        sev = Counter(str(f.get("severity", "")) for f in self.findings)
+        by_sev = [self.t("report.summary.count", label=self.label("report.severity", s), n=sev[s]) for s in SEVERITIES]
+        by_sev += [self.t("report.summary.count", label=self.label("report.severity", s), n=n)
+                   for s, n in sev.items() if s not in SEVERITIES]
+        lines = ["## " + self.t("report.section.summary"), ""]
+        lines.append("- " + self.t("report.summary.items", total=total, answered=answered, na=na,
+                                   unanswered=total - answered, failed=failed))
+        if silent:
+            lines.append("- " + self.t("report.summary.failed_without_finding", n=silent))
+        lines.append("- " + self.t("report.summary.findings", n=len(self.findings), by_severity=self.join(by_sev)))
+        if self.observations:
+            kinds = Counter(str(o.get("kind", "")) for o in self.observations)
+            ordered = [k for k in OBSERVED if kinds[k]] + sorted(k for k in kinds if k not in OBSERVED)
+            by_kind = [self.t("report.summary.count", label=self.label("report.observed", k), n=kinds[k]) for k in ordered]
+            violations = sum(1 for o in self.observations if o.get("violation") is True)
+            lines.append("- " + self.t("report.summary.observations", n=len(self.observations),
+                                       by_kind=self.join(by_kind), violations=violations))
+        else:
+            lines.append("- " + self.t("report.summary.observations_none"))
+        tasks = [o for o in self.observations if o.get("kind") in TASK_OBSERVATIONS]
+        if tasks:
+            kinds = Counter(self.effective_kind(o) or "none" for o in tasks)
+            ordered = [k for k in (*KINDS, "none") if kinds[k]] + sorted(k for k in kinds if k not in (*KINDS, "none"))
+            by_kind = [self.t("report.summary.count", label=self.label("report.task_kind", k), n=kinds[k]) for k in ordered]
+            lines.append("- " + self.t("report.summary.tasks", by_kind=self.join(by_kind)))
+        return lines + [""]
+
+    def results(self) -> list[str]:
+        lines = ["## " + self.t("report.section.results"), ""]
+        header = [self.t("report.col.item"), self.t("report.col.result"), self.t("report.col.note")]
+        for theme_id, items in self.groups.items():
+            if not items:
+                continue
+            theme = self.themes.get(theme_id)
+            lines += ["### " + (escape_inline(theme.label(self.lang)) if theme else escape_inline(theme_id)), ""]
+            rows = [[f"{self.number[i.id]} {escape_inline(i.q(self.lang))}", *self.result_cells(i, i.id)] for i in items]
+            lines += _table(header, rows)
+        known = set(self.number)
+        orphans = sorted({*self.answers, *self.obs_by_item} - known - {""})
+        if orphans:
+            lines += ["### " + self.t("report.other_items"), ""]
+            lines += _table(header, [[escape_cell(i), *self.result_cells(None, i)] for i in orphans])
+        return lines
+
+    def result_cells(self, item: CheckItem | None, item_id: str) -> list[str]:
+        answer = self.answers.get(item_id) or {}
+        obs = self.obs_by_item.get(item_id, [])
+        value = answer.get("value")
+        if obs or value == "list" or (item is not None and item.answer == "list" and value and value != "na"):
+            violations = sum(1 for o in obs if o.get("violation") is True)
+            result = self.t("report.result.list", n=len(obs), violations=violations)
+        elif value == "count":
+            found, allowed = _counts(item, answer)
+            result = self.t("report.result.count", found=DASH if found is None else found,
+                            allowed=DASH if allowed is None else allowed)
+        elif value in ("yes", "no", "na"):
+            result = self.t(f"report.result.{value}")
+        elif value:
+            result = escape_inline(value)
+        else:
+            result = self.t("report.result.unanswered")
+        failed = item is not None and item_failed(item, answer, obs)
+        if failed:
+            result = self.t("report.result.fail", result=result)
+        notes = [escape_inline(answer.get("note", ""))]
+        evidence = answer.get("evidence") or []
+        if isinstance(evidence, str):
+            evidence = [evidence]
+        if evidence:
+            notes.append(self.t("report.note.evidence", files=self.join([escape_inline(e) for e in evidence])))
+        serials = self.serials_by_item.get(item_id, [])
+        if serials:
+            notes.append(self.t("report.note.findings", numbers=self.numbers(serials)))
+        elif failed:
+            reason = escape_inline(answer.get("reason_no_finding", ""))
+            notes.append(self.t("report.note.no_finding_reason", reason=reason) if reason else self.t("report.note.no_finding"))
+        return [result, self.join(notes, "report.clause_sep") or DASH]
+
+    def ledger(self) -> list[str]:
+        lines = ["## " + self.t("report.section.findings"), ""]
+        if not self.findings:
+            return lines + [self.t("report.ledger.none"), ""]
+        cols = ("no", "problem", "basis", "unit", "measure", "deadline")
+        rows = []
+        for n, f in enumerate(self.findings, 1):
+            title = escape_inline(f.get("title", "")) or DASH
+            severity = self.label("report.severity", f.get("severity", ""))
+            description = escape_inline(f.get("description", ""))
+            problem = (self.t("report.ledger.problem_description", title=title, severity=severity, description=description)
+                       if description else self.t("report.ledger.problem", title=title, severity=severity))
+            unit, person = escape_inline(f.get("unit", "")), escape_inline(f.get("person", ""))
+            unit_cell = self.t("report.ledger.unit_person", unit=unit or DASH, person=person) if person else unit
+            rows.append([str(n), problem, self.basis(f), unit_cell, escape_cell(f.get("measure", "")),
+                         escape_cell(f.get("deadline", ""))])
+        return lines + _table([self.t(f"report.col.{c}") for c in cols], rows)
+
+    def basis(self, finding: dict) -> str:
+        ids = finding.get("basis") or []
+        if isinstance(ids, str):
+            ids = [ids]
+        pieces = [self.list_item_label(i) for i in ids[:MAX_BASIS_ITEMS]]
+        if len(ids) > MAX_BASIS_ITEMS:
+            pieces.append(self.t("report.ledger.basis_more", n=len(ids)))
+        text = _shorten(finding.get("basis_text") or "", SHORT_BASIS)
+        return self.join([self.join(pieces), escape_inline(text)], "report.clause_sep") or DASH
+
+    def effective_kind(self, obs: dict) -> str:
+        override = obs.get("override") if isinstance(obs.get("override"), dict) else None
+        cls = obs.get("classification") if isinstance(obs.get("classification"), dict) else None
+        return str((override or {}).get("kind") or (cls or {}).get("kind") or "")
+
+    def tasks(self) -> list[str]:
+        lines = ["## " + self.t("report.section.tasks"), ""]
+        tasks = [o for o in self.observations if o.get("kind") in TASK_OBSERVATIONS]
+        if not tasks:
+            return lines + [self.t("report.task.none"), ""]
+        cols = ("no", "what", "department", "classification", "list_item", "admission", "violation")
+        rows = []
+        for n, o in enumerate(tasks, 1):
+            what = [escape_inline(o.get("what", ""))]
+            if o.get("assigned_how"):
+                what.append(self.t("report.task.assigned_how", how=escape_inline(o["assigned_how"])))
+            what.append(escape_inline(o.get("note", "")))
+            rows.append([str(n), self.join(what, "report.clause_sep"), escape_cell(o.get("department", "")),
+                         self.classification(o), self.matched_item(o), self.admission(o), self.violation(o)])
+        return lines + _table([self.t(f"report.col.{c}") for c in cols], rows)
+
+    def classification(self, obs: dict) -> str:
+        cls = obs.get("classification") if isinstance(obs.get("classification"), dict) else {}
+        override = obs.get("override") if isinstance(obs.get("override"), dict) else {}
+        if override.get("kind"):
+            kind = override["kind"]
+            return self.t("report.task.override", kind=self.label("report.task_kind", kind),
+                          verdict=self.label("report.verdict", VERDICTS.get(kind, "")),
+                          original=self.label("report.task_kind", cls.get("kind") or "none"),
+                          reason=escape_inline(override.get("reason", "")) or DASH)
+        if cls.get("kind"):
+            kind = cls["kind"]
+            return self.t("report.task.classification", kind=self.label("report.task_kind", kind),
+                          verdict=self.label("report.verdict", cls.get("verdict") or VERDICTS.get(kind, "")))
+        return self.t("report.task_kind.none")
+
+    def matched_item(self, obs: dict) -> str:
+        cls = obs.get("classification") if isinstance(obs.get("classification"), dict) else {}
+        override = obs.get("override") if isinstance(obs.get("override"), dict) else {}
+        if override.get("item"):
+            return self.list_item_label(override["item"]) or DASH
+        if override.get("kind") and override.get("kind") != cls.get("kind"):
+            return DASH  # the inspector's kind replaces the match
+        return self.list_item_label(cls.get("item"), cls.get("title", "")) or DASH
+
+    def admission(self, obs: dict) -> str:
+        def has(value: object) -> str:
+            key = "has" if value is True else "has_not" if value is False else "unknown"
+            return self.t(f"report.task.{key}")
+
+        pieces = [self.t("report.task.approval", value=has(obs.get("approval_document"))),
+                  self.t("report.task.contract", value=has(obs.get("purchase_contract")))]
+        if obs.get("kind") == "service" or obs.get("contract_evaluation") is not None:
+            pieces.append(self.t("report.task.contract_evaluation", value=has(obs.get("contract_evaluation"))))
+        return self.join(pieces, "report.clause_sep")
+
+    def violation(self, obs: dict) -> str:
+        value = obs.get("violation")
+        cell = self.t(f"report.bool.{'yes' if value else 'no'}") if isinstance(value, bool) else DASH
+        serials = self.serials_by_obs.get(str(obs.get("id", "")), [])
+        if serials:
+            cell += self.t("report.clause_sep") + self.t("report.note.findings", numbers=self.numbers(serials))
+        return cell
+
+    def other_observations(self) -> list[str]:
+        rest = [o for o in self.observations if o.get("kind") not in TASK_OBSERVATIONS]
+        if not rest:
+            return []
+        cols = ("no", "kind", "what", "department", "violation", "note")
+        rows = [[str(n), self.label("report.observed", o.get("kind", "")), escape_cell(o.get("what", "")),
+                 escape_cell(o.get("department", "")), self.violation(o), escape_cell(o.get("note", ""))]
+                for n, o in enumerate(rest, 1)]
+        return ["## " + self.t("report.section.observations"), ""] + _table([self.t(f"report.col.{c}") for c in cols], rows)
+
+    def amendments(self) -> list[str]:
+        amendments = [a for a in (self.insp.get("amendments") or []) if isinstance(a, dict)]
+        if not amendments:
+            return []
+        cols = ("time", "by", "field", "old", "new", "reason")
+        rows = []
+        for a in amendments:
+            item = str(a.get("item") or "")
+            target = f"{self.number[item]} {escape_inline(item)}" if item in self.number else escape_inline(item)
+            change = " · ".join(p for p in (target, escape_inline(a.get("field") or "")) if p)
+            rows.append([escape_cell(_when(a.get("at"))), escape_cell(a.get("by") or ""), change or DASH,
+                         self.value(a.get("old")), self.value(a.get("new")), escape_cell(a.get("reason") or "")])
+        return ["## " + self.t("report.section.amendments"), ""] + _table([self.t(f"report.col.{c}") for c in cols], rows)
+
+    def value(self, value: object) -> str:
+        if isinstance(value, bool):
+            return self.t(f"report.bool.{'yes' if value else 'no'}")
+        if value is None:
+            return DASH
+        if isinstance(value, (list, tuple)):
+            return self.join([escape_inline(v) for v in value]) or DASH
+        if isinstance(value, dict):
+            return escape_cell(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        return escape_cell(value)
+
+    def signatures(self) -> list[str]:
+        return ["", self.t("report.sign.inspectors"), "", self.t("report.sign.village"), ""]

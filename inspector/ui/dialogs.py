@@ -1,0 +1,82 @@
+"""Small typed dialogs: each returns its result through dismiss()."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from ..i18n import t
+from .bindings import Localized
+
+
+class TextDialog(Localized, ModalScreen[str | None]):
+    """Ask for one line of text. Esc cancels (None); Enter accepts."""
+
+    BINDINGS = [Binding("escape", "cancel", "action.cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.title_text, self.value, self.placeholder, self.hint = title, value, placeholder, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
+            yield Static(self.hint, classes="dialog-hint", markup=False)
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(Localized, ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "confirm_yes", "action.confirm_yes"),
+        Binding("n,escape", "confirm_no", "action.confirm_no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-title", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("dialog.yes"), id="yes", variant="primary")
+                yield Button(t("dialog.no"), id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_confirm_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_confirm_no(self) -> None:
+        self.dismiss(False)
+
+
+class MessageDialog(Localized, ModalScreen[None]):
+    """A list of messages (e.g. what stops an inspection from being completed)."""
+
+    BINDINGS = [Binding("escape,enter", "close", "action.close")]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text, self.lines = title, lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static("\n".join(f"• {line}" for line in self.lines), classes="dialog-body", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,84 @@
+"""Edit a finding before it is saved: every field prefilled from the check item.
+
+The deadline accepts an ISO date or a relative one (+15d, 20wd, 20工作日,
+月底...); the resolved date shows as it is typed, before anything is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from ...catalog.model import SEVERITIES
+from ...core.deadlines import DeadlineError, parse_deadline
+from ...i18n import language, t
+from ..bindings import Localized
+
+FIELDS = ("title", "description", "unit", "person", "measure")
+
+
+class FindingDialog(Localized, ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.save")]
+
+    def __init__(self, fields: dict, today: date) -> None:
+        super().__init__()
+        self.fields, self.today = fields, today
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Label(t("finding.dialog.title"), classes="dialog-title")
+            for name in FIELDS:
+                yield Label(t(f"finding.field.{name}"))
+                yield Input(value=str(self.fields.get(name) or ""), id=name)
+            yield Label(t("finding.field.severity"))
+            yield Select([(t(f"severity.{s}"), s) for s in SEVERITIES], value=self.fields.get("severity") or "medium", allow_blank=False, id="severity")
+            yield Label(t("finding.field.deadline"))
+            yield Input(value=str(self.fields.get("deadline") or ""), placeholder=t("finding.deadline_hint"), id="deadline")
+            yield Static(id="deadline-resolved", markup=False)
+            yield Static(t("finding.basis_line", basis="、".join(self.fields.get("basis") or []) or "-"), classes="dialog-hint", markup=False)
+            yield Static("", id="error", classes="dialog-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+        self._resolve()
+
+    @on(Input.Changed, "#deadline")
+    def _resolve(self) -> None:
+        self.resolved = None
+        text = self.query_one("#deadline", Input).value
+        label = self.query_one("#deadline-resolved", Static)
+        try:
+            deadline = parse_deadline(text, self.today)
+        except DeadlineError as exc:
+            label.update("⚠ " + t(exc.key, **exc.params))
+            return
+        self.resolved = deadline
+        label.update("→ " + deadline.describe(language()))
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in FIELDS}
+        if not values["title"]:
+            self.query_one("#error", Static).update(t("finding.need_title"))
+            return
+        if not values["unit"]:
+            self.query_one("#error", Static).update(t("finding.need_unit"))
+            return
+        if self.resolved is None:
+            self.query_one("#error", Static).update(t("finding.need_deadline"))
+            return
+        values["severity"] = str(self.query_one("#severity", Select).value)
+        values["deadline"] = self.resolved.day.isoformat()
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

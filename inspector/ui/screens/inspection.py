@@ -1,0 +1,438 @@
+"""Walking a checklist on site: theme by theme, single keys, saved at every key.
+
+Left: the current theme's check items with their state. Right: the item's
+question, answer, note, evidence, finding, and (one key away) the inspector's
+guidance and the basis; for list items, the observed things.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from rich.text import Text
+
+from ...catalog.model import CheckItem
+from ...core.inspection import Failure
+from ...core.textwidth import clip
+from ...core.visit import Locked, NotComplete, Visit
+from ...i18n import language, t
+from ..bindings import Localized, localize
+from ..dialogs import ConfirmDialog, MessageDialog, TextDialog
+from .finding_dialog import FindingDialog
+from .observation_dialog import ObservationDialog
+
+MARK = {"unanswered": "·", "ok": "✓", "na": "—", "fail": "✗"}
+
+
+class InspectionScreen(Localized, Screen[None]):
+    BINDINGS = [
+        Binding("y", "answer('yes')", "action.answer_yes"),
+        Binding("n", "answer('no')", "action.answer_no"),
+        Binding("x", "answer('na')", "action.answer_na"),
+        Binding("f", "count('found')", "action.count_found", show=False),
+        Binding("a", "count('allowed')", "action.count_allowed", show=False),
+        Binding("o", "observe", "action.observe"),
+        Binding("p", "finding", "action.finding"),
+        Binding("t", "note", "action.note"),
+        Binding("e", "evidence", "action.evidence", show=False),
+        Binding("w", "no_finding", "action.no_finding", show=False),
+        Binding("g", "toggle('guidance')", "action.toggle_guidance", show=False),
+        Binding("b", "toggle('basis')", "action.toggle_basis", show=False),
+        Binding("left_square_bracket", "prev_theme", "action.prev_theme", key_display="[", show=False),
+        Binding("right_square_bracket", "next_theme", "action.next_theme", key_display="]", show=False),
+        Binding("c", "complete", "action.complete"),
+        Binding("escape", "back", "action.back"),
+    ]
+
+    def __init__(self, visit: Visit) -> None:
+        super().__init__()
+        self.visit = visit
+        self.themes = [th for th in visit.checklist.themes]
+        self.by_theme = visit.checklist.by_theme()
+        self.theme_index = 0
+        self.show = {"guidance": False, "basis": False}
+
+    # -- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="theme-bar")
+        with Horizontal(id="walk"):
+            yield DataTable(id="checks", cursor_type="row")
+            with VerticalScroll(id="detail"):
+                yield Static(id="item-text")
+                yield DataTable(id="observations", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._resume_position()
+        self.load()
+        self.query_one("#checks", DataTable).focus()
+
+    def refresh_language(self) -> None:
+        localize(self)
+        self.load()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand(t("action.complete"), t("palette.complete"), self.action_complete),
+            SystemCommand(t("action.observe"), t("palette.observe"), self.action_observe),
+        ]
+
+    def _resume_position(self) -> None:
+        """Open where the inspector stopped: the first item not yet answered."""
+        for n, theme in enumerate(self.themes):
+            for row, item in enumerate(self.by_theme[theme.id]):
+                if self.visit.status(item) == "unanswered":
+                    self.theme_index, self._start_row = n, row
+                    return
+        self._start_row = 0
+
+    # -- what is shown ------------------------------------------------------------------
+
+    @property
+    def items(self) -> list[CheckItem]:
+        return self.by_theme[self.themes[self.theme_index].id]
+
+    @property
+    def item(self) -> CheckItem:
+        table = self.query_one("#checks", DataTable)
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def load(self, keep_row: int | None = None) -> None:
+        lang = language()
+        inspection = self.visit.inspection
+        village = self.app.db.village(inspection["village"])  # type: ignore[attr-defined]
+        self.sub_title = (
+            f"{village.name} · {inspection['date']} · {t('inspection.kind.' + inspection['kind'])} · "
+            f"{t('inspection.state.' + inspection['state'])}"
+        )
+        answers, observations = self.visit.answers(), self.visit.observations()
+        statuses = {
+            item.id: self._status(item, answers, observations) for theme in self.themes for item in self.by_theme[theme.id]
+        }
+        bar = Text()
+        for n, theme in enumerate(self.themes):
+            items = self.by_theme[theme.id]
+            done = sum(statuses[i.id] != "unanswered" for i in items)
+            style = "reverse bold" if n == self.theme_index else ("dim" if done == len(items) else "")
+            bar.append(f" {n + 1}.{theme.label(lang)} {done}/{len(items)} ", style=style)
+        bar.append(t("inspection_screen.theme_keys"), style="dim")
+        self.query_one("#theme-bar", Static).update(bar)
+        table = self.query_one("#checks", DataTable)
+        row = keep_row if keep_row is not None else getattr(self, "_start_row", 0)
+        self._start_row = 0
+        table.clear(columns=True)
+        table.add_column(" ", key="mark")
+        table.add_column(t("inspection_screen.col_item"), key="item")
+        for item in self.items:
+            status = statuses[item.id]
+            mark = Text(MARK[status], style={"fail": "bold red", "ok": "green"}.get(status, ""))
+            table.add_row(mark, clip(item.q(lang), 34), key=item.id)
+        table.move_cursor(row=min(row, len(self.items) - 1))
+        self.show_item()
+
+    def _status(self, item: CheckItem, answers: dict, observations: list[dict]) -> str:
+        from ...core.inspection import item_status
+
+        return item_status(item, answers.get(item.id), [o for o in observations if o["item"] == item.id])
+
+    def show_item(self) -> None:
+        lang = language()
+        item = self.item
+        answer = self.visit.answers().get(item.id) or {}
+        observations = self.visit.observations(item.id)
+        status = self.visit.status(item)
+        text = Text()
+        text.append(f"{item.id}  ", style="dim")
+        text.append(item.q(lang) + "\n", style="bold")
+        result = _result_text(item, answer, observations, status)
+        text.append(f"{t('inspection_screen.result')}：", style="bold")
+        text.append(result + "\n", style="bold red" if status == "fail" else "")
+        if answer.get("note"):
+            text.append(f"{t('inspection_screen.note')}：{answer['note']}\n")
+        if answer.get("evidence"):
+            text.append(f"{t('inspection_screen.evidence')}：{'、'.join(answer['evidence'])}\n")
+        if answer.get("reason_no_finding"):
+            text.append(f"{t('inspection_screen.no_finding_reason')}：{answer['reason_no_finding']}\n")
+        for finding in self.visit.findings():
+            if finding.get("item") == item.id:
+                text.append(f"{t('inspection_screen.finding')}：", style="bold")
+                text.append(f"{finding['title']} · {finding.get('unit', '')} · {self.visit.deadline_of(finding['id'])}\n")
+        if status == "fail" and item.answer != "list" and not any(f.get("item") == item.id for f in self.visit.findings()):
+            text.append(t("inspection_screen.needs_finding") + "\n", style="yellow")
+        text.append(_keys_hint(item) + "\n", style="dim")
+        if self.show["guidance"]:
+            text.append(f"\n{t('inspection_screen.guidance')}\n", style="bold")
+            text.append(item.guide(lang) + "\n")
+        if self.show["basis"]:
+            text.append(f"\n{t('inspection_screen.basis')}\n", style="bold")
+            text.append(item.basis_text + "\n")
+            for ref in item.basis_items:
+                list_item = self.visit.catalog.item(ref)
+                if list_item:
+                    text.append(f"· {ref} {list_item.title}\n", style="italic")
+                    if list_item.content and list_item.content != list_item.title:
+                        text.append(f"  {list_item.content}\n", style="dim")
+        self.query_one("#item-text", Static).update(text)
+        table = self.query_one("#observations", DataTable)
+        table.display = item.answer == "list"
+        table.clear(columns=True)
+        if item.answer == "list":
+            for key in ("what", "department", "verdict", "finding"):
+                table.add_column(t(f"inspection_screen.obs.{key}"), key=key)
+            findings = {f.get("observation"): f for f in self.visit.findings()}
+            for obs in observations:
+                kind = (obs.get("override") or {}).get("kind") or (obs.get("classification") or {}).get("kind")
+                verdict = t(f"kind_of_task.{kind}") if kind else "-"
+                mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style="red" if obs.get("violation") else "green")
+                finding = findings.get(obs["id"])
+                flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))
+                table.add_row(clip(obs.get("what", ""), 18), clip(obs.get("department", ""), 10), mark, flag, key=obs["id"])
+
+    @on(DataTable.RowHighlighted, "#checks")
+    def _moved(self) -> None:
+        self.show_item()
+
+    @on(DataTable.RowSelected, "#observations")
+    def _edit_observation(self, event: DataTable.RowSelected) -> None:
+        oid = str(event.row_key.value)
+        current = next(o for o in self.visit.observations() if o["id"] == oid)
+        self._open_observation(self.item, current)
+
+    # -- answering (saved at once) ---------------------------------------------------------
+
+    def _row(self) -> int:
+        return self.query_one("#checks", DataTable).cursor_row
+
+    def _save(self, **fields) -> None:
+        item, row = self.item, self._row()
+        try:
+            self.visit.answer(item, **fields)
+        except Locked:
+            self._amend(item, fields)
+            return
+        self.load(keep_row=row)
+
+    def action_answer(self, value: str) -> None:
+        item = self.item
+        if item.answer == "count" and value != "na":
+            self.notify(t("inspection_screen.use_counts"))
+            return
+        if item.answer == "list" and value == "yes":
+            value = "list"  # checked: what was seen is in the records
+        elif item.answer == "list" and value == "no":
+            self.action_observe()
+            return
+        self._save(value=value)
+        if value in ("yes", "na", "list") or (item.answer == "yes_no" and value != item.fail_on):
+            self._advance()
+
+    def _advance(self) -> None:
+        table = self.query_one("#checks", DataTable)
+        if table.cursor_row < len(self.items) - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_count(self, field: str) -> None:
+        item = self.item
+        if item.answer != "count":
+            self.notify(t("inspection_screen.not_a_count"))
+            return
+        current = (self.visit.answers().get(item.id) or {}).get(field)
+        if current is None and field == "allowed" and item.allowed is not None:
+            current = item.allowed
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                number = int(value.strip())
+                if number < 0:
+                    raise ValueError
+            except ValueError:
+                self.notify(t("inspection_screen.bad_number", value=value), severity="error")
+                return
+            self._save(value="count", **{field: number})
+
+        self.app.push_screen(TextDialog(t(f"inspection_screen.ask_{field}"), "" if current is None else str(current)), done)
+
+    def action_note(self) -> None:
+        current = (self.visit.answers().get(self.item.id) or {}).get("note", "")
+        self.app.push_screen(TextDialog(t("inspection_screen.ask_note"), current), lambda v: v is not None and self._save(note=v.strip()))
+
+    def action_evidence(self) -> None:
+        current = (self.visit.answers().get(self.item.id) or {}).get("evidence", [])
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                names = [n.strip() for n in value.replace("，", ",").replace("、", ",").split(",") if n.strip()]
+                self._save(evidence=names)
+
+        self.app.push_screen(TextDialog(t("inspection_screen.ask_evidence"), ", ".join(current), hint=t("inspection_screen.evidence_hint")), done)
+
+    # -- observations -----------------------------------------------------------------------
+
+    def action_observe(self) -> None:
+        item = self.item
+        if item.answer != "list":
+            self.notify(t("inspection_screen.not_a_list"))
+            return
+        if self.visit.locked:
+            self.notify(t("inspection.locked"), severity="warning")
+            return
+        self._open_observation(item, None)
+
+    def _open_observation(self, item: CheckItem, current: dict | None) -> None:
+        row = self._row()
+
+        def done(result: dict | None) -> None:
+            if result is None:
+                return
+            try:
+                if result.pop("_delete", False) and current:
+                    self.visit.remove_observation(current["id"])
+                elif current:
+                    self.visit.update_observation(current["id"], result)
+                else:
+                    self.visit.observe(item, result)
+            except (ValueError, Locked) as exc:
+                self.notify(t(str(exc)) if isinstance(exc, ValueError) else t("inspection.locked"), severity="error")
+            self.load(keep_row=row)
+
+        self.app.push_screen(ObservationDialog(item.observe, self.visit.classifier, current), done)
+
+    # -- findings -------------------------------------------------------------------------
+
+    def _current_failure(self) -> Failure | None:
+        item = self.item
+        failures = [f for f in self.visit.failures() if f.item.id == item.id]
+        if item.answer == "list":
+            table = self.query_one("#observations", DataTable)
+            if table.has_focus and table.row_count:
+                oid = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+                return next((f for f in failures if f.observation and f.observation["id"] == oid), None)
+            return next((f for f in failures if self.visit.finding_for(f) is None), failures[0] if failures else None)
+        return failures[0] if failures else None
+
+    def action_finding(self) -> None:
+        failure = self._current_failure()
+        if failure is None:
+            self.notify(t("inspection_screen.no_failure"))
+            return
+        existing = self.visit.finding_for(failure)
+        if existing:
+            fields = {**existing, "deadline": self.visit.deadline_of(existing["id"])}
+        else:
+            fields = self.visit.prefill(failure)
+        row = self._row()
+        by = (self.visit.inspection.get("inspectors") or [""])[0]
+
+        def done(result: dict | None) -> None:
+            if result is None:
+                return
+            try:
+                if existing:
+                    self.visit.update_finding(existing["id"], result)
+                else:
+                    self.visit.add_finding({**fields, **result}, by=by)
+            except Locked:
+                self.notify(t("inspection.locked"), severity="warning")
+            self.load(keep_row=row)
+
+        self.app.push_screen(FindingDialog(fields, self.app.today), done)  # type: ignore[attr-defined]
+
+    def action_no_finding(self) -> None:
+        failure = self._current_failure()
+        if failure is None:
+            self.notify(t("inspection_screen.no_failure"))
+            return
+        target = failure.observation or self.visit.answers().get(failure.item.id) or {}
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            if failure.observation:
+                self.visit.update_observation(failure.observation["id"], {"reason_no_finding": reason.strip()})
+                self.load(keep_row=self._row())
+            else:
+                self._save(reason_no_finding=reason.strip())
+
+        self.app.push_screen(TextDialog(t("inspection_screen.ask_no_finding"), target.get("reason_no_finding", "")), done)
+
+    # -- navigation, completion, amendments ------------------------------------------------
+
+    def action_toggle(self, what: str) -> None:
+        self.show[what] = not self.show[what]
+        self.show_item()
+
+    def action_prev_theme(self) -> None:
+        self._theme(-1)
+
+    def action_next_theme(self) -> None:
+        self._theme(1)
+
+    def _theme(self, step: int) -> None:
+        self.theme_index = (self.theme_index + step) % len(self.themes)
+        self.load(keep_row=0)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_complete(self) -> None:
+        if self.visit.locked:
+            self.notify(t("inspection.locked"))
+            return
+        problems = self.visit.problems()
+        if problems:
+            lines = [t(key, **params) for key, params in problems]
+            shown = lines[:12] + ([t("inspection_screen.more", n=len(lines) - 12)] if len(lines) > 12 else [])
+            self.app.push_screen(MessageDialog(t("inspection_screen.cannot_complete", n=len(lines)), shown))
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            by = (self.visit.inspection.get("inspectors") or [""])[0]
+            try:
+                self.visit.complete(by)
+            except NotComplete:
+                return
+            self.load(keep_row=self._row())
+            self.app.export_visit_report(self.visit.inspection_id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmDialog(t("inspection_screen.confirm_complete")), confirmed)
+
+    def _amend(self, item: CheckItem, fields: dict) -> None:
+        row = self._row()
+        by = (self.visit.inspection.get("inspectors") or [""])[0]
+
+        def done(reason: str | None) -> None:
+            if not reason or not reason.strip():
+                return
+            for field, value in fields.items():
+                self.visit.amend(item, field, value, reason=reason, by=by)
+            self.notify(t("inspection_screen.amended"))
+            self.load(keep_row=row)
+
+        self.app.push_screen(TextDialog(t("inspection_screen.ask_amend_reason"), hint=t("inspection.locked")), done)
+
+
+def _result_text(item: CheckItem, answer: dict, observations: list[dict], status: str) -> str:
+    if status == "unanswered":
+        return t("inspection.result.unanswered")
+    if status == "na":
+        return t("inspection.result.na")
+    if item.answer == "count":
+        return t("inspection.result.count", found=answer.get("found"), allowed=answer.get("allowed"))
+    if item.answer == "list":
+        bad = sum(1 for o in observations if o.get("violation"))
+        return t("inspection_screen.list_result", n=len(observations), bad=bad)
+    return t(f"inspection.result.{answer.get('value')}")
+
+
+def _keys_hint(item: CheckItem) -> str:
+    return t(f"inspection_screen.keys.{item.answer}")

@@ -1,0 +1,125 @@
+"""Record one observed thing: a task, a purchased service, a certificate, a signboard...
+
+Tasks, services and certificates go through the classifier as they are typed:
+the verdict and the list item it rests on show at once. The inspector may
+override the classification, with a reason that is kept.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Select, Static
+from rich.text import Text
+
+from ...catalog.classifier import KINDS, Classifier
+from ...core.inspection import ASSIGNED_HOW, CLASSIFIED, classify_observation, is_violation
+from ...i18n import t
+from ..bindings import Localized
+
+FLAGS = {
+    "task": ("approval_document", "purchase_contract"),
+    "service": ("purchase_contract", "contract_evaluation", "funds_arrived"),
+}
+
+
+class ObservationDialog(Localized, ModalScreen[dict | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "action.cancel"),
+        Binding("ctrl+s", "save", "action.save"),
+        Binding("ctrl+d", "delete", "action.delete"),
+    ]
+
+    def __init__(self, kind: str, classifier: Classifier, current: dict | None = None) -> None:
+        super().__init__()
+        self.kind, self.classifier, self.current = kind, classifier, current or {}
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        with VerticalScroll(classes="dialog wide"):
+            yield Label(t(f"observation.title.{self.kind}"), classes="dialog-title")
+            yield Label(t(f"observation.what.{self.kind}"))
+            yield Input(value=c.get("what", ""), id="what")
+            yield Label(t(f"observation.department.{self.kind}"))
+            yield Input(value=c.get("department", ""), id="department")
+            if self.kind in ("task", "service"):
+                yield Label(t("observation.assigned_how"))
+                yield Select([(t(f"observation.how.{h}"), h) for h in ASSIGNED_HOW], value=c.get("assigned_how") or Select.NULL, id="assigned_how")
+                for flag in FLAGS[self.kind]:
+                    yield Checkbox(t(f"observation.flag.{flag}"), value=bool(c.get(flag)), id=flag)
+            if self.kind not in CLASSIFIED or self.kind == "task":
+                yield Checkbox(t(f"observation.marked_violation.{self.kind}"), value=bool(c.get("marked_violation")), id="marked_violation")
+            yield Static(id="verdict")
+            if self.kind in CLASSIFIED:
+                override = c.get("override") or {}
+                yield Label(t("observation.override"))
+                yield Select([(t(f"kind_of_task.{k}"), k) for k in KINDS], value=override.get("kind") or Select.NULL, id="override_kind")
+                yield Input(value=override.get("reason", ""), placeholder=t("observation.override_reason"), id="override_reason")
+            yield Label(t("observation.note"))
+            yield Input(value=c.get("note", ""), id="note")
+            yield Static(t("observation.hint"), classes="dialog-hint")
+            yield Static("", id="error", classes="dialog-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#what", Input).focus()
+        self.update_verdict()
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def update_verdict(self) -> None:
+        doc = self.collect()
+        text = Text()
+        if self.kind in CLASSIFIED and doc["what"].strip():
+            cls = classify_observation(self.classifier, self.kind, doc["what"])
+            if cls:
+                text.append(f"{t('observation.classified')}：", style="bold")
+                text.append(t(f"kind_of_task.{cls['kind']}") + " — " + t(f"verdict.{cls['kind']}") + "\n")
+                if cls["item"]:
+                    text.append(f"{t('observation.basis')}：{cls['item']} {cls['title']}\n", style="italic")
+            doc["classification"] = cls
+        if is_violation(doc):
+            text.append(t("observation.is_violation"), style="bold red")
+        self.query_one("#verdict", Static).update(text)
+
+    def collect(self) -> dict:
+        doc: dict = {"kind": self.kind, "what": self.query_one("#what", Input).value.strip(), "department": self.query_one("#department", Input).value.strip()}
+        doc["note"] = self.query_one("#note", Input).value.strip()
+        for flag in FLAGS.get(self.kind, ()):
+            doc[flag] = self.query_one(f"#{flag}", Checkbox).value
+        if self.query("#assigned_how"):
+            value = self.query_one("#assigned_how", Select).value
+            doc["assigned_how"] = "" if value is Select.NULL else str(value)
+        if self.query("#marked_violation"):
+            doc["marked_violation"] = self.query_one("#marked_violation", Checkbox).value
+        if self.kind in CLASSIFIED:
+            kind = self.query_one("#override_kind", Select).value
+            reason = self.query_one("#override_reason", Input).value.strip()
+            doc["override"] = {"kind": str(kind), "reason": reason} if kind is not Select.NULL else None
+            doc["classification"] = (self.current or {}).get("classification")
+        return doc
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        doc = self.collect()
+        if not doc["what"]:
+            self.query_one("#error", Static).update(t("observation.need_what"))
+            return
+        if doc.get("override") and not doc["override"]["reason"]:
+            self.query_one("#error", Static).update(t("inspection.override_needs_reason"))
+            return
+        doc.pop("classification", None)  # the visit classifies again when saving
+        self.dismiss(doc)
+
+    def action_delete(self) -> None:
+        if self.current:
+            self.dismiss({"_delete": True})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

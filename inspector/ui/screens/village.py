@@ -1,0 +1,161 @@
+"""A village: its details, its inspections; start a new one or open a draft."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from ...core.inspection import INSPECTION_KINDS
+from ...i18n import language, t
+from ..bindings import Localized, localize
+
+
+class VillageScreen(Localized, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "action.back"),
+        Binding("n", "new_inspection", "action.new_inspection"),
+        Binding("enter", "open_inspection", "action.open_inspection", show=False),
+    ]
+
+    def __init__(self, village_id: str) -> None:
+        super().__init__()
+        self.village_id = village_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="village-info", markup=False)
+        yield DataTable(id="inspections", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#inspections", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def refresh_language(self) -> None:
+        localize(self)
+        self.load()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [SystemCommand(t("action.new_inspection"), t("palette.new_inspection"), self.action_new_inspection)]
+
+    def load(self) -> None:
+        db = self.app.db  # type: ignore[attr-defined]
+        village = db.village(self.village_id)
+        store = db.store(self.village_id)
+        summary = db.summary(self.village_id)
+        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        self.sub_title = f"{village.township} · {village.name}"
+        contact = " · ".join(x for x in (village.contact, village.phone) if x)
+        self.query_one("#village-info", Static).update(
+            t("village_screen.info", kind=t(f"kind.{village.kind}"), county=village.county or "-", contact=contact or "-",
+              open=len(summary.open), overdue=summary.overdue(today))
+        )
+        table = self.query_one("#inspections", DataTable)
+        table.clear(columns=True)
+        for key in ("date", "kind", "state", "inspectors", "findings"):
+            table.add_column(t(f"village_screen.col.{key}"), key=key)
+        findings_by_inspection: dict[str, int] = {}
+        for f in store.findings():
+            findings_by_inspection[f.get("inspection", "")] = findings_by_inspection.get(f.get("inspection", ""), 0) + 1
+        for insp in reversed(store.inspections()):
+            table.add_row(
+                insp["date"],
+                t(f"inspection.kind.{insp['kind']}"),
+                t(f"inspection.state.{insp['state']}"),
+                "、".join(insp.get("inspectors", [])),
+                str(findings_by_inspection.get(insp["id"], 0)),
+                key=insp["id"],
+            )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_new_inspection(self) -> None:
+        if self.app.db.read_only:  # type: ignore[attr-defined]
+            self.notify(t("store.read_only_short"), severity="warning")
+            return
+
+        def started(result: dict | None) -> None:
+            if result:
+                self.app.start_inspection(self.village_id, **result)  # type: ignore[attr-defined]
+
+        self.app.push_screen(NewInspectionDialog(self.app.today), started)  # type: ignore[attr-defined]
+
+    def action_open_inspection(self) -> None:
+        table = self.query_one("#inspections", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.open_inspection(key)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#inspections")
+    def _selected(self) -> None:
+        self.action_open_inspection()
+
+
+class NewInspectionDialog(Localized, ModalScreen[dict | None]):
+    """Date (default today), kind, inspectors and checklist of a new inspection."""
+
+    BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.start")]
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        catalog = self.app.catalog  # type: ignore[attr-defined]
+        lang = language()
+        default = catalog.checklist_for(catalog.default.id)
+        with Vertical(classes="dialog"):
+            yield Label(t("new_inspection.title"), classes="dialog-title")
+            yield Label(t("new_inspection.inspectors"))
+            yield Input(placeholder=t("new_inspection.inspectors_hint"), id="inspectors")
+            yield Label(t("new_inspection.date"))
+            yield Input(value=self.today.isoformat(), id="date")
+            yield Label(t("new_inspection.kind"))
+            yield Select([(t(f"inspection.kind.{k}"), k) for k in INSPECTION_KINDS], value="routine", allow_blank=False, id="kind")
+            yield Label(t("new_inspection.checklist"))
+            yield Select(
+                [(f"{c.title_en if lang == 'en' else c.title} v{c.version}", c.id) for c in catalog.checklists.values()],
+                value=default.id if default else Select.NULL,
+                allow_blank=False,
+                id="checklist",
+            )
+            yield Static("", id="error", classes="dialog-error", markup=False)
+            yield Static(t("new_inspection.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#inspectors", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        text = self.query_one("#date", Input).value.strip()
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            self.query_one("#error", Static).update(t("cli.bad_date", value=text))
+            return
+        inspectors = [n.strip() for n in self.query_one("#inspectors", Input).value.replace("，", ",").replace("、", ",").split(",") if n.strip()]
+        if not inspectors:
+            self.query_one("#error", Static).update(t("new_inspection.need_inspectors"))
+            return
+        self.dismiss({
+            "day": day,
+            "kind": str(self.query_one("#kind", Select).value),
+            "inspectors": inspectors,
+            "checklist_id": str(self.query_one("#checklist", Select).value),
+        })

@@ -1,0 +1,411 @@
+"""The inspection visit report (Markdown) and report files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from inspector import i18n
+from inspector.core.models import Village
+from inspector.report.files import MAX_BYTES, MAX_CHARS, report_filename, write_report
+from inspector.report.markdown import escape_inline
+from inspector.report.visit import item_failed, render_visit_report
+
+MD = MarkdownIt("commonmark").enable("table")
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture
+def checklist(catalog):
+    return catalog.checklists["chongqing"]
+
+
+def village(**kw) -> Village:
+    return Village(**{"id": "V0001", "name": "石堰村", "township": "金鸡镇", "county": "綦江区", **kw})
+
+
+def inspection(**kw) -> dict:
+    return {
+        "id": "V0001-I0003", "village": "V0001", "date": "2026-11-21", "kind": "unannounced",
+        "inspectors": ["张伟", "李秀英"], "template": "chongqing", "template_version": "2026.1",
+        "state": "completed", "completed_at": "2026-11-21T16:02:00", "amendments": [], **kw,
+    }
+
+
+def answers() -> dict:
+    return {
+        "signboards.02": {"item": "signboards.02", "value": "count", "found": 5, "allowed": 2,
+                          "note": "大门两侧 3 块无依据", "evidence": ["IMG_0012.jpg"]},
+        "signboards.05": {"item": "signboards.05", "value": "no", "note": ""},
+        "ledgers.03": {"item": "ledgers.03", "value": "yes", "note": "有安全生产检查台账",
+                       "reason_no_finding": "已当场停止填报"},
+        "ledgers.05": {"item": "ledgers.05", "value": "na"},
+        "tasks.01": {"item": "tasks.01", "value": "list"},
+    }
+
+
+def observations() -> list[dict]:
+    return [
+        {"id": "V0001-O0001", "inspection": "V0001-I0003", "item": "tasks.01", "kind": "task",
+         "what": "协助拆除违章搭建", "department": "镇城建办", "assigned_how": "微信群通知",
+         "approval_document": False, "purchase_contract": False, "contract_evaluation": None,
+         "classification": {"kind": "negative", "verdict": "forbidden", "item": "cq2019.negative.02",
+                            "title": "拆迁拆违类", "score": 0.8},
+         "override": None, "violation": True, "note": ""},
+        {"id": "V0001-O0002", "inspection": "V0001-I0003", "item": "tasks.01", "kind": "task",
+         "what": "统计辖区养老服务需求", "department": "区民政局", "assigned_how": "文件",
+         "approval_document": True, "purchase_contract": None, "contract_evaluation": None,
+         "classification": {"kind": "unlisted", "verdict": "needs_approval_or_contract", "item": None,
+                            "title": "", "score": 0.1},
+         "override": {"kind": "assistance", "reason": "属协助事项"}, "violation": False, "note": ""},
+        {"id": "V0001-O0003", "inspection": "V0001-I0003", "item": "signboards.01", "kind": "signboard",
+         "what": "安全生产工作站", "department": "镇安办", "violation": False, "note": "有文件依据"},
+    ]
+
+
+def findings() -> list[dict]:
+    return [
+        {"id": "V0001-F0013", "inspection": "V0001-I0003", "item": "tasks.01", "observation": "V0001-O0001",
+         "theme": "tasks", "title": "将拆违工作交由村办理", "description": "", "basis": ["cq2019.negative.02"],
+         "basis_text": "", "severity": "high", "unit": "镇城建办", "person": "", "measure": "收回交办事项",
+         "deadline": "2026-12-05", "state": "found"},
+        {"id": "V0001-F0012", "inspection": "V0001-I0003", "item": "signboards.02", "observation": None,
+         "theme": "signboards", "title": "超规定挂牌 3 块", "description": "大门两侧挂有无依据牌子",
+         "basis": [], "basis_text": "渝北区案例：开展规范挂牌和工作机构专项治理", "severity": "medium",
+         "unit": "镇综治办", "person": "王强", "measure": "摘除无依据牌子", "deadline": "2026-12-18",
+         "state": "found"},
+    ]
+
+
+def render(catalog, checklist, lang="zh", **kw) -> str:
+    args = {"village": village(), "inspection": inspection(), "checklist": checklist, "catalog": catalog,
+            "answers": answers(), "observations": observations(), "findings": findings(), "lang": lang}
+    return render_visit_report(**{**args, **kw})
+
+
+def tables(text: str) -> list[list[tuple[str, int]]]:
+    """Each table as its rows: ("th" or "td", number of cells)."""
+    out: list[list[tuple[str, int]]] = []
+    row: list[str] = []
+    for tok in MD.parse(text):
+        if tok.type == "table_open":
+            out.append([])
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type in ("th_open", "td_open"):
+            row.append(tok.tag)
+        elif tok.type == "tr_close":
+            out[-1].append((row[0], len(row)))
+    return out
+
+
+def row(text: str, first_cell: str) -> list[str]:
+    """The cells of the table row whose first cell starts with ``first_cell``."""
+    for line in text.splitlines():
+        if line.startswith("| ") and line[2:].startswith(first_cell):
+            return [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+    raise AssertionError(f"no row {first_cell!r}")
+
+
+# ── content ───────────────────────────────────────────────────────────────
+
+
+def test_header_says_who_where_when_and_what(catalog, checklist):
+    text = render(catalog, checklist)
+    assert text.startswith("# 石堰村 基层减负督查检查报告\n")
+    assert "草稿" not in text
+    for line in ("- **检查人员**：张伟、李秀英", "- **检查日期**：2026-11-21", "- **检查方式**：明察暗访",
+                 "- **区县**：綦江区", "- **乡镇（街道）**：金鸡镇", "- **村（社区）**：石堰村（村）",
+                 "- **状态**：已完成（2026-11-21 16:02）", "- **检查编号**：V0001-I0003"):
+        assert line in text.splitlines()
+    assert "（chongqing，版本 2026\\.1）" in text
+
+
+def test_summary_counts(catalog, checklist):
+    text = render(catalog, checklist)
+    total = len(checklist.items)
+    assert f"- 检查项：共 {total} 项，已检查 6 项（其中不适用 1 项），未检查 {total - 6} 项；不符合 3 项。" in text
+    assert "- 不符合但未立问题：1 项（见检查结果“说明”栏）。" in text
+    assert "- 发现问题：共 2 个（轻微 0、一般 1、严重 1）。" in text
+    assert "- 登记事项：共 3 项（牌子 1、工作事项 2），其中违规 1 项。" in text
+    assert "- 工作事项和购买服务分类：协助事项 1、负面清单事项 1。" in text
+
+
+def test_results_theme_by_theme(catalog, checklist):
+    text = render(catalog, checklist)
+    for theme in checklist.themes:
+        assert f"### {theme.title}" in text
+    assert row(text, "1.2 ")[1:] == ["发现 5 / 允许 2（不符合）", "大门两侧 3 块无依据；附件：IMG\\_0012.jpg；见问题 1"]
+    assert row(text, "1.5 ")[1:] == ["否", "—"]
+    assert row(text, "1.1 ")[1:] == ["记录 1 项，违规 0 项", "—"]  # observed, no answer record
+    assert row(text, "2.3 ")[1:] == ["是（不符合）", "有安全生产检查台账；未立问题：已当场停止填报"]
+    assert row(text, "2.5 ")[1:] == ["不适用", "—"]
+    assert row(text, "3.1 ")[1:] == ["记录 2 项，违规 1 项（不符合）", "见问题 2"]
+    assert row(text, "4.1 ")[1:] == ["未检查", "—"]
+    # One table per theme, three columns, one row per check item.
+    by_theme = [items for items in checklist.by_theme().values() if items]
+    result_tables = tables(text)[: len(by_theme)]
+    for items, table in zip(by_theme, result_tables):
+        assert table == [("th", 3)] + [("td", 3)] * len(items)
+
+
+def test_failure_rules(checklist):
+    yes_fails, no_fails = checklist.item("ledgers.03"), checklist.item("ledgers.05")
+    assert item_failed(yes_fails, {"value": "yes"}, []) and not item_failed(yes_fails, {"value": "no"}, [])
+    assert item_failed(no_fails, {"value": "no"}, []) and not item_failed(no_fails, {"value": "na"}, [])
+    count = checklist.item("signboards.02")
+    assert item_failed(count, {"value": "count", "found": 3, "allowed": 2}, [])
+    assert not item_failed(count, {"value": "count", "found": 2, "allowed": 2}, [])
+    assert not item_failed(count, {"value": "count", "found": 3}, [])  # nothing allowed recorded: unknown
+    listed = checklist.item("tasks.01")
+    assert item_failed(listed, {"value": "list"}, [{"violation": False}, {"violation": True}])
+    assert not item_failed(listed, {"value": "list"}, [{"violation": False}])
+    assert not item_failed(listed, None, [])
+
+
+def test_ledger_rows_in_checklist_order(catalog, checklist):
+    text = render(catalog, checklist)
+    assert "| 序号 | 问题 | 依据 | 责任单位 | 整改措施 | 整改时限 |" in text
+    # signboards come before tasks in the checklist, so F0012 is number 1.
+    assert row(text, "1 | 超规定") == ["1", "超规定挂牌 3 块（一般）：大门两侧挂有无依据牌子",
+                                       "渝北区案例：开展规范挂牌和工作机构专项治理", "镇综治办（责任人：王强）",
+                                       "摘除无依据牌子", "2026-12-18"]
+    assert row(text, "2 | 将拆违") == ["2", "将拆违工作交由村办理（严重）", "负面清单第 2 项 拆迁拆违类",
+                                       "镇城建办", "收回交办事项", "2026-12-05"]
+
+
+def test_ledger_basis_long_lists_are_cut(catalog, checklist):
+    ids = [f"cq2023.certificates_forbidden.{n:02d}" for n in range(1, 33)]
+    long_text = "渝民发〔2021〕6号：" + "对清单之外的事项，不得以行政命令方式要求办理。" * 10
+    finding = {**findings()[0], "basis": ids, "basis_text": long_text}
+    text = render(catalog, checklist, findings=[finding])
+    basis = row(text, "1 | ")[2]
+    first = catalog.item(ids[0])
+    assert basis.startswith(f"不应出具证明事项清单第 1 项 {escape_inline(first.title)}")
+    assert basis.count("不应出具证明事项清单第") == 5
+    assert "等共 32 项" in basis and basis.endswith("…")
+
+
+def test_no_findings(catalog, checklist):
+    text = render(catalog, checklist, findings=[])
+    assert "本次检查未发现问题。" in text
+    assert "- 发现问题：共 0 个（轻微 0、一般 0、严重 0）。" in text
+
+
+def test_tasks_with_classification_override_and_admission(catalog, checklist):
+    text = render(catalog, checklist)
+    assert "| 序号 | 事项 | 交办（要求）单位 | 分类 | 对应清单条目 | 准入文书 / 合同 | 违规 |" in text
+    assert row(text, "1 | 协助拆除") == [
+        "1", "协助拆除违章搭建；交办方式：微信群通知", "镇城建办", "负面清单事项：禁止以任何形式交由村（社区）办理",
+        "负面清单第 2 项 拆迁拆违类", "准入批准文书：无；购买服务合同：无", "是；见问题 2"]
+    overridden = row(text, "2 | 统计")
+    assert overridden[3] == ("协助事项：可以协助，主管部门负责并提供指导和经费"
+                             "（检查人员改判，原为“清单外事项”；理由：属协助事项）")
+    assert overridden[4:] == ["—", "准入批准文书：有；购买服务合同：未核实", "否"]
+    # Other observations have their own table.
+    assert row(text, "1 | 牌子") == ["1", "牌子", "安全生产工作站", "镇安办", "否", "有文件依据"]
+
+
+def test_service_shows_contract_evaluation(catalog, checklist):
+    service = {"id": "V0001-O0009", "item": "services.01", "kind": "service", "what": "代收医保费",
+               "department": "区医保局", "approval_document": None, "purchase_contract": True,
+               "contract_evaluation": False, "classification": None, "override": None, "violation": True}
+    text = render(catalog, checklist, observations=[service], findings=[])
+    cells = row(text, "1 | 代收")
+    assert cells[3] == "未分类"
+    assert cells[5] == "准入批准文书：未核实；购买服务合同：有；按合同评价：无"
+    assert "工作事项和购买服务分类：未分类 1。" in text
+
+
+def test_draft_is_marked(catalog, checklist):
+    text = render(catalog, checklist, inspection=inspection(state="draft", completed_at=None))
+    assert text.startswith("# 石堰村 基层减负督查检查报告（草稿）\n")
+    assert "> **草稿**：本次检查尚未完成" in text
+    assert "- **状态**：草稿（检查尚未完成）" in text
+
+
+def test_amendments_only_when_present(catalog, checklist):
+    assert "修改记录" not in render(catalog, checklist)
+    amendment = {"at": "2026-11-22T09:10:00", "by": "张伟", "item": "signboards.02", "field": "found",
+                 "old": 4, "new": 5, "reason": "复核时补点一块"}
+    text = render(catalog, checklist, inspection=inspection(amendments=[amendment]))
+    assert "## 检查完成后的修改记录" in text
+    assert row(text, "2026-11-22 09:10") == ["2026-11-22 09:10", "张伟", "1.2 signboards.02 · found", "4", "5",
+                                               "复核时补点一块"]
+
+
+def test_signature_lines_end_the_report(catalog, checklist):
+    lines = [line for line in render(catalog, checklist).splitlines() if line]
+    assert lines[-2].startswith("检查人员（签字）：____") and "日期：____" in lines[-2]
+    assert lines[-1].startswith("村（社区）负责人（签字）：____")
+    html = MD.render("\n".join(lines[-2:]))
+    assert "<em>" not in html and "<strong>" not in html and "<hr" not in html
+
+
+def test_version_mismatch_and_unknown_items(catalog, checklist):
+    extra = {"old.item": {"item": "old.item", "value": "yes", "note": "旧版检查项"}}
+    text = render(catalog, checklist, inspection=inspection(template_version="2025.3"),
+                  answers={**answers(), **extra})
+    assert "检查时使用的检查表版本为 2025\\.3" in text
+    assert "### 不在本检查表中的检查项" in text
+    assert row(text, "old.item") == ["old.item", "是", "旧版检查项"]
+
+
+def test_missing_keys_do_not_break_the_report(catalog, checklist):
+    text = render_visit_report(village=Village(id="V9", name="", township=""), inspection={}, checklist=checklist,
+                               catalog=catalog, answers={"tasks.01": {}}, observations=[{"kind": "task"}],
+                               findings=[{"title": "x"}])
+    assert "草稿" in text
+    for table in tables(text):
+        assert len({n for _, n in table}) == 1
+
+
+# ── hostile text ──────────────────────────────────────────────────────────
+
+HOSTILE = [
+    "a | b || c",
+    "line one\nline two\r\n\nline four",
+    "`code` and ``more``",
+    "<script>alert(1)</script>",
+    "# x",
+    "1. x",
+    "- y",
+    "> quoted",
+    "---",
+    "*bold* _it_ [link](http://e.com) ![img](x.png)",
+    "&amp; &lt;",
+    "\\",
+    "|",
+    "",
+]
+
+
+def hostile_data(text: str) -> dict:
+    a = {item: {**ans, "note": text, "evidence": [text], "reason_no_finding": text} for item, ans in answers().items()}
+    obs = [{**o, "what": text, "department": text, "assigned_how": text, "note": text,
+            "override": ({"kind": "assistance", "reason": text} if o.get("override") else None)}
+           for o in observations()]
+    fnd = [{**f, "title": text, "description": text, "basis_text": text, "unit": text, "person": text,
+            "measure": text, "deadline": text} for f in findings()]
+    amendment = {"at": text, "by": text, "item": text, "field": text, "old": text, "new": [text, text], "reason": text}
+    insp = inspection(inspectors=[text, text], kind=text, amendments=[amendment], completed_at=text, id=text)
+    return {"village": village(name=text, township=text, county=text), "inspection": insp,
+            "answers": a, "observations": obs, "findings": fnd}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("text", HOSTILE)
+def test_user_text_never_breaks_tables_or_document(catalog, checklist, text, lang):
+    report = render(catalog, checklist, lang=lang, **hostile_data(text))
+    reference = render(catalog, checklist, lang=lang, **hostile_data("plain"))
+    tokens = MD.parse(report)
+    # The same structure as with plain text: same tables, rows, columns, headings, lists.
+    shape = lambda toks: [(t.type, t.tag) for t in toks if t.type != "inline" and not t.type.startswith("text")]  # noqa: E731
+    assert shape(tokens) == shape(MD.parse(reference))
+    assert tables(report) == tables(reference)
+    for table in tables(report):
+        assert len({n for _, n in table}) == 1  # every row as wide as the header
+    assert not [t for t in tokens if t.type in ("html_block", "code_block", "fence", "hr")]
+    inline = [c for t in tokens if t.type == "inline" for c in (t.children or [])]
+    assert not [c for c in inline if c.type in ("html_inline", "code_inline", "link_open", "image", "em_open")]
+    assert sum(1 for t in tokens if t.type == "heading_open" and t.tag == "h1") == 1
+
+
+def test_hostile_text_shows_literally(catalog, checklist):
+    html = MD.render(render(catalog, checklist, **hostile_data("<script>alert(1)</script> | `x`")))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; | `x`" in html
+
+
+# ── English ───────────────────────────────────────────────────────────────
+
+
+def test_english_report_has_no_chinese_fixed_text(catalog, checklist):
+    data = {
+        "village": Village(id="V0001", name="Shiyan", township="Jinji", county="Qijiang"),
+        "inspection": inspection(inspectors=["Zhang Wei"], state="draft", completed_at=None,
+                                 amendments=[{"at": "2026-11-22T09:10:00", "by": "Zhang", "item": "signboards.02",
+                                              "field": "found", "old": 4, "new": 5, "reason": "recount"}]),
+        "answers": {k: {**v, "note": "n", "reason_no_finding": "r"} for k, v in answers().items()},
+        "observations": [{**o, "what": "w", "department": "d", "assigned_how": "h", "note": "n",
+                          "override": {"kind": "assistance", "reason": "r"} if o.get("override") else None}
+                         for o in observations()],
+        "findings": [{**f, "title": "t", "description": "d", "basis_text": "b", "unit": "u", "person": "p",
+                      "measure": "m"} for f in findings()],
+    }
+    text = render(catalog, checklist, lang="en", **data)
+    assert text.startswith("# Shiyan: burden-reduction inspection report (DRAFT)\n")
+    assert "found 5 / allowed 2 (fails)" in text
+    assert "| Negative list no. 2 拆迁拆违类 |" in text
+    # The lists' own text stays as it is; nothing else may be Chinese.
+    rest = text.replace(escape_inline(catalog.item("cq2019.negative.02").title), "")
+    assert CJK.findall(rest) == []
+    assert render(catalog, checklist, lang="en") != render(catalog, checklist, lang="zh")
+
+
+def test_english_report_messages_are_english():
+    en = {k: v for k, v in i18n.messages("en").items() if k.startswith("report.")}
+    assert en and {k: v for k, v in en.items() if CJK.search(v)} == {}
+    assert set(en) == {k for k in i18n.messages("zh") if k.startswith("report.")}
+
+
+# ── files ─────────────────────────────────────────────────────────────────
+
+WINDOWS_ILLEGAL = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
+
+
+def assert_safe(name: str) -> None:
+    assert name.endswith(".md")
+    assert not (set(name) & WINDOWS_ILLEGAL)
+    assert len(name) <= MAX_CHARS and len(name.encode("utf-8")) <= MAX_BYTES
+    stem = name[: -len(".md")]
+    assert stem and stem == stem.rstrip(". ") and not stem.startswith(".")
+    assert stem.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)),
+                                               *(f"LPT{n}" for n in range(10))}
+
+
+def test_report_filename_tells_what_it_is():
+    assert report_filename("检查报告", "2026-11-21", "金鸡镇", "石堰村") == "2026-11-21_金鸡镇_石堰村_检查报告.md"
+    assert report_filename("inspection", "2026-11-21", "金鸡镇", "石堰村", lang="zh") == "2026-11-21_金鸡镇_石堰村_检查报告.md"
+    assert (report_filename("inspection", "2026-11-21", "金鸡镇", "石堰村", "I0003", lang="en")
+            == "2026-11-21_金鸡镇_石堰村_inspection-report_I0003.md")
+    assert report_filename("overdue", "2026-11-21", "金鸡镇", "", lang="zh") == "2026-11-21_金鸡镇_逾期问题清单.md"
+
+
+@pytest.mark.parametrize("hostile", [
+    'a/b:c*?"<>|', "CON", "con", "NUL", "com1", "LPT9", "..", ".hidden", "trailing. . ", "tab\there\nnewline\x00nul",
+    "..\\..\\etc\\passwd", "   ", "石" * 300, "x" * 1000,
+])
+def test_report_filename_is_safe_for_hostile_input(tmp_path, hostile):
+    for args in ((hostile, "2026-11-21", hostile, hostile), (hostile, "", "", ""), ("检查报告", hostile, "", "", "")):
+        name = report_filename(*args)
+        assert_safe(name)
+        assert write_report(tmp_path, name, "x").name == name  # a real file system takes it
+
+
+def test_report_filename_shortens_long_parts_but_keeps_date_and_kind():
+    name = report_filename("检查报告", "2026-11-21", "金鸡镇" * 50, "石堰村" * 50, "I0003")
+    assert_safe(name)
+    assert name.startswith("2026-11-21_") and name.endswith("_检查报告_I0003.md")
+    assert report_filename("CON", "", "", "") == "_CON.md"
+    assert report_filename('a/b:c*?"<>|', "", "", "") == "a-b-c.md"
+    assert report_filename("", "", "", "") == "report.md"
+
+
+def test_write_report_writes_utf8_and_overwrites(tmp_path):
+    folder = tmp_path / "exports" / "金鸡镇"
+    path = write_report(folder, "报告.md", "# 石堰村\n第一版\n")
+    assert path == folder / "报告.md"
+    assert path.read_bytes() == "# 石堰村\n第一版\n".encode("utf-8")
+    write_report(folder, "报告.md", "# 石堰村\n第二版\n")
+    assert path.read_text(encoding="utf-8") == "# 石堰村\n第二版\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["报告.md"]  # no temporary files left
+
+
+def test_write_report_refuses_paths(tmp_path: Path):
+    for bad in ("a/b.md", "..", "", "a\\b.md"):
+        with pytest.raises(ValueError):
+            write_report(tmp_path, bad, "x")
