@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 from datetime import date, datetime
@@ -83,6 +84,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     village_import.add_parser(vsub, verb)
 
+    edit = verb(vsub, "edit", "cli.help.village_edit")
+    edit.add_argument("id")
+    for field in ("name", "township", "county", "contact", "phone"):
+        edit.add_argument(f"--{field}")
+    edit.add_argument("--kind", choices=("village", "community"))
+    archive = verb(vsub, "archive", "cli.help.village_archive")
+    archive.add_argument("id")
+    archive.add_argument("--undo", action="store_true", help=t("cli.help.village_unarchive"))
+
+    inspection = verbs.add_parser("inspection", help=t("cli.help.inspection"))
+    isub = inspection.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ilist = verb(isub, "list", "cli.help.inspection_list")
+    ilist.add_argument("--village", help=t("cli.help.village_filter"))
+    ilist.add_argument("--json", action="store_true")
+
+    report = verbs.add_parser("report", help=t("cli.help.report"))
+    rsub = report.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    rinsp = verb(rsub, "inspection", "cli.help.report_inspection")
+    rinsp.add_argument("id")
+    rinsp.add_argument("--out", type=Path, help=t("cli.help.out"))
+
     catalog = verbs.add_parser("catalog", help=t("cli.help.catalog_verb"))
     csub = catalog.add_subparsers(dest="action", required=True, parser_class=_Parser)
     check = verb(csub, "check", "cli.help.catalog_check")
@@ -145,6 +167,8 @@ def open_db(args: argparse.Namespace, *, read_only: bool = False):
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `inspector ... | head` ends quietly
     _pre_language(argv)
     try:
         args = build_parser().parse_args(argv)
@@ -193,6 +217,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .commands import village
 
         return village.run(args, open_db)
+    if verb == "inspection":
+        from .commands import inspection
+
+        return inspection.list_inspections(args, open_db)
+    if verb == "report":
+        from .commands import inspection
+
+        return inspection.report(args, open_db)
     if verb == "catalog":
         from .commands import catalog
 

@@ -55,3 +55,45 @@ def test_catalog_screen_zh_80x24(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_catalog)
+
+
+def _walk_app(tmp_path: Path):
+    app = _app(tmp_path)
+    store = app.db.store("V0002")
+    inspection = store.add_inspection(day="2026-11-21", kind="unannounced", inspectors=["张伟", "李秀英"], template="chongqing", template_version="2026.1")
+    from inspector.core.visit import open_visit
+
+    visit = open_visit(app.db, app.catalog, {}, inspection["id"])
+    items = visit.checklist.by_theme()["signboards"]
+    visit.observe(items[0], {"what": "安全生产监管站", "department": "区应急管理局", "marked_violation": True})
+    visit.answer(items[1], value="count", found=7, allowed=3, note="其中 4 块无依据")
+    return app, inspection["id"]
+
+
+def _snap_walk(snap_compare, tmp_path, size, press=()):
+    app, iid = _walk_app(tmp_path)
+
+    async def open_walk(pilot):
+        pilot.app.open_inspection(iid)
+        await pilot.pause()
+        for key in press:
+            await pilot.press(key)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_walk)
+
+
+def test_checklist_screen_zh_80x24(snap_compare, tmp_path):
+    _snap_walk(snap_compare, tmp_path, (80, 24))
+
+
+def test_checklist_screen_zh_120x40(snap_compare, tmp_path):
+    _snap_walk(snap_compare, tmp_path, (120, 40), press=("b",))
+
+
+def test_finding_editor_zh_80x24(snap_compare, tmp_path):
+    _snap_walk(snap_compare, tmp_path, (80, 24), press=("up", "up", "p"))  # up to the failed signboard item
+
+
+def test_finding_editor_zh_120x40(snap_compare, tmp_path):
+    _snap_walk(snap_compare, tmp_path, (120, 40), press=("up", "up", "p"))

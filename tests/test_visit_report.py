@@ -121,7 +121,7 @@ def test_header_says_who_where_when_and_what(catalog, checklist):
                  "- **区县**：綦江区", "- **乡镇（街道）**：金鸡镇", "- **村（社区）**：石堰村（村）",
                  "- **状态**：已完成（2026-11-21 16:02）", "- **检查编号**：V0001-I0003"):
         assert line in text.splitlines()
-    assert "（chongqing，版本 2026\\.1）" in text
+    assert f"（chongqing，版本 {escape_inline('2026.1')}）" in text
 
 
 def test_summary_counts(catalog, checklist):
@@ -249,7 +249,7 @@ def test_version_mismatch_and_unknown_items(catalog, checklist):
     extra = {"old.item": {"item": "old.item", "value": "yes", "note": "旧版检查项"}}
     text = render(catalog, checklist, inspection=inspection(template_version="2025.3"),
                   answers={**answers(), **extra})
-    assert "检查时使用的检查表版本为 2025\\.3" in text
+    assert f"检查时使用的检查表版本为 {escape_inline('2025.3')}" in text
     assert "### 不在本检查表中的检查项" in text
     assert row(text, "old.item") == ["old.item", "是", "旧版检查项"]
 
@@ -409,3 +409,13 @@ def test_write_report_refuses_paths(tmp_path: Path):
     for bad in ("a/b.md", "..", "", "a\\b.md"):
         with pytest.raises(ValueError):
             write_report(tmp_path, bad, "x")
+
+
+def test_report_modules_import_neither_textual_nor_rich():
+    import subprocess
+    import sys
+
+    code = ("import sys, inspector.report.visit, inspector.report.files; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -21,6 +21,8 @@ def run(args, open_db) -> int:
                 return 1
             print(t("village.added", id=village.id, name=village.name, township=village.township))
         return 0
+    if args.action in ("edit", "archive"):
+        return _edit(args, open_db)
     with open_db(args, read_only=True) as db:
         villages = db.villages(include_archived=args.all)
         summaries = {v.id: db.summary(v.id) for v in villages}
@@ -46,6 +48,29 @@ def run(args, open_db) -> int:
             for v in villages
         ]
         print(format_table(header, rows))
+    return 0
+
+
+def _edit(args, open_db) -> int:
+    with open_db(args) as db:
+        if db.read_only:
+            print(t("store.read_only_refused", path=db.root, holder=db.holder), file=sys.stderr)
+            return 1
+        village = db.find_village(args.id)
+        if args.action == "archive":
+            changed = db.archive_village(village.id, archived=not args.undo)
+            print(t("village.unarchived" if args.undo else "village.archived", id=changed.id, name=changed.name))
+            return 0
+        changes = {f: getattr(args, f) for f in ("name", "township", "kind", "county", "contact", "phone") if getattr(args, f) is not None}
+        if not changes:
+            print(t("village.nothing_to_change"), file=sys.stderr)
+            return 2
+        try:
+            changed = db.update_village(village.id, **changes)
+        except ValueError as exc:
+            print(t(str(exc), name=changes.get("name", village.name), township=changes.get("township", village.township)), file=sys.stderr)
+            return 1
+        print(t("village.updated", id=changed.id, name=changed.name, township=changed.township))
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
-_BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+_BLOCK_START = re.compile(r"^(\s*)([-+=](?=\s|$)|\d+(?=[.)](?:\s|$)))")
 
 
 def escape_inline(text: str) -> str:

@@ -42,24 +42,24 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
         with VerticalScroll(classes="dialog wide"):
             yield Label(t(f"observation.title.{self.kind}"), classes="dialog-title")
             yield Label(t(f"observation.what.{self.kind}"))
-            yield Input(value=c.get("what", ""), id="what")
+            yield Input(value=c.get("what", ""), id="what", compact=True)
             yield Label(t(f"observation.department.{self.kind}"))
-            yield Input(value=c.get("department", ""), id="department")
+            yield Input(value=c.get("department", ""), id="department", compact=True)
             if self.kind in ("task", "service"):
                 yield Label(t("observation.assigned_how"))
-                yield Select([(t(f"observation.how.{h}"), h) for h in ASSIGNED_HOW], value=c.get("assigned_how") or Select.NULL, id="assigned_how")
+                yield Select([(t(f"observation.how.{h}"), h) for h in ASSIGNED_HOW], value=c.get("assigned_how") or Select.NULL, id="assigned_how", compact=True)
                 for flag in FLAGS[self.kind]:
-                    yield Checkbox(t(f"observation.flag.{flag}"), value=bool(c.get(flag)), id=flag)
+                    yield Checkbox(t(f"observation.flag.{flag}"), value=bool(c.get(flag)), id=flag, compact=True)
             if self.kind not in CLASSIFIED or self.kind == "task":
-                yield Checkbox(t(f"observation.marked_violation.{self.kind}"), value=bool(c.get("marked_violation")), id="marked_violation")
+                yield Checkbox(t(f"observation.marked_violation.{self.kind}"), value=bool(c.get("marked_violation")), id="marked_violation", compact=True)
             yield Static(id="verdict")
             if self.kind in CLASSIFIED:
                 override = c.get("override") or {}
                 yield Label(t("observation.override"))
-                yield Select([(t(f"kind_of_task.{k}"), k) for k in KINDS], value=override.get("kind") or Select.NULL, id="override_kind")
-                yield Input(value=override.get("reason", ""), placeholder=t("observation.override_reason"), id="override_reason")
+                yield Select([(t(f"kind_of_task.{k}"), k) for k in KINDS], value=override.get("kind") or Select.NULL, id="override_kind", compact=True)
+                yield Input(value=override.get("reason", ""), placeholder=t("observation.override_reason"), id="override_reason", compact=True)
             yield Label(t("observation.note"))
-            yield Input(value=c.get("note", ""), id="note")
+            yield Input(value=c.get("note", ""), id="note", compact=True)
             yield Static(t("observation.hint"), classes="dialog-hint")
             yield Static("", id="error", classes="dialog-error", markup=False)
 

@@ -117,11 +117,11 @@ class NewInspectionDialog(Localized, ModalScreen[dict | None]):
         with Vertical(classes="dialog"):
             yield Label(t("new_inspection.title"), classes="dialog-title")
             yield Label(t("new_inspection.inspectors"))
-            yield Input(placeholder=t("new_inspection.inspectors_hint"), id="inspectors")
+            yield Input(placeholder=t("new_inspection.inspectors_hint"), id="inspectors", compact=True)
             yield Label(t("new_inspection.date"))
-            yield Input(value=self.today.isoformat(), id="date")
+            yield Input(value=self.today.isoformat(), id="date", compact=True)
             yield Label(t("new_inspection.kind"))
-            yield Select([(t(f"inspection.kind.{k}"), k) for k in INSPECTION_KINDS], value="routine", allow_blank=False, id="kind")
+            yield Select([(t(f"inspection.kind.{k}"), k) for k in INSPECTION_KINDS], value="routine", allow_blank=False, id="kind", compact=True)
             yield Label(t("new_inspection.checklist"))
             yield Select(
                 [(f"{c.title_en if lang == 'en' else c.title} v{c.version}", c.id) for c in catalog.checklists.values()],
