@@ -88,6 +88,25 @@ if mode == "ours":
         for n in range(samples):
             t = time.perf_counter(); store.save_answer(iid, f"bench.{n}", value="no", note="牌子太多"); times.append(time.perf_counter() - t)
         out.update(median=statistics.median(times))
+    elif op == "visit":
+        # The real path of an answer in the app: through the visit (reads the
+        # draft's answers, merges, saves), on a new draft inspection.
+        from inspector.catalog.loader import load_catalog
+        from inspector.core.visit import open_visit
+        catalog, _ = load_catalog()
+        checklist = catalog.checklists["chongqing"]
+        iid = db.store(vid).add_inspection(day=TODAY, kind="routine", inspectors=["bench"], template="chongqing", template_version=checklist.version)["id"]
+        visit = open_visit(db, catalog, {}, iid)
+        items = [i for i in checklist.items if i.answer == "yes_no"]
+        times = []
+        for n in range(samples):
+            item = items[n % len(items)]
+            t = time.perf_counter(); visit.answer(item, value="yes", note=f"第{n}次"); times.append(time.perf_counter() - t)
+        lst = next(i for i in checklist.items if i.answer == "list" and i.observe == "task")
+        obs_times = []
+        for n in range(max(3, samples // 5)):
+            t = time.perf_counter(); visit.observe(lst, {"what": "城管让村干部上街劝离占道经营的摊贩", "department": "镇城管执法队"}); obs_times.append(time.perf_counter() - t)
+        out.update(median=statistics.median(times), observe=statistics.median(obs_times))
     elif op == "event":
         store = db.store(vid)
         fid = store.add_finding({"title": "基准测试", "theme": "ledgers"}, deadline="2026-12-31", by="bench")["id"]
@@ -191,6 +210,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         print(f"{'villages':>8} {'store':<22} {'save answer':>12} {'save event':>12} {'first screen':>13} {'overdue list':>13} {'app shown':>10} {'size':>9} {'peak mem':>9}")
+        visit_rows = []
         for size in (int(s) for s in args.sizes.split(",")):
             t = time.perf_counter()
             ours, baseline = build(root, size, args.years)
@@ -209,7 +229,13 @@ def main() -> None:
                     f"{size:>8} {name:<22} {ms(ans['median']):>12} {ms(evt['median']):>12} {ms(over['first_screen']):>13} "
                     f"{ms(over['overdue']):>13} {(ms(app['app_first_screen']) if app else '-'):>10} {size_mb(path):>7.1f}MB {peak:>7.0f}MB"
                 )
+            visit = probe("ours", ours, "visit", args.samples)
+            visit_rows.append((size, visit))
             print(f"{'':>8} ({meta['rows']} overdue findings; built in {time.perf_counter() - t:.1f} s)")
+        print()
+        print("In the app's own path (this store): answer saved through the visit; a task recorded and classified")
+        for size, visit in visit_rows:
+            print(f"{size:>8} villages: answer {ms(visit['median'])} median, observation {ms(visit['observe'])} median, peak {visit['peak_mb']:.0f}MB")
 
 
 if __name__ == "__main__":
