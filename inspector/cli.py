@@ -49,6 +49,7 @@ def _globals(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument("--today", type=_date, default=default, help=t("cli.help.today"))
     parser.add_argument("--lang", type=_lang, default=default, help=t("cli.help.lang"))
     parser.add_argument("--catalog", type=Path, default=default, help=t("cli.help.catalog"))
+    parser.add_argument("--user", default=default, help=t("cli.help.user"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,6 +132,8 @@ def _env_defaults(args: argparse.Namespace) -> None:
         args.db = Path(os.environ["INSPECTOR_DB"])
     if getattr(args, "today", None) is None and os.environ.get("INSPECTOR_TODAY"):
         args.today = _date_or_usage(os.environ["INSPECTOR_TODAY"])
+    if getattr(args, "user", None) is None:
+        args.user = os.environ.get("INSPECTOR_USER", "")
     if getattr(args, "lang", None) is None:
         env = os.environ.get("INSPECTOR_LANG")
         args.lang = env if env in i18n.LANGUAGES else i18n.DEFAULT
@@ -274,7 +277,7 @@ def _run_app(args: argparse.Namespace) -> int:
     db = open_db(args)
     from .ui.app import make_app
 
-    app = make_app(db=db, catalog=catalog, today=args.today or date.today(), lang=args.lang, demo=args.demo)
+    app = make_app(db=db, catalog=catalog, today=args.today or date.today(), lang=args.lang, demo=args.demo, user=args.user)
     try:
         app.run()
     finally:

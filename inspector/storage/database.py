@@ -213,6 +213,18 @@ class Database:
     def archive_village(self, vid: str, archived: bool = True) -> Village:
         return self.update_village(vid, archived=archived)
 
+    # -- saved review filters --------------------------------------------------
+
+    def saved_filters(self) -> dict[str, dict[str, str]]:
+        return {d["name"]: dict(d["filters"]) for d in self.registry.table("filters").all()}
+
+    def save_filter(self, name: str, filters: dict[str, str]) -> None:
+        self.check_writable()
+        name = name.strip()
+        if not name:
+            raise ValueError("review.filter_needs_name")
+        self.registry.table("filters").upsert({"name": name, "filters": filters}, Query().name == name)
+
     # -- village files ---------------------------------------------------------
 
     def village_path(self, vid: str) -> Path:

@@ -28,6 +28,17 @@ class Settings:
     """Running on a throwaway demo database (shown in the title)."""
     exports: Path | None = None
     """Folder for Markdown reports (default: ./exports or the data folder)."""
+    user: str = ""
+    """Who records moves of the workflow (default: the login name)."""
+
+    def __post_init__(self) -> None:
+        if not self.user:
+            import getpass
+
+            try:
+                self.user = getpass.getuser()
+            except Exception:  # no login name (some containers): stay anonymous
+                self.user = "?"
 
 
 class InspectorApp(App[None]):
@@ -118,8 +129,15 @@ class InspectorApp(App[None]):
 
 
 def make_app(
-    *, db: Database, catalog: Catalog, today: date, lang: str = i18n.DEFAULT, demo: bool = False, settings: Settings | None = None
+    *,
+    db: Database,
+    catalog: Catalog,
+    today: date,
+    lang: str = i18n.DEFAULT,
+    demo: bool = False,
+    user: str = "",
+    settings: Settings | None = None,
 ) -> InspectorApp:
     """The one way to build the app: the CLI and the tests call this."""
-    settings = settings or Settings(lang=lang, demo=demo)
+    settings = settings or Settings(lang=lang, demo=demo, user=user)
     return InspectorApp(db=db, catalog=catalog, today=today, settings=settings)

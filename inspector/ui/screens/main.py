@@ -11,12 +11,14 @@ from rich.text import Text
 
 from ...i18n import t
 from ..bindings import Localized, localize
+from . import ReloadOnReturn
 
 
-class MainScreen(Localized, Screen[None]):
+class MainScreen(ReloadOnReturn, Localized, Screen[None]):
     BINDINGS = [
         Binding("enter", "open_village", "action.open_village", id="main.open", show=False),
         Binding("d", "resume_draft", "action.resume_draft", id="main.resume"),
+        Binding("o", "review", "action.review", id="main.review"),
         Binding("c", "catalog", "action.catalog", id="main.catalog"),
         Binding("r", "reload", "action.reload", id="main.reload"),
     ]
@@ -32,11 +34,12 @@ class MainScreen(Localized, Screen[None]):
         if self.drafts():
             self.notify(t("main.drafts_waiting", n=len(self.drafts())), timeout=8)
 
-    def on_screen_resume(self) -> None:
+    def reload_on_return(self) -> None:
         self.load()
 
     def palette_commands(self) -> list[SystemCommand]:
         return [
+            SystemCommand(t("action.review"), t("palette.review"), self.action_review),
             SystemCommand(t("action.resume_draft"), t("palette.resume_draft"), self.action_resume_draft),
             SystemCommand(t("action.catalog"), t("palette.catalog"), self.action_catalog),
             SystemCommand(t("action.reload"), t("palette.reload"), self.action_reload),
@@ -68,6 +71,11 @@ class MainScreen(Localized, Screen[None]):
             return
         latest = max(drafts, key=lambda iid: self.app.db.store(iid.split("-")[0]).inspection(iid)["created_at"])  # type: ignore[attr-defined]
         self.app.open_inspection(latest)  # type: ignore[attr-defined]
+
+    def action_review(self) -> None:
+        from .review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
     def action_catalog(self) -> None:
         from .catalog import CatalogScreen

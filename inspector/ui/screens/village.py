@@ -14,12 +14,14 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from ...core.inspection import INSPECTION_KINDS
 from ...i18n import language, t
 from ..bindings import Localized, localize
+from . import ReloadOnReturn
 
 
-class VillageScreen(Localized, Screen[None]):
+class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "action.back"),
         Binding("n", "new_inspection", "action.new_inspection"),
+        Binding("l", "ledger", "action.ledger"),
         Binding("enter", "open_inspection", "action.open_inspection", show=False),
     ]
 
@@ -37,7 +39,7 @@ class VillageScreen(Localized, Screen[None]):
         self.load()
         self.query_one("#inspections", DataTable).focus()
 
-    def on_screen_resume(self) -> None:
+    def reload_on_return(self) -> None:
         self.load()
 
     def refresh_language(self) -> None:
@@ -78,6 +80,11 @@ class VillageScreen(Localized, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_ledger(self) -> None:
+        from .ledger import LedgerScreen
+
+        self.app.push_screen(LedgerScreen(self.village_id))
 
     def action_new_inspection(self) -> None:
         if self.app.db.read_only:  # type: ignore[attr-defined]

@@ -1,0 +1,158 @@
+"""A township's supervision summary as of a date, as Markdown.
+
+Per village: the inspections, the findings by theme and where they stand, and
+the burden-reduction figures the visits recorded. Pure: the database is only
+read, no clock is read. The report says how each figure is counted (统计口径),
+because the people who paste it into official documents must be able to
+defend the numbers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..catalog.model import THEMES
+from ..i18n import t
+from .ledger import DASH, field_lines, findings_as_of, gfm_table
+from .markdown import escape_cell, escape_inline
+
+# Burden-reduction figures: (column, check-item theme whose count items add up, observed kinds).
+FIGURES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    ("signboards", "signboards", ("signboard",)),
+    ("ledgers", "ledgers", ("ledger",)),
+    ("tasks", None, ("task", "service")),
+    ("certificates", None, ("certificate",)),
+)
+FINDING_COLUMNS = ("findings", "open", "overdue", "closed")
+
+
+@dataclass
+class VillageFigures:
+    inspections: int = 0
+    themes: Counter = field(default_factory=Counter)
+    findings: int = 0
+    open: int = 0
+    overdue: int = 0
+    closed: int = 0
+    cut: Counter = field(default_factory=Counter)  # figure column -> number
+
+    def add(self, other: "VillageFigures") -> None:
+        for name in ("inspections", "findings", "open", "overdue", "closed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.themes.update(other.themes)
+        self.cut.update(other.cut)
+
+
+def _count(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
+
+
+def _theme_of(item_id: str, checklist: Any) -> str:
+    """The check item's theme: from its checklist, else from its id ("signboards.02")."""
+    item = checklist.item(item_id) if checklist is not None else None
+    return item.theme if item is not None else item_id.split(".", 1)[0]
+
+
+def village_figures(store: Any, as_of: date, catalog: Any = None) -> VillageFigures:
+    """What one village's records say on ``as_of``."""
+    out = VillageFigures()
+    for insp in store.inspections():
+        day = _day(insp.get("date"))
+        if insp.get("state") != "completed" or day is None or day > as_of:
+            continue
+        out.inspections += 1
+        checklist = catalog.checklists.get(insp.get("template")) if catalog is not None else None
+        for item_id, answer in store.answers(insp["id"]).items():
+            if answer.get("value") != "count":
+                continue
+            theme = _theme_of(item_id, checklist)
+            found, allowed = _count(answer.get("found")), _count(answer.get("allowed"))
+            if allowed is None and checklist is not None and checklist.item(item_id) is not None:
+                allowed = checklist.item(item_id).allowed
+            if found is None or allowed is None:
+                continue
+            for column, count_theme, _ in FIGURES:
+                if theme == count_theme:
+                    out.cut[column] += max(0, found - allowed)
+        for obs in store.observations(insp["id"]):
+            if obs.get("violation") is not True:
+                continue
+            for column, _, kinds in FIGURES:
+                if obs.get("kind") in kinds:
+                    out.cut[column] += 1
+    for fa in findings_as_of(store, as_of):
+        out.findings += 1
+        out.themes[fa.finding.get("theme", "")] += 1
+        if fa.status.is_open:
+            out.open += 1
+            out.overdue += fa.status.overdue(as_of)
+        else:
+            out.closed += 1
+    return out
+
+
+def render_township_summary(db: Any, township: str, as_of: date, lang: str, catalog: Any = None) -> str:
+    """The summary of ``township``'s villages on ``as_of`` in ``lang``.
+
+    ``catalog`` (optional) gives each count item's theme; without it the
+    theme is read from the item id, as every shipped checklist names them.
+    """
+    villages = [v for v in db.villages() if v.township == township]
+    figures = [(v, village_figures(db.store(v.id), as_of, catalog)) for v in villages]
+    total = VillageFigures()
+    for _, f in figures:
+        total.add(f)
+    day = as_of.isoformat()
+    lines = ["# " + t("supervise.township.title", lang=lang, township=escape_inline(township) or DASH), ""]
+    counties = sorted({v.county for v in villages if v.county})
+    lines += ["## " + t("supervise.section.basics", lang=lang), ""]
+    lines += field_lines([
+        ("township", escape_inline(township)),
+        ("county", t("supervise.sep", lang=lang).join(escape_inline(c) for c in counties)),
+        ("villages", str(len(villages))),
+        ("as_of", day),
+    ], lang)
+    if not villages:
+        return "\n".join(lines + [t("supervise.township.none", lang=lang), ""])
+    lines += [t("supervise.township.summary", lang=lang, date=day, villages=len(villages), inspections=total.inspections,
+                total=total.findings, closed=total.closed, open=total.open, overdue=total.overdue), ""]
+
+    lines += ["## " + t("supervise.section.findings", lang=lang), ""]
+    header = [t("supervise.col.village", lang=lang), t("supervise.col.inspections", lang=lang)]
+    header += [t(f"supervise.theme.{th}", lang=lang) for th in THEMES]
+    header += [t(f"supervise.col.{c}", lang=lang) for c in FINDING_COLUMNS]
+
+    def finding_cells(f: VillageFigures) -> list[str]:
+        return [str(f.inspections), *(str(f.themes[th]) for th in THEMES), *(str(getattr(f, c)) for c in FINDING_COLUMNS)]
+
+    rows = [[escape_cell(v.name), *finding_cells(f)] for v, f in figures]
+    rows.append([f"**{t('supervise.total', lang=lang)}**", *finding_cells(total)])
+    lines += gfm_table(header, rows)
+
+    lines += ["## " + t("supervise.section.figures", lang=lang), ""]
+    columns = [c for c, _, _ in FIGURES]
+    header = [t("supervise.col.village", lang=lang)] + [t(f"supervise.col.{c}", lang=lang) for c in columns]
+    rows = [[escape_cell(v.name), *(str(f.cut[c]) for c in columns)] for v, f in figures]
+    rows.append([f"**{t('supervise.total', lang=lang)}**", *(str(total.cut[c]) for c in columns)])
+    lines += gfm_table(header, rows)
+
+    lines += ["## " + t("supervise.section.method", lang=lang), ""]
+    for key in ("period", "findings", *columns):
+        lines.append("- " + t(f"supervise.township.method_{key}", lang=lang, date=day))
+    return "\n".join(lines).rstrip("\n") + "\n"

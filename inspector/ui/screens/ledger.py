@@ -1,0 +1,107 @@
+"""A village's ledger (整改台账): all its findings over time, each with its history."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from rich.text import Text
+
+from ...core import findings as wf
+from ...core.textwidth import clip
+from ...i18n import t
+from ..bindings import Localized, localize
+
+
+class LedgerScreen(Localized, Screen[None]):
+    BINDINGS = [Binding("escape", "back", "action.back")]
+
+    def __init__(self, village_id: str, focus: str | None = None) -> None:
+        super().__init__()
+        self.village_id, self.focus_id = village_id, focus
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="ledger-body"):
+            yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="ledger-detail"):
+                yield Static(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#ledger", DataTable).focus()
+
+    def refresh_language(self) -> None:
+        localize(self)
+        self.load()
+
+    def load(self) -> None:
+        db = self.app.db  # type: ignore[attr-defined]
+        today = self.app.today  # type: ignore[attr-defined]
+        village = db.village(self.village_id)
+        self.sub_title = t("ledger.title", township=village.township, village=village.name)
+        store = db.store(self.village_id)
+        self.store = store
+        events: dict[str, list[dict]] = {}
+        for ev in store.events():
+            events.setdefault(ev["finding"], []).append(ev)
+        self.events = events
+        table = self.query_one("#ledger", DataTable)
+        table.clear(columns=True)
+        for key in ("id", "found", "title", "unit", "deadline", "state"):
+            table.add_column(t(f"ledger.col.{key}"), key=key)
+        self.findings = list(reversed(store.findings()))
+        focus_row = 0
+        for n, finding in enumerate(self.findings):
+            status = wf.derive(events.get(finding["id"], []))
+            late = status.overdue(today)
+            state = Text(t(f"workflow.state.{status.state}") + (f" · {t('review.days_overdue', n=status.days_overdue(today))}" if late else ""),
+                         style="red" if late else ("dim" if not status.is_open else ""))
+            table.add_row(finding["id"].split("-")[1], str(status.found_on or ""), clip(finding.get("title", ""), 24),
+                          clip(status.unit, 10), status.deadline.isoformat(), state, key=finding["id"])
+            if finding["id"] == self.focus_id:
+                focus_row = n
+        if self.findings:
+            table.move_cursor(row=focus_row)
+            self.show(self.findings[focus_row]["id"])
+
+    @on(DataTable.RowHighlighted, "#ledger")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None:
+            self.show(str(event.row_key.value))
+
+    def show(self, fid: str) -> None:
+        finding = self.store.finding(fid)
+        history = self.events.get(fid, [])
+        status = wf.derive(history)
+        text = Text()
+        text.append(f"{fid}  {finding.get('title', '')}\n", style="bold")
+        for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", status.unit),
+                             ("finding.field.measure", finding.get("measure")), ("ledger.basis", "、".join(finding.get("basis") or []))):
+            if value:
+                text.append(f"{t(label)}：{value}\n")
+        text.append(t("review.deadline_line", deadline=status.deadline.isoformat(), original=status.original_deadline.isoformat(),
+                      state=t(f"workflow.state.{status.state}")) + "\n")
+        text.append(f"\n{t('ledger.history')}\n", style="bold")
+        for ev in sorted(history, key=lambda e: e["seq"]):
+            text.append(f"{ev['on']}  ", style="dim")
+            text.append(t(f"workflow.event.{ev['type']}"), style="bold")
+            detail = [ev.get("note", "")]
+            if ev["type"] in ("found", "extend"):
+                detail.append(t("ledger.deadline", deadline=ev.get("deadline", "")))
+            if ev["type"] == "escalate":
+                detail.append(t(f"workflow.escalation.{ev.get('level', 'none')}"))
+            if ev["type"] == "assign":
+                detail.append(" ".join(x for x in (ev.get("unit", ""), ev.get("person", "")) if x))
+            if ev.get("evidence"):
+                detail.append("、".join(ev["evidence"]))
+            detail_text = " · ".join(d for d in detail if d)
+            text.append(f"  {ev.get('by', '')}  {detail_text}\n")
+        self.query_one("#history", Static).update(text)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
