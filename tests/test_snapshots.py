@@ -97,3 +97,46 @@ def test_finding_editor_zh_80x24(snap_compare, tmp_path):
 
 def test_finding_editor_zh_120x40(snap_compare, tmp_path):
     _snap_walk(snap_compare, tmp_path, (120, 40), press=("up", "up", "p"))
+
+
+def _demo_app(tmp_path: Path):
+    from inspector.core.demo import build_demo
+
+    build_demo(tmp_path / "demo", villages=6, years=1, seed=5, today=TODAY)
+    db = Database.open(tmp_path / "demo", clock=lambda: datetime(2026, 11, 21, 9))
+    catalog, _ = load_catalog()
+    return make_app(db=db, catalog=catalog, today=TODAY, user="王主任")
+
+
+def test_review_screen_zh_80x24(snap_compare, tmp_path):
+    app = _demo_app(tmp_path)
+
+    async def open_review(pilot):
+        pilot.app.sub_title = "数据库 demo · 今天 2026-11-21"
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_review)
+
+
+def test_review_screen_zh_120x40(snap_compare, tmp_path):
+    app = _demo_app(tmp_path)
+
+    async def open_review(pilot):
+        pilot.app.sub_title = "数据库 demo · 今天 2026-11-21"
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_review)
+
+
+def test_village_ledger_zh_120x40(snap_compare, tmp_path):
+    app = _demo_app(tmp_path)
+
+    async def open_ledger(pilot):
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_ledger)

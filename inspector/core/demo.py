@@ -35,7 +35,15 @@ TITLES = {
     "evaluations": ["{unit}组织的评比要求村提供材料", "本年度迎检次数超出规定"],
 }
 CERTS = ["亲属关系证明", "无犯罪记录证明", "居住证明", "婚姻状况证明", "收入证明", "房屋产权证明"]
-MEASURES = ["撤除相关牌子并报镇备案", "整合台账，统一报送渠道", "收回违规交办事项，由责任部门自行办理", "补签购买服务合同，按合同评价", "停止出具并告知群众替代办理方式", "停用重复终端，数据一次采集共享"]
+MEASURES = {
+    "signboards": "撤除相关牌子并报镇备案",
+    "ledgers": "整合台账，统一报送渠道",
+    "tasks": "收回违规交办事项，由责任部门自行办理",
+    "services": "补签购买服务合同，按合同评价",
+    "certificates": "停止出具并告知群众替代办理方式",
+    "apps": "停用重复终端，数据一次采集共享",
+    "evaluations": "取消未经批准的评比，不再要求村报送材料",
+}
 
 
 def _name(rng: random.Random, used: set[str], suffix: str) -> str:
@@ -150,7 +158,7 @@ def generate(villages: int, years: int, seed: int, today: date, checklist) -> tu
                     tables["findings"].append({
                         "id": fid, "village": v["id"], "inspection": iid, "item": item.id, "theme": item.theme,
                         "title": title, "description": title, "basis": item.basis_items, "severity": item.severity,
-                        "unit": unit, "person": "", "measure": vr.choice(MEASURES), "created_at": f"{day.isoformat()}T11:00:00",
+                        "unit": unit, "person": "", "measure": MEASURES.get(item.theme, ""), "created_at": f"{day.isoformat()}T11:00:00",
                     })
                     tables["events"].extend(_finding_events(vr, fid, day, deadline, unit, today, tables["inspections"][-1]["inspectors"][0]))
             yield v["id"], tables

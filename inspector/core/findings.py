@@ -126,7 +126,7 @@ def apply(status: FindingStatus | None, ev: Mapping[str, Any]) -> FindingStatus:
         ev.get("note", "")
     ).strip():
         raise WorkflowError(f"workflow.need_note.{kind}")
-    if kind == "verify" and not ev.get("by"):
+    if kind == "verify" and not (ev.get("verifier") or ev.get("by")):  # who verified on site
         raise WorkflowError("workflow.need_verifier")
     if kind == "extend":
         new = date.fromisoformat(ev["deadline"])

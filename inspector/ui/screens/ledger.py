@@ -61,7 +61,7 @@ class LedgerScreen(Localized, Screen[None]):
             late = status.overdue(today)
             state = Text(t(f"workflow.state.{status.state}") + (f" · {t('review.days_overdue', n=status.days_overdue(today))}" if late else ""),
                          style="red" if late else ("dim" if not status.is_open else ""))
-            table.add_row(finding["id"].split("-")[1], str(status.found_on or ""), clip(finding.get("title", ""), 24),
+            table.add_row(finding["id"].split("-")[1], str(status.found_on or ""), clip(finding.get("title", ""), 20),
                           clip(status.unit, 10), status.deadline.isoformat(), state, key=finding["id"])
             if finding["id"] == self.focus_id:
                 focus_row = n
@@ -81,7 +81,7 @@ class LedgerScreen(Localized, Screen[None]):
         text = Text()
         text.append(f"{fid}  {finding.get('title', '')}\n", style="bold")
         for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", status.unit),
-                             ("finding.field.measure", finding.get("measure")), ("ledger.basis", "、".join(finding.get("basis") or []))):
+                             ("finding.field.measure", finding.get("measure")), ("ledger.basis", self._basis(finding))):
             if value:
                 text.append(f"{t(label)}：{value}\n")
         text.append(t("review.deadline_line", deadline=status.deadline.isoformat(), original=status.original_deadline.isoformat(),
@@ -102,6 +102,14 @@ class LedgerScreen(Localized, Screen[None]):
             detail_text = " · ".join(d for d in detail if d)
             text.append(f"  {ev.get('by', '')}  {detail_text}\n")
         self.query_one("#history", Static).update(text)
+
+    def _basis(self, finding: dict) -> str:
+        catalog = self.app.catalog  # type: ignore[attr-defined]
+        titles = []
+        for ref in finding.get("basis") or []:
+            item = catalog.item(ref)
+            titles.append(f"{item.title}（{ref}）" if item else ref)
+        return "；".join(titles)
 
     def action_back(self) -> None:
         self.app.pop_screen()

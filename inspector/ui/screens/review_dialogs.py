@@ -109,7 +109,7 @@ class MoveDialog(Localized, ModalScreen[dict | None]):
             payload.update(unit=self._value("unit"), person=self._value("person"))
         elif self.kind == "verify":
             payload["_move"] = str(self.query_one("#result", Select).value)
-            payload["by"] = self._value("by")
+            payload["verifier"] = self._value("by")
         elif self.kind == "extend":
             if self.resolved is None:
                 self.query_one("#error", Static).update(t("finding.need_deadline"))
@@ -203,6 +203,11 @@ class PickDialog(Localized, ModalScreen[str | None]):
         with VerticalScroll(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield OptionList(*[Option(label, id=value) for label, value in self.options], id="pick")
+
+    def on_mount(self) -> None:
+        pick = self.query_one("#pick", OptionList)
+        pick.highlighted = 0
+        pick.focus()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,404 @@
+"""The supervisor's verbs: the overdue list, one finding, and the supervision reports.
+
+    inspector overdue [--township T] [--village V] [--unit U] [--as-of D] [--format table|md|json|csv]
+    inspector finding show ID [--as-of D] [--json]
+    inspector report village V [--township T] [--as-of D] [--out DIR]
+    inspector report township T [--as-of D] [--out DIR]
+    inspector report overdue [--township T] [--village V] [--unit U] [--as-of D] [--out DIR]
+
+Every verb opens the database read-only. ``--as-of`` defaults to the
+database's today (``--today``); answers for another date are computed from
+the findings' event history, so a finding closed after that date counts as
+open on it. Exit status: 0 done (an empty overdue list included); 1 an
+unknown finding, village or township, or a report that cannot be written;
+2 bad arguments (a malformed date).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from ..core.overdue import FindingRow, matches, rows_as_of, rows_from_index
+from ..core.textwidth import clip, pad, width
+from ..core.visit import village_of
+from ..i18n import language, messages, t
+from ..report.ledger import deadline_text, escalation_text, finding_as_of, history_rows, plain, state_text
+from ..storage.errors import NotFound
+from .village import format_table
+
+REPORT_ACTIONS = ("village", "township", "overdue")
+FORMATS = ("table", "md", "json", "csv")
+# The columns of `overdue --format csv`, in order: the keys of FindingRow.to_json().
+CSV_COLUMNS = (
+    "id", "village_id", "village", "township", "title", "theme", "severity", "unit", "deadline", "state",
+    "escalation", "days", "original_deadline", "extensions", "bucket", "escalation_level",
+)
+TITLE_CELLS = 40  # the problem column of the text table is clipped to this many cells
+
+
+class Refused(Exception):
+    """A clear one-line message for stderr and the exit status to return."""
+
+    def __init__(self, message: str, status: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def as_of_date(text: str) -> date:
+    """``--as-of``: YYYY-MM-DD; anything else is a usage error (exit 2)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("supervise.bad_date", value=text)) from None
+
+
+# ── parsers ───────────────────────────────────────────────────────────────
+
+
+def add_parsers(verbs, report_subparsers, verb: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``overdue``, ``finding show`` and ``report village|township|overdue``.
+
+    ``verbs`` are the top-level subparsers, ``report_subparsers`` those of
+    ``report``, ``verb`` is cli.py's helper (a subparser with the global options).
+    """
+    p = verb(verbs, "overdue", "supervise.help.overdue")
+    _filters(p)
+    p.add_argument("--format", choices=FORMATS, default="table", help=t("supervise.help.format"))
+
+    finding = verbs.add_parser("finding", help=t("supervise.help.finding"))
+    fsub = finding.add_subparsers(dest="action", required=True, parser_class=type(finding))
+    show = verb(fsub, "show", "supervise.help.finding_show")
+    show.add_argument("id", help=t("supervise.help.finding_id"))
+    show.add_argument("--as-of", type=as_of_date, help=t("supervise.help.as_of"))
+    show.add_argument("--json", action="store_true", help=t("supervise.help.finding_json"))
+
+    rv = verb(report_subparsers, "village", "supervise.help.report_village")
+    rv.add_argument("village", help=t("supervise.help.village_name"))
+    rv.add_argument("--township", help=t("supervise.help.township"))
+    _as_of_out(rv)
+    rt = verb(report_subparsers, "township", "supervise.help.report_township")
+    rt.add_argument("township", help=t("supervise.help.township_name"))
+    _as_of_out(rt)
+    ro = verb(report_subparsers, "overdue", "supervise.help.report_overdue")
+    _filters(ro)
+    ro.add_argument("--out", type=Path, help=t("cli.help.out"))
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--township", help=t("supervise.help.township"))
+    p.add_argument("--village", help=t("supervise.help.village"))
+    p.add_argument("--unit", help=t("supervise.help.unit"))
+    p.add_argument("--as-of", type=as_of_date, help=t("supervise.help.as_of"))
+
+
+def _as_of_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", type=as_of_date, help=t("supervise.help.as_of"))
+    p.add_argument("--out", type=Path, help=t("cli.help.out"))
+
+
+# ── dispatch ──────────────────────────────────────────────────────────────
+
+
+def run(args: argparse.Namespace, open_db) -> int:
+    try:
+        if args.verb == "overdue":
+            return overdue(args, open_db)
+        if args.verb == "finding":
+            return show_finding(args, open_db)
+        if args.verb == "report" and args.action in REPORT_ACTIONS:
+            return {"village": report_village, "township": report_township, "overdue": report_overdue}[args.action](args, open_db)
+    except Refused as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.status
+    raise ValueError(f"not a supervision verb: {args.verb} {getattr(args, 'action', '')}")
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or language()
+
+
+# ── the overdue list ──────────────────────────────────────────────────────
+
+
+def overdue_rows(db: Any, as_of: date, township: str | None = None, village: str | None = None,
+                 unit: str | None = None) -> list[FindingRow]:
+    """Overdue findings on ``as_of`` (days > 0), most overdue first, filtered.
+
+    Today's list comes from the summaries index (no village file is read);
+    another date's from the event history of the chosen villages only.
+    Refused for a township or village that does not exist.
+    """
+    villages = db.villages()
+    if township and not any(v.township == township for v in villages):
+        raise Refused(t("supervise.unknown_township", name=township))
+    chosen = [v for v in villages if (not township or v.township == township) and (not village or village in (v.id, v.name))]
+    if village and not chosen:
+        raise Refused(t("supervise.unknown_village", name=village))
+    ids = {v.id for v in chosen}
+    if as_of == db.today:
+        rows = rows_from_index(db, as_of)
+    else:
+        rows = rows_as_of(db, as_of, sorted(ids) if (township or village) else None)
+    return [r for r in rows if r.days > 0 and r.village_id in ids and matches(r, {"unit": unit or ""})]
+
+
+def overdue(args: argparse.Namespace, open_db) -> int:
+    lang = _lang(args)
+    with open_db(args, read_only=True) as db:
+        as_of = args.as_of or db.today
+        rows = overdue_rows(db, as_of, args.township, args.village, args.unit)
+    if args.format == "json":
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        _write_bytes(overdue_csv(rows))
+    elif args.format == "md":
+        from ..report.overdue import render_overdue
+
+        print(render_overdue(rows, as_of, lang, _title_filters(args)), end="")
+    elif not rows:
+        print(t("supervise.none_overdue", date=as_of.isoformat()))
+    else:
+        print(overdue_table(rows, lang))
+    return 0
+
+
+def overdue_csv(rows: list[FindingRow]) -> bytes:
+    """The rows as CSV in UTF-8 with a BOM (Excel then reads the Chinese right)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        data = row.to_json()
+        writer.writerow(["" if data.get(k) is None else data.get(k) for k in CSV_COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def overdue_table(rows: list[FindingRow], lang: str) -> str:
+    header = [t(f"supervise.col.{c}", lang=lang) for c in
+              ("id", "township", "village", "problem", "unit", "deadline", "days", "escalation", "state")]
+    table = [[
+        r.id, plain(r.township), plain(r.village), clip(plain(r.title), TITLE_CELLS), plain(r.unit),
+        deadline_text(r.deadline, r.original_deadline, r.extensions, lang), str(r.days),
+        escalation_text(r.escalation, lang), t(f"supervise.state.{r.state}", lang=lang),
+    ] for r in rows]
+    return format_table(header, table)
+
+
+def _write_bytes(data: bytes) -> None:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stdout (some embedding): the BOM goes as a character
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    buffer.write(data)
+    buffer.flush()
+
+
+def _title_filters(args: argparse.Namespace) -> dict[str, str | None]:
+    return {k: getattr(args, k, None) for k in ("township", "village", "unit")}
+
+
+# ── one finding ───────────────────────────────────────────────────────────
+
+
+def load_finding(db: Any, fid: str, as_of: date):
+    """(village, FindingAsOf) of one finding on ``as_of``; Refused when unknown or not found yet."""
+    try:
+        village = db.village(village_of(fid))
+        store = db.store(village.id)
+        finding = store.finding(fid)
+    except NotFound:
+        raise Refused(t("supervise.unknown_finding", id=fid)) from None
+    events = store.events(fid)
+    fa = finding_as_of(finding, events, as_of)
+    if fa is None:
+        first = min(events, key=lambda e: e["seq"])["on"] if events else "—"
+        raise Refused(t("supervise.finding_not_yet", id=fid, date=as_of.isoformat(), found=str(first)[:10]))
+    return village, fa
+
+
+def finding_json(village: Any, fa: Any, as_of: date) -> dict:
+    """Everything about one finding on ``as_of``, as JSON-ready data."""
+    finding, st = fa.finding, fa.status
+    basis = finding.get("basis") or []
+    return {
+        "id": finding["id"],
+        "village_id": village.id,
+        "village": village.name,
+        "township": village.township,
+        "inspection": finding.get("inspection"),
+        "item": finding.get("item"),
+        "theme": finding.get("theme", ""),
+        "title": finding.get("title", ""),
+        "description": finding.get("description", ""),
+        "basis": [basis] if isinstance(basis, str) else list(basis),
+        "basis_text": finding.get("basis_text", ""),
+        "severity": finding.get("severity", ""),
+        "measure": finding.get("measure", ""),
+        "unit": st.unit,
+        "person": st.person,
+        "as_of": as_of.isoformat(),
+        "state": st.state,
+        "deadline": st.deadline.isoformat(),
+        "original_deadline": st.original_deadline.isoformat(),
+        "extensions": [dict(e) for e in st.extensions],
+        "escalation": st.escalation,
+        "escalation_level": st.escalation_name,
+        "found_on": st.found_on.isoformat() if st.found_on else None,
+        "closed_on": st.closed_on.isoformat() if st.closed_on else None,
+        "overdue": st.overdue(as_of),
+        "days": (as_of - st.deadline).days if st.is_open else None,
+        "events": [{k: v for k, v in ev.items() if k != "finding"} for ev in fa.events],
+        "later_events": fa.later,
+    }
+
+
+def show_finding(args: argparse.Namespace, open_db) -> int:
+    lang = _lang(args)
+    fid = args.id.strip()
+    with open_db(args, read_only=True) as db:
+        as_of = args.as_of or db.today
+        village, fa = load_finding(db, fid, as_of)
+    details = finding_json(village, fa, as_of)
+    if args.json:
+        print(json.dumps(details, ensure_ascii=False, indent=2))
+    else:
+        print(finding_text(details, fa.status, as_of, lang))
+    return 0
+
+
+def finding_text(d: dict, status: Any, as_of: date, lang: str) -> str:
+    """One finding as aligned "label: value" lines and its history as a table."""
+    none = t("supervise.show.none", lang=lang)
+    colon = "：" if lang == "zh" else ": "
+    known = messages(lang)
+
+    def coded(prefix: str, code: str) -> str:
+        return t(f"{prefix}.{code}", lang=lang) if f"{prefix}.{code}" in known else code
+
+    extensions = [t("supervise.show.extension", lang=lang, old=e["from"], new=e["to"], on=e["on"], reason=plain(e["reason"]))
+                  for e in d["extensions"]]
+    fields: list[tuple[str, list[str]]] = [
+        ("id", [d["id"]]),
+        ("village", [d["village"]]),
+        ("township", [d["township"]]),
+        ("inspection", [d["inspection"] or ""]),
+        ("item", [d["item"] or ""]),
+        ("theme", [coded("supervise.theme", d["theme"])]),
+        ("title", [d["title"]]),
+        ("description", [d["description"]]),
+        ("basis", [t("supervise.sep", lang=lang).join(str(b) for b in d["basis"])]),
+        ("basis_text", [d["basis_text"]]),
+        ("severity", [coded("report.severity", d["severity"])]),
+        ("unit", [d["unit"]]),
+        ("person", [d["person"]]),
+        ("measure", [d["measure"]]),
+        ("as_of", [d["as_of"]]),
+        ("state", [state_text(status, as_of, lang)]),
+        ("deadline", [d["deadline"]]),
+        ("original_deadline", [d["original_deadline"]]),
+        ("extensions", extensions or [""]),
+        ("escalation", [escalation_text(d["escalation"], lang)]),
+        ("found_on", [d["found_on"] or ""]),
+        ("closed_on", [d["closed_on"] or ""]),
+    ]
+    labels = {name: t(f"supervise.field.{name}", lang=lang) + colon for name, _ in fields}
+    cells = max(width(v) for v in labels.values())
+    lines = []
+    for name, values in fields:
+        lines.append(pad(labels[name], cells) + (plain(values[0]) or none))
+        lines += [" " * cells + plain(v) for v in values[1:]]
+    lines += ["", t("supervise.show.history", lang=lang)]
+    header = [t(f"supervise.col.{c}", lang=lang) for c in ("date", "by", "what", "note")]
+    lines.append(format_table(header, history_rows(d["events"], lang, esc=plain)))
+    if d["later_events"]:
+        lines += ["", t("supervise.show.later_events", lang=lang, n=d["later_events"], date=d["as_of"])]
+    return "\n".join(lines)
+
+
+# ── reports ───────────────────────────────────────────────────────────────
+
+
+def _catalog(args: argparse.Namespace):
+    """The catalog, for the names of list items; a catalog with problems still serves."""
+    from ..catalog.loader import load_catalog
+
+    catalog, problems = load_catalog(getattr(args, "catalog", None), strict=False)
+    if problems:
+        print(t("supervise.catalog_problems", count=len(problems)), file=sys.stderr)
+    return catalog
+
+
+def one_village(db: Any, name_or_id: str, township: str | None = None):
+    found = [v for v in db.villages(include_archived=True)
+             if name_or_id in (v.id, v.name) and (not township or v.township == township)]
+    if not found:
+        raise Refused(t("supervise.unknown_village", name=name_or_id))
+    exact = [v for v in found if v.id == name_or_id]
+    if exact:
+        return exact[0]
+    if len(found) > 1:
+        raise Refused(t("supervise.ambiguous_village", n=len(found), name=name_or_id,
+                        ids=t("supervise.sep").join(f"{v.id} {v.township}" for v in found)))
+    return found[0]
+
+
+def _save(args: argparse.Namespace, name: str, text: str) -> int:
+    from ..report.export import default_folder
+    from ..report.files import write_report
+
+    folder = args.out or default_folder()
+    try:
+        path = write_report(folder, name, text)
+    except OSError as exc:
+        raise Refused(t("supervise.write_failed", path=Path(folder) / name, reason=exc.strerror or exc)) from None
+    print(t("report.written", path=path))
+    return 0
+
+
+def report_village(args: argparse.Namespace, open_db) -> int:
+    from ..report.files import report_filename
+    from ..report.ledger import render_village_ledger
+
+    lang = _lang(args)
+    catalog = _catalog(args)
+    with open_db(args, read_only=True) as db:
+        as_of = args.as_of or db.today
+        village = one_village(db, args.village, args.township)
+        text = render_village_ledger(db, village.id, as_of, lang, catalog)
+    return _save(args, report_filename("ledger", as_of.isoformat(), village.township, village.name, lang=lang), text)
+
+
+def report_township(args: argparse.Namespace, open_db) -> int:
+    from ..report.files import report_filename
+    from ..report.township import render_township_summary
+
+    lang = _lang(args)
+    catalog = _catalog(args)
+    with open_db(args, read_only=True) as db:
+        as_of = args.as_of or db.today
+        if not any(v.township == args.township for v in db.villages()):
+            raise Refused(t("supervise.unknown_township", name=args.township))
+        text = render_township_summary(db, args.township, as_of, lang, catalog)
+    return _save(args, report_filename("township", as_of.isoformat(), args.township, "", lang=lang), text)
+
+
+def report_overdue(args: argparse.Namespace, open_db) -> int:
+    from ..report.files import report_filename
+    from ..report.overdue import render_overdue
+
+    lang = _lang(args)
+    with open_db(args, read_only=True) as db:
+        as_of = args.as_of or db.today
+        rows = overdue_rows(db, as_of, args.township, args.village, args.unit)
+    text = render_overdue(rows, as_of, lang, _title_filters(args))
+    name = report_filename("overdue", as_of.isoformat(), args.township or "", args.village or "", args.unit or "", lang=lang)
+    return _save(args, name, text)

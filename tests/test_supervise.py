@@ -1,0 +1,539 @@
+"""The supervisor's verbs and reports: overdue list, finding show, ledger, township summary.
+
+The database is built by hand on a moving clock, so every finding's history
+is known: an extension with its reason, a reminder then a summons, a closure,
+and a finding closed after the as-of date (open on that date).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from inspector import cli
+from inspector.cli import open_db
+from inspector.commands import supervise
+from inspector.core.demo import build_demo
+from inspector.core.overdue import rows_as_of, rows_from_index
+from inspector.i18n import t
+from inspector.report.ledger import render_village_ledger
+from inspector.report.overdue import render_overdue
+from inspector.report.township import render_township_summary
+from inspector.storage.database import Database
+
+from .conftest import TODAY
+
+MD = MarkdownIt("commonmark").enable("table")
+AS_OF = date(2026, 11, 1)
+HOSTILE_UNIT = "镇|党政办\n第二行 <b>x</b>"
+HOSTILE_TITLE = "标题|含竖线\n# 换行 `code`"
+
+
+# ── the database ─────────────────────────────────────────────────────────
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.day = date(2026, 9, 1)
+
+    def __call__(self) -> datetime:
+        return datetime.combine(self.day, time(9, 30))
+
+    def at(self, text: str) -> None:
+        self.day = date.fromisoformat(text)
+
+
+def inspection(store, day: str, state: str = "completed") -> str:
+    iid = store.add_inspection(day=day, kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")["id"]
+    if state != "draft":
+        store.update_inspection(iid, state=state)
+    return iid
+
+
+def finding(store, title: str, theme: str, unit: str, deadline: str, iid: str | None = None, **more) -> str:
+    fields = {"title": title, "theme": theme, "severity": "medium", "unit": unit, "measure": "按要求整改",
+              "basis": [], "basis_text": "", "inspection": iid, **more}
+    return store.add_finding(fields, deadline=deadline, by="张伟")["id"]
+
+
+@pytest.fixture(scope="module")
+def sdb(tmp_path_factory) -> Path:
+    """Three villages; histories as described in each comment. Today is 2026-11-21."""
+    path = tmp_path_factory.mktemp("supervise") / "db"
+    clock = Clock()
+    db = Database.open(path, clock=clock)
+    a = db.add_village("石堰村", "金鸡镇", county="綦江区")  # V0001
+    b = db.add_village("龙溪村", "金鸡镇", county="綦江区")  # V0002
+    c = db.add_village("新华社区", "龙溪街道", kind="community", county="綦江区")  # V0003
+    sa, sb, sc = db.store(a.id), db.store(b.id), db.store(c.id)
+
+    clock.at("2026-09-01")
+    i1 = inspection(sa, "2026-09-01")
+    sa.save_answer(i1, "signboards.02", value="count", found=5, allowed=2)  # 3 boards too many
+    sa.save_answer(i1, "signboards.04", value="count", found=3, allowed=1)  # 2 rules too many
+    sa.save_answer(i1, "ledgers.02", value="count", found=4, allowed=4)  # none
+    sa.save_answer(i1, "apps.02", value="count", found=9, allowed=1)  # another theme: not counted
+    for kind, item, violation in [("signboard", "signboards.01", True), ("signboard", "signboards.01", False),
+                                  ("ledger", "ledgers.01", True), ("task", "tasks.01", True), ("task", "tasks.01", True),
+                                  ("service", "services.01", False), ("certificate", "certificates.01", True)]:
+        sa.add_observation(i1, {"item": item, "kind": kind, "what": f"{kind} 记录", "violation": violation})
+    f1 = finding(sa, "悬挂无依据牌子", "signboards", "镇综治办", "2026-10-01", i1, basis=["cq2019.negative.02"],
+                 basis_text="渝北区案例：核减牌子", description="办公楼外悬挂 3 块无依据牌子")
+    f2 = finding(sa, "台账重复", "ledgers", "区民政局", "2026-10-10", i1)
+    f3 = finding(sa, "负面清单事项交村办理", "tasks", "区城市管理局", "2026-10-20", i1)
+    f4 = finding(sa, HOSTILE_TITLE, "certificates", HOSTILE_UNIT, "2026-11-11", i1, measure="a | b\nc")
+    assert (f1, f2, f3, f4) == ("V0001-F0001", "V0001-F0002", "V0001-F0003", "V0001-F0004")
+
+    clock.at("2026-09-02")
+    sa.add_event(f1, "assign", by="李秀英", unit="镇综治办", person="王强")
+    sa.add_event(f2, "assign", by="李秀英", unit="区民政局")
+    sa.add_event(f3, "assign", by="李秀英", unit="区城市管理局", person="赵磊")
+    sa.add_event(f4, "assign", by="李秀英", unit=HOSTILE_UNIT, person="a|b")
+    clock.at("2026-09-20")
+    sa.add_event(f1, "extend", by="陈静", deadline="2026-10-15", note="需协调区民政局|延期半月")
+    clock.at("2026-10-01")
+    inspection(sa, "2026-10-01", state="draft")  # a draft: its counts never count
+    sa.save_answer(sa.inspections()[-1]["id"], "signboards.02", value="count", found=10, allowed=0)
+    ib = inspection(sb, "2026-10-01")
+    g1 = finding(sb, "重复采集数据", "apps", "镇综治办", "2026-10-31", ib)
+    sb.add_event(g1, "assign", by="李秀英", unit="镇综治办")
+    clock.at("2026-10-05")
+    sa.add_event(f2, "report", by="区民政局", note="已合并台账", evidence=["合并.jpg"])
+    clock.at("2026-10-08")
+    sa.add_event(f2, "verify", by="陈静")
+    clock.at("2026-10-09")
+    sa.add_event(f2, "close", by="陈静")
+    clock.at("2026-10-10")
+    sa.add_event(f1, "progress", by="王强", note="已摘除两块")
+    clock.at("2026-10-20")
+    sa.add_event(f1, "escalate", by="陈静", level="reminder", note="请按期整改")
+    clock.at("2026-11-01")
+    ic = inspection(sc, "2026-11-01")
+    h1 = finding(sc, "迎检次数超标", "evaluations", "区民政局", "2026-11-10", ic)
+    clock.at("2026-11-05")
+    sa.add_event(f1, "escalate", by="陈静", level="summons", note="约谈镇综治办负责人")
+    clock.at("2026-11-10")
+    i3 = inspection(sa, "2026-11-10")
+    sa.save_answer(i3, "signboards.02", value="count", found=3, allowed=2)  # one more board
+    sa.add_event(f3, "report", by="区城市管理局", note="已收回")
+    clock.at("2026-11-12")
+    sa.add_event(f3, "verify", by="陈静")
+    clock.at("2026-11-15")
+    sa.add_event(f3, "close", by="陈静")  # closed after AS_OF: open on that date
+    assert h1 == "V0003-F0001" and g1 == "V0002-F0001"
+    db.close()
+    return path
+
+
+# ── running the verbs (the parsers as cli.py wires them) ───────────────────
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="inspector")
+    verbs = p.add_subparsers(dest="verb")
+
+    def verb(sub, name: str, help_key: str) -> argparse.ArgumentParser:
+        q = sub.add_parser(name, help=t(help_key))
+        q.add_argument("--lang", default=argparse.SUPPRESS)
+        return q
+
+    report = verbs.add_parser("report")
+    rsub = report.add_subparsers(dest="action", required=True)
+    supervise.add_parsers(verbs, rsub, verb)
+    return p
+
+
+def run(db_path: Path, *argv: str, today: date = TODAY) -> int:
+    args = parser().parse_args(list(argv))
+    args.db, args.today, args.catalog = db_path, today, None
+    args.lang = getattr(args, "lang", "zh")
+    return supervise.run(args, open_db)
+
+
+def out_json(capsys, db_path: Path, *argv: str):
+    assert run(db_path, *argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def tables(text: str) -> list[list[tuple[str, int]]]:
+    """Each Markdown table as its rows: ("th" or "td", number of cells)."""
+    out: list[list[tuple[str, int]]] = []
+    row: list[str] = []
+    for tok in MD.parse(text):
+        if tok.type == "table_open":
+            out.append([])
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type in ("th_open", "td_open"):
+            row.append(tok.tag)
+        elif tok.type == "tr_close":
+            out[-1].append((row[0], len(row)))
+    return out
+
+
+def assert_sound_markdown(text: str) -> None:
+    tokens = MD.parse(text)
+    assert tables(text), "no table"
+    for table in tables(text):
+        assert len({n for _, n in table}) == 1  # every row as wide as the header
+    assert sum(1 for tok in tokens if tok.type == "heading_open" and tok.tag == "h1") == 1
+    assert not [tok for tok in tokens if tok.type in ("html_block", "code_block", "fence", "hr")]
+    inline = [c for tok in tokens if tok.type == "inline" for c in (tok.children or [])]
+    assert not [c for c in inline if c.type in ("html_inline", "code_inline", "link_open", "image", "em_open")]
+
+
+def cells(text: str, first: str) -> list[str]:
+    """The cells of the Markdown table row whose first cell is ``first``."""
+    for line in text.splitlines():
+        parts = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if line.startswith("| ") and parts and parts[0] == first:
+            return parts
+    raise AssertionError(f"no row {first!r}")
+
+
+# ── overdue ──────────────────────────────────────────────────────────────
+
+
+def test_overdue_json_today(sdb, capsys):
+    rows = out_json(capsys, sdb, "overdue", "--format", "json")
+    assert [(r["id"], r["days"], r["unit"]) for r in rows] == [
+        ("V0001-F0001", 37, "镇综治办"),  # extended to 10-15
+        ("V0002-F0001", 21, "镇综治办"),
+        ("V0003-F0001", 11, "区民政局"),
+        ("V0001-F0004", 10, HOSTILE_UNIT),
+    ]
+    first = rows[0]
+    assert list(first) == list(supervise.CSV_COLUMNS)
+    assert first | {"original_deadline": None, "extensions": 0} == {
+        "id": "V0001-F0001", "village_id": "V0001", "village": "石堰村", "township": "金鸡镇", "title": "悬挂无依据牌子",
+        "theme": "signboards", "severity": "medium", "unit": "镇综治办", "deadline": "2026-10-15", "state": "rectifying",
+        "escalation": 2, "days": 37, "original_deadline": None, "extensions": 0, "bucket": "overdue",
+        "escalation_level": "summons",
+    }
+
+
+def test_overdue_as_of_is_computed_from_history(sdb, capsys):
+    rows = {r["id"]: r for r in out_json(capsys, sdb, "overdue", "--format", "json", "--as-of", AS_OF.isoformat())}
+    # F3 was closed on 11-15: open and 12 days overdue on 11-01; F4 and the 11-01 finding not yet due.
+    assert sorted(rows) == ["V0001-F0001", "V0001-F0003", "V0002-F0001"]
+    f1, f3 = rows["V0001-F0001"], rows["V0001-F0003"]
+    assert (f1["deadline"], f1["original_deadline"], f1["extensions"], f1["days"]) == ("2026-10-15", "2026-10-01", 1, 17)
+    assert (f1["escalation"], f1["escalation_level"], f1["state"]) == (1, "reminder", "rectifying")  # summons came on 11-05
+    assert (f3["state"], f3["days"], f3["unit"], f3["escalation_level"]) == ("assigned", 12, "区城市管理局", None)
+    assert rows["V0002-F0001"]["days"] == 1
+    # Before anything was found, nothing is overdue.
+    assert out_json(capsys, sdb, "overdue", "--format", "json", "--as-of", "2026-08-01") == []
+
+
+def test_overdue_filters(sdb, capsys):
+    ids = lambda *argv: [r["id"] for r in out_json(capsys, sdb, "overdue", "--format", "json", *argv)]  # noqa: E731
+    assert ids("--township", "金鸡镇") == ["V0001-F0001", "V0002-F0001", "V0001-F0004"]
+    assert ids("--village", "石堰村") == ["V0001-F0001", "V0001-F0004"]
+    assert ids("--village", "V0003") == ["V0003-F0001"]
+    assert ids("--unit", "综治") == ["V0001-F0001", "V0002-F0001"]
+    assert ids("--township", "金鸡镇", "--as-of", "2026-11-01", "--unit", "城市管理") == ["V0001-F0003"]
+    assert ids("--township", "龙溪街道", "--as-of", "2026-11-01") == []
+
+
+def test_overdue_csv_has_bom_and_the_json_columns(sdb, capsysbinary):
+    assert run(sdb, "overdue", "--format", "csv", "--as-of", AS_OF.isoformat()) == 0
+    data = capsysbinary.readouterr().out
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(supervise.CSV_COLUMNS)
+    assert [(r["id"], r["days"], r["deadline"], r["original_deadline"], r["escalation_level"]) for r in rows] == [
+        ("V0001-F0001", "17", "2026-10-15", "2026-10-01", "reminder"),
+        ("V0001-F0003", "12", "2026-10-20", "2026-10-20", ""),
+        ("V0002-F0001", "1", "2026-10-31", "2026-10-31", ""),
+    ]
+    # User text with separators and line breaks survives the round trip.
+    assert run(sdb, "overdue", "--format", "csv", "--village", "V0001") == 0
+    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig"))))
+    assert [(r["title"], r["unit"]) for r in rows if r["id"] == "V0001-F0004"] == [(HOSTILE_TITLE, HOSTILE_UNIT)]
+
+
+def test_overdue_csv_with_no_rows_is_the_header(sdb, capsysbinary):
+    assert run(sdb, "overdue", "--format", "csv", "--as-of", "2026-08-01") == 0
+    assert capsysbinary.readouterr().out == ("\ufeff" + ",".join(supervise.CSV_COLUMNS) + "\r\n").encode("utf-8")
+
+
+def test_overdue_markdown_groups_by_unit(sdb, capsys):
+    assert run(sdb, "overdue", "--format", "md") == 0
+    text = capsys.readouterr().out
+    assert_sound_markdown(text)
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[1:] == ["## 镇综治办（2 个）", "## 区民政局（1 个）", "## 镇\\|党政办 第二行 \\<b\\>x\\</b\\>（1 个）"]
+    assert "截至 2026-11-21，共有逾期问题 4 个，涉及 3 个责任单位；其中已催办 0 个，已约谈 1 个，已通报 0 个。" in text
+    assert cells(text, "石堰村（金鸡镇）") == ["石堰村（金鸡镇）", "悬挂无依据牌子（V0001-F0001）", "2026-10-15", "37", "约谈", "整改中"]
+    assert [len(tab) for tab in tables(text)] == [3, 2, 2]  # header + rows
+    html = MD.render(text)
+    assert "<b>" not in html and "标题|含竖线 # 换行 `code`（V0001-F0004）" in html
+
+
+def test_overdue_markdown_as_of_shows_the_extension(sdb, capsys):
+    assert run(sdb, "overdue", "--format", "md", "--township", "金鸡镇", "--as-of", AS_OF.isoformat()) == 0
+    text = capsys.readouterr().out
+    assert_sound_markdown(text)
+    assert "- **筛选条件**：乡镇（街道）：金鸡镇" in text
+    assert cells(text, "石堰村") == ["石堰村", "悬挂无依据牌子（V0001-F0001）", "2026-10-01，延期至 2026-10-15", "17", "催办", "整改中"]
+    assert [line for line in text.splitlines() if line.startswith("## ")][1:] == [
+        "## 镇综治办（2 个）", "## 区城市管理局（1 个）"]
+
+
+def test_overdue_table_lines_up_and_keeps_one_line_per_row(sdb, capsys):
+    assert run(sdb, "overdue") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 + 4  # header, rule, four rows: no line break leaked from user text
+    assert lines[0].split() == ["问题编号", "乡镇（街道）", "村（社区）", "问题", "责任单位", "整改时限", "逾期天数", "催办等级", "状态"]
+    assert lines[2].split() == ["V0001-F0001", "金鸡镇", "石堰村", "悬挂无依据牌子", "镇综治办", "2026-10-15", "37", "约谈", "整改中"]
+    assert "镇|党政办 第二行 <b>x</b>" in lines[5]
+
+
+def test_overdue_with_no_results_exits_0(sdb, capsys):
+    assert run(sdb, "overdue", "--as-of", "2026-08-01") == 0
+    assert capsys.readouterr().out == "截至 2026-08-01 没有逾期问题。\n"
+    assert run(sdb, "overdue", "--format", "json", "--unit", "没有这个单位") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run(sdb, "overdue", "--format", "md", "--as-of", "2026-08-01") == 0
+    assert "截至 2026-08-01 没有逾期问题。" in capsys.readouterr().out
+
+
+def test_unknown_township_or_village_is_an_error(sdb, capsys):
+    assert run(sdb, "overdue", "--township", "不存在镇") == 1
+    assert capsys.readouterr().err == "找不到乡镇（街道）：不存在镇。\n"
+    assert run(sdb, "overdue", "--village", "不存在村") == 1
+    assert "找不到村（社区）：不存在村。" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["overdue", "--as-of", "2026-13-01"],
+    ["overdue", "--as-of", "yesterday"],
+    ["finding", "show", "V0001-F0001", "--as-of", "2026/11/01"],
+    ["report", "township", "金鸡镇", "--as-of", "11-01"],
+])
+def test_bad_date_exits_2_with_a_clear_message(sdb, capsys, argv):
+    with pytest.raises(SystemExit) as exc:
+        run(sdb, *argv)
+    assert exc.value.code == 2
+    assert "日期格式不对" in capsys.readouterr().err and "YYYY-MM-DD" in t("supervise.bad_date", value="x")
+
+
+def test_bad_date_through_the_command_line(sdb, capsys):
+    try:
+        cli.build_parser().parse_args(["overdue"])
+    except cli.UsageError:
+        pytest.skip("the supervise verbs are not wired into cli.py yet")
+    assert cli.main(["overdue", "--db", str(sdb), "--as-of", "2026-02-30"]) == 2
+    assert "日期格式不对：2026-02-30" in capsys.readouterr().err
+    assert cli.main(["overdue", "--db", str(sdb), "--today", TODAY.isoformat(), "--format", "json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)][0] == "V0001-F0001"
+
+
+def test_english_overdue(sdb, capsys):
+    assert run(sdb, "overdue", "--lang", "en", "--format", "md", "--as-of", AS_OF.isoformat()) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# Overdue findings\n")
+    assert "| 石堰村 | 悬挂无依据牌子 (V0001-F0001) | 2026-10-01, extended to 2026-10-15 | 17 | reminder | being rectified |" in text
+
+
+# ── finding show ─────────────────────────────────────────────────────────
+
+
+def test_finding_show_text(sdb, capsys):
+    assert run(sdb, "finding", "show", "V0001-F0001") == 0
+    out = capsys.readouterr().out
+    assert "状态：        整改中，逾期 37 天（已约谈）" in out
+    assert "整改时限：    2026-10-15" in out and "原定整改时限：2026-10-01" in out
+    assert "延期：        2026-10-01 → 2026-10-15（2026-09-20 延期，理由：需协调区民政局|延期半月）" in out
+    assert "责任人：      王强" in out and "催办等级：    约谈" in out
+    history = out.split("整改过程\n", 1)[1].splitlines()
+    assert [line.split()[:3] for line in history[2:]] == [
+        ["2026-09-01", "张伟", "发现"], ["2026-09-02", "李秀英", "交办"], ["2026-09-20", "陈静", "延期"],
+        ["2026-10-10", "王强", "整改进展"], ["2026-10-20", "陈静", "催办升级"], ["2026-11-05", "陈静", "催办升级"]]
+    assert "整改时限由 2026-10-01 延至 2026-10-15；理由：需协调区民政局|延期半月" in history[4]
+    assert history[7].endswith("升级为约谈；约谈镇综治办负责人")
+
+
+def test_finding_show_json_as_of(sdb, capsys):
+    d = out_json(capsys, sdb, "finding", "show", "V0001-F0001", "--json", "--as-of", AS_OF.isoformat())
+    assert (d["state"], d["deadline"], d["original_deadline"], d["escalation"], d["escalation_level"]) == (
+        "rectifying", "2026-10-15", "2026-10-01", 1, "reminder")
+    assert d["extensions"] == [{"from": "2026-10-01", "to": "2026-10-15", "on": "2026-09-20", "reason": "需协调区民政局|延期半月"}]
+    assert (d["overdue"], d["days"], d["unit"], d["person"]) == (True, 17, "镇综治办", "王强")
+    assert [e["type"] for e in d["events"]] == ["found", "assign", "extend", "progress", "escalate"]
+    assert d["later_events"] == 1  # the summons of 11-05
+    assert (d["village_id"], d["village"], d["township"], d["basis"], d["inspection"]) == (
+        "V0001", "石堰村", "金鸡镇", ["cq2019.negative.02"], "V0001-I0001")
+
+
+def test_finding_closed_after_the_date_is_open_on_it(sdb, capsys):
+    then = out_json(capsys, sdb, "finding", "show", "V0001-F0003", "--json", "--as-of", AS_OF.isoformat())
+    now = out_json(capsys, sdb, "finding", "show", "V0001-F0003", "--json")
+    assert (then["state"], then["closed_on"], then["overdue"], then["days"]) == ("assigned", None, True, 12)
+    assert (now["state"], now["closed_on"], now["overdue"], now["days"]) == ("closed", "2026-11-15", False, None)
+    assert run(sdb, "finding", "show", "V0001-F0003", "--as-of", AS_OF.isoformat()) == 0
+    out = capsys.readouterr().out
+    assert "状态：        已交办，逾期 12 天" in out and "另有 3 条记录晚于 2026-11-01，未列出。" in out
+
+
+@pytest.mark.parametrize("fid", ["V0001-F0099", "V0099-F0001", "nonsense", "V0001"])
+def test_finding_show_unknown_id(sdb, capsys, fid):
+    assert run(sdb, "finding", "show", fid) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == f"找不到问题：{fid}。问题编号形如 V0001-F0003。\n"
+
+
+def test_finding_show_before_it_was_found(sdb, capsys):
+    assert run(sdb, "finding", "show", "V0003-F0001", "--as-of", "2026-10-01") == 1
+    assert "问题 V0003-F0001 到 2026-10-01 还没有发现记录（发现于 2026-11-01）。" in capsys.readouterr().err
+
+
+# ── the village ledger ───────────────────────────────────────────────────
+
+
+def test_ledger_as_of(sdb):
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        text = render_village_ledger(db, "V0001", AS_OF, "zh")
+    assert_sound_markdown(text)
+    assert text.startswith("# 石堰村 整改台账\n")
+    assert "- **乡镇（街道）**：金鸡镇" in text and "- **区县**：綦江区" in text and "- **统计截止日期**：2026-11-01" in text
+    assert "截至 2026-11-01，共发现问题 4 个：已销号 1 个，未销号 3 个，其中逾期 2 个。" in text
+    assert cells(text, "1") == ["1", "悬挂无依据牌子（一般）：办公楼外悬挂 3 块无依据牌子", "cq2019.negative.02；渝北区案例：核减牌子",
+                                "镇综治办（责任人：王强）", "按要求整改", "2026-10-01，延期至 2026-10-15", "整改中，逾期 17 天（已催办）", "—"]
+    assert cells(text, "2")[6:] == ["已销号", "2026-10-09"]
+    assert cells(text, "3")[5:] == ["2026-10-20", "已交办，逾期 12 天", "—"]  # closed on 11-15, after the date
+    # The history stops at the date: no summons, no closure of F3.
+    assert "升级为约谈" not in text and "已收回" not in text
+    assert "| 2026-09-20 | 陈静 | 延期 | 整改时限由 2026-10-01 延至 2026-10-15；理由：需协调区民政局\\|延期半月 |" in text
+    assert "| 2026-10-05 | 区民政局 | 申请销号 | 已合并台账；附件：合并.jpg |" in text
+    assert [line for line in text.splitlines() if line.startswith("### ")][:2] == [
+        "### 1. 悬挂无依据牌子（V0001-F0001）", "### 2. 台账重复（V0001-F0002）"]
+
+
+def test_ledger_today_with_catalog_names_the_basis(sdb, catalog):
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        text = render_village_ledger(db, "V0001", TODAY, "zh", catalog)
+    assert "截至 2026-11-21，共发现问题 4 个：已销号 2 个，未销号 2 个，其中逾期 2 个。" in text
+    assert cells(text, "1")[2] == "负面清单第 2 项 拆迁拆违类；渝北区案例：核减牌子"
+    assert cells(text, "1")[6] == "整改中，逾期 37 天（已约谈）"
+    assert cells(text, "3")[6:] == ["已销号", "2026-11-15"]
+    assert "| 2026-11-05 | 陈静 | 催办升级 | 升级为约谈；约谈镇综治办负责人 |" in text
+
+
+def test_ledger_user_text_does_not_break_tables(sdb):
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        text = render_village_ledger(db, "V0001", TODAY, "zh")
+    assert_sound_markdown(text)
+    row = cells(text, "4")
+    assert row[1] == "标题\\|含竖线 \\# 换行 \\`code\\`（一般）"
+    assert row[3] == "镇\\|党政办 第二行 \\<b\\>x\\</b\\>（责任人：a\\|b）"
+    assert row[4] == "a \\| b c"
+    assert "### 4. 标题\\|含竖线 \\# 换行 \\`code\\`（V0001-F0004）" in text
+
+
+def test_ledger_before_anything_was_found(sdb):
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        text = render_village_ledger(db, "V0001", date(2026, 8, 1), "en")
+    assert text.startswith("# 石堰村: rectification ledger\n") and "No findings as of 2026-08-01." in text
+    assert "|" not in text
+
+
+def test_report_village_writes_the_file(sdb, tmp_path, capsys):
+    assert run(sdb, "report", "village", "石堰村", "--as-of", AS_OF.isoformat(), "--out", str(tmp_path)) == 0
+    path = tmp_path / "2026-11-01_金鸡镇_石堰村_整改台账.md"
+    assert capsys.readouterr().out == f"报告已写入 {path}\n"
+    assert "已交办，逾期 12 天" in path.read_text(encoding="utf-8")
+    assert run(sdb, "report", "village", "V0002", "--out", str(tmp_path), "--lang", "en") == 0
+    assert (tmp_path / "2026-11-21_金鸡镇_龙溪村_rectification-ledger.md").exists()
+    assert run(sdb, "report", "village", "没有的村", "--out", str(tmp_path)) == 1
+    assert "找不到村（社区）：没有的村。" in capsys.readouterr().err
+
+
+# ── the township summary ─────────────────────────────────────────────────
+
+
+def test_township_summary_today(sdb):
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        text = render_township_summary(db, "金鸡镇", TODAY, "zh")
+    assert_sound_markdown(text)
+    assert text.startswith("# 金鸡镇 基层减负督查汇总\n")
+    assert "截至 2026-11-21，2 个村（社区）共接受检查 3 次，发现问题 5 个：已销号 2 个，未销号 3 个，其中逾期 3 个。" in text
+    header = "| 村（社区） | 检查次数 | 挂牌 | 台账报表 | 事项准入 | 购买服务 | 证明 | 信息系统 | 检查评比 | 问题合计 | 未销号 | 其中逾期 | 已销号 |"
+    assert header in text
+    # Inspections: the draft does not count. Findings by theme, then total, open, overdue, closed.
+    assert cells(text, "石堰村")[:13] == ["石堰村", "2", "1", "1", "1", "0", "1", "0", "0", "4", "2", "2", "2"]
+    assert cells(text, "龙溪村")[:13] == ["龙溪村", "1", "0", "0", "0", "0", "0", "1", "0", "1", "1", "1", "0"]
+    assert cells(text, "**合计**")[:13] == ["**合计**", "3", "1", "1", "1", "0", "1", "1", "0", "5", "3", "3", "2"]
+    # Signboards: 3 + 2 over the allowed number, 1 violation recorded, then 1 more on 11-10; ledgers: 0 + 1;
+    # tasks: two task violations (the service was fine); certificates: 1.
+    assert "| 村（社区） | 清理牌子（块） | 精简台账报表（项） | 退回或拒绝的工作事项（项） | 停止出具的证明（项） |" in text
+    rows = [line for line in text.split("## 减负成效", 1)[1].splitlines() if line.startswith("| ")]
+    assert rows[2:] == ["| 石堰村 | 7 | 1 | 2 | 1 |", "| 龙溪村 | 0 | 0 | 0 | 0 |", "| **合计** | 7 | 1 | 2 | 1 |"]
+    method = text.split("## 统计口径", 1)[1]
+    assert method.count("\n- ") == 6 and "同一块牌子在两次检查中都发现会计两次" in method
+    assert "草稿不计" in method
+
+
+def test_township_summary_as_of(sdb):
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        text = render_township_summary(db, "金鸡镇", AS_OF, "zh")
+    # On 11-01: F3 still open and overdue, the 11-10 inspection not yet made.
+    assert cells(text, "石堰村")[:13] == ["石堰村", "1", "1", "1", "1", "0", "1", "0", "0", "4", "3", "2", "1"]
+    assert "| 石堰村 | 6 | 1 | 2 | 1 |" in text
+
+
+def test_township_summary_english_and_unknown(sdb, tmp_path, capsys):
+    assert run(sdb, "report", "township", "金鸡镇", "--lang", "en", "--out", str(tmp_path)) == 0
+    path = tmp_path / "2026-11-21_金鸡镇_township-summary.md"
+    assert capsys.readouterr().out == f"Report written to {path}\n"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# 金鸡镇: burden-reduction supervision summary\n")
+    assert "| **Total** | 7 | 1 | 2 | 1 |" in text and "## How the figures are counted" in text
+    assert run(sdb, "report", "township", "不存在镇", "--out", str(tmp_path)) == 1
+    assert "找不到乡镇（街道）：不存在镇。" in capsys.readouterr().err
+
+
+# ── the overdue report ───────────────────────────────────────────────────
+
+
+def test_report_overdue_writes_the_file(sdb, tmp_path, capsys):
+    assert run(sdb, "report", "overdue", "--township", "金鸡镇", "--unit", "综治", "--as-of", AS_OF.isoformat(),
+               "--out", str(tmp_path)) == 0
+    path = tmp_path / "2026-11-01_金鸡镇_逾期问题清单_综治.md"
+    assert capsys.readouterr().out == f"报告已写入 {path}\n"
+    text = path.read_text(encoding="utf-8")
+    assert_sound_markdown(text)
+    assert "- **筛选条件**：乡镇（街道）：金鸡镇；责任单位含：综治" in text
+    assert [line for line in text.splitlines() if line.startswith("## ")] == ["## 基本情况", "## 镇综治办（2 个）"]
+
+
+def test_render_overdue_orders_units_by_most_overdue_and_skips_rows_not_due(sdb):
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        rows = rows_as_of(db, date(2026, 11, 11))
+    assert [r.id for r in rows if r.days <= 0] == ["V0001-F0004"]  # due that very day: not overdue yet
+    text = render_overdue(list(reversed(rows)), date(2026, 11, 11), "zh", {})
+    assert_sound_markdown(text)
+    units = [line for line in text.splitlines() if line.startswith("## ")][1:]
+    assert units == ["## 镇综治办（2 个）", "## 区城市管理局（1 个）", "## 区民政局（1 个）"]
+    assert cells(text, "石堰村（金鸡镇）")[3] == "27" and "V0001-F0004" not in text and "V0001-F0002" not in text
+
+
+# ── the index and the history agree ──────────────────────────────────────
+
+
+def test_rows_from_index_and_rows_as_of_agree_today(tmp_path):
+    build_demo(tmp_path / "demo", villages=4, years=2, seed=3, today=TODAY)
+    with Database.open(tmp_path / "demo", clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        fast, exact = rows_from_index(db, TODAY), rows_as_of(db, TODAY)
+    key = lambda r: (r.id, r.village_id, r.village, r.township, r.title, r.theme, r.severity, r.unit, r.deadline,  # noqa: E731
+                     r.state, r.escalation, r.days, r.bucket)
+    assert fast and [key(r) for r in fast] == [key(r) for r in exact]
+    assert any(r.overdue for r in fast) and any(not r.overdue for r in fast)
