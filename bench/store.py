@@ -170,8 +170,25 @@ async def main():
         while not app.screen.query("#villages") or app.screen.query_one("#villages", DataTable).row_count == 0:
             await pilot.pause()
         shown = time.perf_counter() - t0
+        # The supervisor's review: from the key to the first rows, then a filter.
+        t1 = time.perf_counter()
+        await pilot.press("o")
+        while type(app.screen).__name__ != "ReviewScreen" or app.screen.query_one("#review", DataTable).row_count == 0:
+            await pilot.pause()
+        review = time.perf_counter() - t1
+        screen = app.screen
+        t2 = time.perf_counter()
+        screen.filters = {"township": db.townships()[0]}
+        screen.load()
+        await pilot.pause()
+        filtered = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        table = screen.query_one("#review", DataTable)
+        for _ in range(60):
+            await pilot.press("pagedown")
+        scrolled = (time.perf_counter() - t3) / 60
     db.close()
-    print(json.dumps({"app_first_screen": shown, "peak_mb": peak_mb()}))
+    print(json.dumps({"app_first_screen": shown, "review_first_rows": review, "review_filter": filtered, "review_pagedown": scrolled, "peak_mb": peak_mb()}))
 asyncio.run(main())
 '''
 
@@ -230,12 +247,16 @@ def main() -> None:
                     f"{ms(over['overdue']):>13} {(ms(app['app_first_screen']) if app else '-'):>10} {size_mb(path):>7.1f}MB {peak:>7.0f}MB"
                 )
             visit = probe("ours", ours, "visit", args.samples)
-            visit_rows.append((size, visit))
+            visit_rows.append((size, visit, rows[0][3]))
             print(f"{'':>8} ({meta['rows']} overdue findings; built in {time.perf_counter() - t:.1f} s)")
         print()
         print("In the app's own path (this store): answer saved through the visit; a task recorded and classified")
-        for size, visit in visit_rows:
+        for size, visit, app in visit_rows:
             print(f"{size:>8} villages: answer {ms(visit['median'])} median, observation {ms(visit['observe'])} median, peak {visit['peak_mb']:.0f}MB")
+        print()
+        print("The supervisor's review screen (this store): key to first rows; a filter; one page down")
+        for size, visit, app in visit_rows:
+            print(f"{size:>8} villages: first rows {ms(app['review_first_rows'])}, filter {ms(app['review_filter'])}, page down {ms(app['review_pagedown'])}")
 
 
 if __name__ == "__main__":
