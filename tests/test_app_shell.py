@@ -98,3 +98,38 @@ async def test_demo_database_opens(tmp_path, catalog):
         assert app.title.endswith("（演示数据）")
         assert app.screen.query_one("#villages", DataTable).row_count == 5 + len(db.townships())
     db.close()
+
+
+async def test_add_edit_and_archive_a_village_in_the_app(small_db, catalog):
+    app = make_app(db=small_db, catalog=catalog, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")  # on the first row: township 金鸡镇 is prefilled
+        await pilot.pause()
+        assert app.screen.query_one("#township").value == "金鸡镇"
+        await pilot.press(*"xyc")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        added = small_db.find_village("xyc")
+        assert (added.township, added.kind) == ("金鸡镇", "village")
+        rows = cells(app.screen.query_one("#villages", DataTable))
+        assert any(r[0].strip() == "xyc" for r in rows)
+        # Open it, edit its phone, archive it.
+        table = app.screen.query_one("#villages", DataTable)
+        table.move_cursor(row=[r[0].strip() for r in rows].index("xyc"))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.click("#phone")
+        await pilot.press(*"13800001111")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert small_db.village(added.id).phone == "13800001111"
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert small_db.village(added.id).archived
+        assert type(app.screen).__name__ == "MainScreen"
+        rows = cells(app.screen.query_one("#villages", DataTable))
+        assert all(r[0].strip() != "xyc" for r in rows)

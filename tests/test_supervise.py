@@ -108,7 +108,7 @@ def sdb(tmp_path_factory) -> Path:
     clock.at("2026-10-05")
     sa.add_event(f2, "report", by="区民政局", note="已合并台账", evidence=["合并.jpg"])
     clock.at("2026-10-08")
-    sa.add_event(f2, "verify", by="陈静")
+    sa.add_event(f2, "verify", by="李秀英", verifier="陈静")
     clock.at("2026-10-09")
     sa.add_event(f2, "close", by="陈静")
     clock.at("2026-10-10")
@@ -415,6 +415,7 @@ def test_ledger_as_of(sdb):
     assert "升级为约谈" not in text and "已收回" not in text
     assert "| 2026-09-20 | 陈静 | 延期 | 整改时限由 2026-10-01 延至 2026-10-15；理由：需协调区民政局\\|延期半月 |" in text
     assert "| 2026-10-05 | 区民政局 | 申请销号 | 已合并台账；附件：合并.jpg |" in text
+    assert "| 2026-10-08 | 李秀英 | 复核通过 | 复核人：陈静 |" in text
     assert [line for line in text.splitlines() if line.startswith("### ")][:2] == [
         "### 1. 悬挂无依据牌子（V0001-F0001）", "### 2. 台账重复（V0001-F0002）"]
 
@@ -538,3 +539,14 @@ def test_rows_from_index_and_rows_as_of_agree_today(tmp_path):
                      r.state, r.escalation, r.days, r.bucket)
     assert fast and [key(r) for r in fast] == [key(r) for r in exact]
     assert any(r.overdue for r in fast) and any(not r.overdue for r in fast)
+
+
+def test_supervision_modules_import_neither_textual_nor_rich():
+    import subprocess
+    import sys
+
+    code = ("import sys, inspector.report.ledger, inspector.report.township, inspector.report.overdue, "
+            "inspector.commands.supervise; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -122,6 +122,8 @@ def history_rows(events: list[dict], lang: str, esc: Callable[[object], str] = e
             add("unit", unit=ev["unit"])
         if kind in ("found", "assign", "edit") and ev.get("person"):
             add("person", person=ev["person"])
+        if kind in ("verify", "verify_fail") and ev.get("verifier"):
+            add("verifier", verifier=ev["verifier"])
         if kind == "escalate":
             level = str(ev.get("level", ""))
             label = f"supervise.escalation.{level}"

@@ -19,6 +19,7 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
         Binding("enter", "open_village", "action.open_village", id="main.open", show=False),
         Binding("d", "resume_draft", "action.resume_draft", id="main.resume"),
         Binding("o", "review", "action.review", id="main.review"),
+        Binding("a", "add_village", "action.add_village", id="main.add_village"),
         Binding("c", "catalog", "action.catalog", id="main.catalog"),
         Binding("r", "reload", "action.reload", id="main.reload"),
     ]
@@ -40,6 +41,7 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
     def palette_commands(self) -> list[SystemCommand]:
         return [
             SystemCommand(t("action.review"), t("palette.review"), self.action_review),
+            SystemCommand(t("action.add_village"), t("palette.add_village"), self.action_add_village),
             SystemCommand(t("action.resume_draft"), t("palette.resume_draft"), self.action_resume_draft),
             SystemCommand(t("action.catalog"), t("palette.catalog"), self.action_catalog),
             SystemCommand(t("action.reload"), t("palette.reload"), self.action_reload),
@@ -71,6 +73,32 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
             return
         latest = max(drafts, key=lambda iid: self.app.db.store(iid.split("-")[0]).inspection(iid)["created_at"])  # type: ignore[attr-defined]
         self.app.open_inspection(latest)  # type: ignore[attr-defined]
+
+    def action_add_village(self) -> None:
+        from .village_dialog import VillageDialog
+
+        db = self.app.db  # type: ignore[attr-defined]
+        if db.read_only:
+            self.notify(t("store.read_only_short"), severity="warning")
+            return
+        table = self.query_one("#villages", DataTable)
+        township = ""
+        if table.row_count:
+            key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            township = key[2:] if key.startswith("t:") else db.village(key[2:]).township
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                village = db.add_village(**values)
+            except ValueError as exc:
+                self.notify(t(str(exc), name=values["name"], township=values["township"]), severity="error")
+                return
+            self.notify(t("village.added", id=village.id, name=village.name, township=village.township))
+            self.load()
+
+        self.app.push_screen(VillageDialog(township=township), done)
 
     def action_review(self) -> None:
         from .review import ReviewScreen

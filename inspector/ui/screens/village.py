@@ -22,6 +22,8 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
         Binding("escape", "back", "action.back"),
         Binding("n", "new_inspection", "action.new_inspection"),
         Binding("l", "ledger", "action.ledger"),
+        Binding("e", "edit_village", "action.edit_village"),
+        Binding("A", "archive_village", "action.archive_village"),
         Binding("enter", "open_inspection", "action.open_inspection", show=False),
     ]
 
@@ -80,6 +82,45 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_edit_village(self) -> None:
+        from .village_dialog import VillageDialog
+
+        db = self.app.db  # type: ignore[attr-defined]
+        if db.read_only:
+            self.notify(t("store.read_only_short"), severity="warning")
+            return
+
+        def done(values: dict | None) -> None:
+            if values is None:
+                return
+            current = db.village(self.village_id)
+            clash = [v for v in db.villages(include_archived=True) if v.id != self.village_id and v.name == values["name"] and v.township == values["township"]]
+            if clash:
+                self.notify(t("village.duplicate", name=values["name"], township=values["township"]), severity="error")
+                return
+            db.update_village(self.village_id, **{k: v for k, v in values.items() if getattr(current, k) != v})
+            self.load()
+
+        self.app.push_screen(VillageDialog(db.village(self.village_id)), done)
+
+    def action_archive_village(self) -> None:
+        from ..dialogs import ConfirmDialog
+
+        db = self.app.db  # type: ignore[attr-defined]
+        village = db.village(self.village_id)
+        if db.read_only:
+            self.notify(t("store.read_only_short"), severity="warning")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                changed = db.archive_village(self.village_id, archived=not village.archived)
+                self.notify(t("village.unarchived" if village.archived else "village.archived", id=changed.id, name=changed.name))
+                self.app.pop_screen()
+
+        question = "village_dialog.confirm_unarchive" if village.archived else "village_dialog.confirm_archive"
+        self.app.push_screen(ConfirmDialog(t(question, name=village.name)), done)
 
     def action_ledger(self) -> None:
         from .ledger import LedgerScreen
