@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     rinsp = verb(rsub, "inspection", "cli.help.report_inspection")
     rinsp.add_argument("id")
     rinsp.add_argument("--out", type=Path, help=t("cli.help.out"))
+    from .commands import supervise
+
+    supervise.add_parsers(verbs, rsub, verb)
 
     catalog = verbs.add_parser("catalog", help=t("cli.help.catalog_verb"))
     csub = catalog.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -224,6 +227,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .commands import inspection
 
         return inspection.list_inspections(args, open_db)
+    if verb in ("overdue", "finding") or (verb == "report" and args.action in ("village", "township", "overdue")):
+        from .commands import supervise
+
+        return supervise.run(args, open_db)
     if verb == "report":
         from .commands import inspection
 

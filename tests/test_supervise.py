@@ -213,10 +213,10 @@ def test_overdue_json_today(sdb, capsys):
     ]
     first = rows[0]
     assert list(first) == list(supervise.CSV_COLUMNS)
-    assert first | {"original_deadline": None, "extensions": 0} == {
+    assert first == {
         "id": "V0001-F0001", "village_id": "V0001", "village": "石堰村", "township": "金鸡镇", "title": "悬挂无依据牌子",
         "theme": "signboards", "severity": "medium", "unit": "镇综治办", "deadline": "2026-10-15", "state": "rectifying",
-        "escalation": 2, "days": 37, "original_deadline": None, "extensions": 0, "bucket": "overdue",
+        "escalation": 2, "days": 37, "original_deadline": "2026-10-01", "extensions": 1, "bucket": "overdue",
         "escalation_level": "summons",
     }
 
@@ -273,7 +273,8 @@ def test_overdue_markdown_groups_by_unit(sdb, capsys):
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings[1:] == ["## 镇综治办（2 个）", "## 区民政局（1 个）", "## 镇\\|党政办 第二行 \\<b\\>x\\</b\\>（1 个）"]
     assert "截至 2026-11-21，共有逾期问题 4 个，涉及 3 个责任单位；其中已催办 0 个，已约谈 1 个，已通报 0 个。" in text
-    assert cells(text, "石堰村（金鸡镇）") == ["石堰村（金鸡镇）", "悬挂无依据牌子（V0001-F0001）", "2026-10-15", "37", "约谈", "整改中"]
+    # The index keeps the original deadline, so today's list shows the extension too.
+    assert cells(text, "石堰村（金鸡镇）") == ["石堰村（金鸡镇）", "悬挂无依据牌子（V0001-F0001）", "2026-10-01，延期至 2026-10-15", "37", "约谈", "整改中"]
     assert [len(tab) for tab in tables(text)] == [3, 2, 2]  # header + rows
     html = MD.render(text)
     assert "<b>" not in html and "标题|含竖线 # 换行 `code`（V0001-F0004）" in html
@@ -294,7 +295,7 @@ def test_overdue_table_lines_up_and_keeps_one_line_per_row(sdb, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 + 4  # header, rule, four rows: no line break leaked from user text
     assert lines[0].split() == ["问题编号", "乡镇（街道）", "村（社区）", "问题", "责任单位", "整改时限", "逾期天数", "催办等级", "状态"]
-    assert lines[2].split() == ["V0001-F0001", "金鸡镇", "石堰村", "悬挂无依据牌子", "镇综治办", "2026-10-15", "37", "约谈", "整改中"]
+    assert lines[2].split() == ["V0001-F0001", "金鸡镇", "石堰村", "悬挂无依据牌子", "镇综治办", "2026-10-01，延期至", "2026-10-15", "37", "约谈", "整改中"]
     assert "镇|党政办 第二行 <b>x</b>" in lines[5]
 
 

@@ -35,6 +35,8 @@ class OpenFinding:
     deadline: str  # ISO date
     state: str
     escalation: int = 0
+    original_deadline: str = ""  # ISO date; differs from deadline once extended
+    extensions: int = 0
 
 
 @dataclass

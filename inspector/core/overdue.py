@@ -74,6 +74,8 @@ def rows_from_index(db: Any, as_of: date) -> list[FindingRow]:
                 id=f.id, village_id=vid, village=village.name, township=village.township, title=f.title,
                 theme=f.theme, severity=f.severity, unit=f.unit, deadline=deadline, state=f.state,
                 escalation=f.escalation, days=(as_of - deadline).days,
+                original_deadline=date.fromisoformat(f.original_deadline) if f.original_deadline else None,
+                extensions=f.extensions,
             ))
     return sort_rows(rows)
 

@@ -39,7 +39,7 @@ from .village_store import VillageStore
 REGISTRY = "inspector.json"
 INDEX = "index.json"
 VILLAGES = "villages"
-INDEX_VERSION = 2  # 2: summaries list draft inspection ids
+INDEX_VERSION = 3  # 2: draft inspection ids; 3: original deadline and extensions
 STORE_CACHE = 24  # village files kept parsed in memory (LRU)
 
 Clock = Callable[[], datetime]

@@ -197,6 +197,8 @@ class VillageStore:
                         deadline=st.deadline.isoformat(),
                         state=st.state,
                         escalation=st.escalation,
+                        original_deadline=st.original_deadline.isoformat(),
+                        extensions=len(st.extensions),
                     )
                 )
         return VillageSummary(
