@@ -170,6 +170,14 @@ async def main():
         while not app.screen.query("#villages") or app.screen.query_one("#villages", DataTable).row_count == 0:
             await pilot.pause()
         shown = time.perf_counter() - t0
+        # Baseline: the same measurement for a screen with no data (F1, help).
+        th = time.perf_counter()
+        await pilot.press("f1")
+        while type(app.screen).__name__ != "HelpScreen":
+            await pilot.pause()
+        help_shown = time.perf_counter() - th
+        await pilot.press("escape")
+        await pilot.pause()
         # The supervisor's review: from the key to the first rows, then a filter.
         t1 = time.perf_counter()
         await pilot.press("o")
@@ -188,7 +196,7 @@ async def main():
             await pilot.press("pagedown")
         scrolled = (time.perf_counter() - t3) / 60
     db.close()
-    print(json.dumps({"app_first_screen": shown, "review_first_rows": review, "review_filter": filtered, "review_pagedown": scrolled, "peak_mb": peak_mb()}))
+    print(json.dumps({"app_first_screen": shown, "review_first_rows": review, "review_filter": filtered, "review_pagedown": scrolled, "help_shown": help_shown, "peak_mb": peak_mb()}))
 asyncio.run(main())
 '''
 
@@ -256,7 +264,8 @@ def main() -> None:
         print()
         print("The supervisor's review screen (this store): key to first rows; a filter; one page down")
         for size, visit, app in visit_rows:
-            print(f"{size:>8} villages: first rows {ms(app['review_first_rows'])}, filter {ms(app['review_filter'])}, page down {ms(app['review_pagedown'])}")
+            print(f"{size:>8} villages: first rows {ms(app['review_first_rows'])}, filter {ms(app['review_filter'])}, "
+                  f"page down {ms(app['review_pagedown'])}; baseline, the help screen (no data) {ms(app['help_shown'])}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
 
     def on_mount(self) -> None:
         self.load()
+        self.call_after_refresh(_warm_up)
         if self.drafts():
             self.notify(t("main.drafts_waiting", n=len(self.drafts())), timeout=8)
 
@@ -165,6 +166,11 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
         self.query_one("#totals", Static).update(
             t("main.totals", townships=len(by_township), **totals) if villages else t("main.empty")
         )
+
+
+def _warm_up() -> None:
+    """Import the screens the keys open once the first screen is drawn, so they open at once."""
+    from . import catalog, inspection, ledger, review, village  # noqa: F401
 
 
 def _overdue_text(n: int, bold: bool = False) -> Text:

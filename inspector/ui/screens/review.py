@@ -28,7 +28,7 @@ from . import ReloadOnReturn
 from .review_dialogs import FilterDialog, MoveDialog, PickDialog, explain
 
 SORTS = ("days", "village", "unit", "deadline")
-PAGE = 400  # rows added per page: the table stays quick at county scale
+PAGE = 120  # rows added per page (a few screens): the first rows show at once at county scale
 
 
 class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
