@@ -265,14 +265,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from .catalog.loader import CatalogError, load_catalog
+    from .commands.catalog import load_or_report
 
-    try:
-        catalog, _ = load_catalog(args.catalog)
-    except CatalogError as exc:
-        print(t("catalog.invalid", count=len(exc.problems)), file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+    catalog = load_or_report(args, "catalog.invalid")
+    if catalog is None:
         return 2
     if args.demo:
         from .core.demo import build_demo

@@ -16,7 +16,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
 from inspector import cli, i18n
 from inspector.cli import open_db
@@ -29,9 +28,10 @@ from inspector.report.overdue import render_overdue
 from inspector.report.township import render_township_summary
 from inspector.storage.database import Database
 
+from .markdown_check import MD, tables
+
 from .conftest import TODAY
 
-MD = MarkdownIt("commonmark").enable("table")
 AS_OF = date(2026, 11, 1)
 HOSTILE_UNIT = "镇|党政办\n第二行 <b>x</b>"
 HOSTILE_TITLE = "标题|含竖线\n# 换行 `code`"
@@ -164,20 +164,6 @@ def out_json(capsys, db_path: Path, *argv: str):
     return json.loads(capsys.readouterr().out)
 
 
-def tables(text: str) -> list[list[tuple[str, int]]]:
-    """Each Markdown table as its rows: ("th" or "td", number of cells)."""
-    out: list[list[tuple[str, int]]] = []
-    row: list[str] = []
-    for tok in MD.parse(text):
-        if tok.type == "table_open":
-            out.append([])
-        elif tok.type == "tr_open":
-            row = []
-        elif tok.type in ("th_open", "td_open"):
-            row.append(tok.tag)
-        elif tok.type == "tr_close":
-            out[-1].append((row[0], len(row)))
-    return out
 
 
 def assert_sound_markdown(text: str) -> None:

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
 from inspector import i18n
 from inspector.core.models import Village
@@ -14,7 +13,8 @@ from inspector.report.files import MAX_BYTES, MAX_CHARS, report_filename, write_
 from inspector.report.markdown import escape_inline
 from inspector.report.visit import item_failed, render_visit_report
 
-MD = MarkdownIt("commonmark").enable("table")
+from .markdown_check import MD, tables
+
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -86,20 +86,6 @@ def render(catalog, checklist, lang="zh", **kw) -> str:
     return render_visit_report(**{**args, **kw})
 
 
-def tables(text: str) -> list[list[tuple[str, int]]]:
-    """Each table as its rows: ("th" or "td", number of cells)."""
-    out: list[list[tuple[str, int]]] = []
-    row: list[str] = []
-    for tok in MD.parse(text):
-        if tok.type == "table_open":
-            out.append([])
-        elif tok.type == "tr_open":
-            row = []
-        elif tok.type in ("th_open", "td_open"):
-            row.append(tok.tag)
-        elif tok.type == "tr_close":
-            out[-1].append((row[0], len(row)))
-    return out
 
 
 def row(text: str, first_cell: str) -> list[str]:

@@ -22,7 +22,7 @@ def run(args) -> int:
         items = sum(len(s.items()) for s in catalog.listsets.values())
         print(t("catalog.check_ok", root=catalog.root, sets=len(catalog.listsets), items=items, checklists=len(catalog.checklists)))
         return 0
-    catalog = _load(args)
+    catalog = load_or_report(args)
     if catalog is None:
         return 2
     if args.json:
@@ -56,11 +56,12 @@ def catalog_json(catalog) -> list[dict]:
     return out
 
 
-def _load(args):
+def load_or_report(args, message: str = "catalog.invalid_plain"):
+    """The catalog, or None after printing every problem (file, item, what) on stderr."""
     try:
         catalog, _ = load_catalog(args.catalog)
     except CatalogError as exc:
-        print(t("catalog.invalid_plain", count=len(exc.problems)), file=sys.stderr)
+        print(t(message, count=len(exc.problems)), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
@@ -70,7 +71,7 @@ def _load(args):
 def classify(args) -> int:
     from ..catalog.classifier import Classifier, load_synonyms
 
-    catalog = _load(args)
+    catalog = load_or_report(args)
     if catalog is None:
         return 2
     listset = catalog.listsets.get(args.listset) if args.listset else catalog.default

@@ -53,13 +53,11 @@ def list_inspections(args, open_db) -> int:
 
 
 def report(args, open_db) -> int:
-    from ..catalog.loader import CatalogError, load_catalog
     from ..report.export import export_visit
+    from .catalog import load_or_report
 
-    try:
-        catalog, _ = load_catalog(args.catalog)
-    except CatalogError as exc:
-        print(t("catalog.invalid_plain", count=len(exc.problems)), file=sys.stderr)
+    catalog = load_or_report(args)
+    if catalog is None:
         return 2
     with open_db(args, read_only=True) as db:
         try:
