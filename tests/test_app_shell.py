@@ -42,7 +42,7 @@ async def test_main_screen_lists_townships_villages_and_counts(small_db, catalog
         assert rows[2][1:] == ["村", "1", "2", "1"]
         assert rows[4][1:] == ["社区", "0", "0", "0"]
         totals = str(app.screen.query_one("#totals", Static).render())
-        assert "2 个乡镇" in totals and "逾期 1 个" in totals
+        assert "2 个乡镇" in totals and "未销号 2 · 逾期 1" in totals
 
 
 async def test_help_opens_and_closes_with_f1(small_db, catalog):

@@ -16,7 +16,7 @@ from . import findings as wf
 
 TOWNSHIPS = [
     "金鸡镇", "龙溪街道", "石船镇", "统景镇", "大湾镇", "兴隆镇", "木耳镇", "茨竹镇", "古路镇", "洛碛镇",
-    "玉峰山镇", "双凤桥街道", "王家街道", "大盛镇", "茨竹镇南", "龙兴镇",
+    "玉峰山镇", "双凤桥街道", "王家街道", "大盛镇", "悦来街道", "龙兴镇",
 ]
 SYLLABLES = "石堰桥龙凤河坝山湾林花水松柏竹新华兴和平安乐丰景金银玉青云溪塘岩田家庙沟岭坪槐桂梅"
 UNITS = [
@@ -110,7 +110,7 @@ def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date
 
 def generate(villages: int, years: int, seed: int, today: date, checklist) -> tuple[list[dict], object]:
     rng = random.Random(seed)
-    township_count = max(1, min(len(TOWNSHIPS), (villages + 14) // 15))
+    township_count = max(1, min(len(TOWNSHIPS), (villages + 4) // 5))
     townships = TOWNSHIPS[:township_count]
     used: set[str] = set()
     village_docs = []
