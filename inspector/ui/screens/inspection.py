@@ -151,17 +151,17 @@ class InspectionScreen(Localized, Screen[None]):
         text.append(f"{item.id}  ", style="dim")
         text.append(item.q(lang) + "\n", style="bold")
         result = _result_text(item, answer, observations, status)
-        text.append(f"{t('inspection_screen.result')}：", style="bold")
+        text.append(f"{t('inspection_screen.result')}{t('punct.colon')}", style="bold")
         text.append(result + "\n", style="bold red" if status == "fail" else "")
         if answer.get("note"):
-            text.append(f"{t('inspection_screen.note')}：{answer['note']}\n")
+            text.append(f"{t('inspection_screen.note')}{t('punct.colon')}{answer['note']}\n")
         if answer.get("evidence"):
-            text.append(f"{t('inspection_screen.evidence')}：{'、'.join(answer['evidence'])}\n")
+            text.append(f"{t('inspection_screen.evidence')}{t('punct.colon')}{t('punct.list_sep').join(answer['evidence'])}\n")
         if answer.get("reason_no_finding"):
-            text.append(f"{t('inspection_screen.no_finding_reason')}：{answer['reason_no_finding']}\n")
+            text.append(f"{t('inspection_screen.no_finding_reason')}{t('punct.colon')}{answer['reason_no_finding']}\n")
         for finding in self.visit.findings():
             if finding.get("item") == item.id:
-                text.append(f"{t('inspection_screen.finding')}：", style="bold")
+                text.append(f"{t('inspection_screen.finding')}{t('punct.colon')}", style="bold")
                 text.append(f"{finding['title']} · {finding.get('unit', '')} · {self.visit.deadline_of(finding['id'])}\n")
         if status == "fail" and item.answer != "list" and not any(f.get("item") == item.id for f in self.visit.findings()):
             text.append(t("inspection_screen.needs_finding") + "\n", style="yellow")

@@ -83,7 +83,7 @@ class LedgerScreen(Localized, Screen[None]):
         for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", status.unit),
                              ("finding.field.measure", finding.get("measure")), ("ledger.basis", self._basis(finding))):
             if value:
-                text.append(f"{t(label)}：{value}\n")
+                text.append(f"{t(label)}{t('punct.colon')}{value}\n")
         text.append(t("review.deadline_line", deadline=status.deadline.isoformat(), original=status.original_deadline.isoformat(),
                       state=t(f"workflow.state.{status.state}")) + "\n")
         text.append(f"\n{t('ledger.history')}\n", style="bold")

@@ -76,10 +76,10 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
         if self.kind in CLASSIFIED and doc["what"].strip():
             cls = classify_observation(self.classifier, self.kind, doc["what"])
             if cls:
-                text.append(f"{t('observation.classified')}：", style="bold")
+                text.append(f"{t('observation.classified')}{t('punct.colon')}", style="bold")
                 text.append(t(f"kind_of_task.{cls['kind']}") + " — " + t(f"verdict.{cls['kind']}") + "\n")
                 if cls["item"]:
-                    text.append(f"{t('observation.basis')}：{cls['item']} {cls['title']}\n", style="italic")
+                    text.append(f"{t('observation.basis')}{t('punct.colon')}{cls['item']} {cls['title']}\n", style="italic")
             doc["classification"] = cls
         if is_violation(doc):
             text.append(t("observation.is_violation"), style="bold red")
