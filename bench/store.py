@@ -53,11 +53,9 @@ def build(root: Path, villages: int, years: int) -> tuple[Path, Path]:
     return ours, baseline
 
 
-# Each probe runs in its own interpreter; it prints one JSON line.
-PROBE = r'''
-import json, resource, statistics, sys, time
-from datetime import date, datetime
-mode, path, op, samples = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+# Both probes measure their own peak memory with this.
+PEAK = r'''
+import resource
 def peak_mb():
     # VmHWM is this process's own peak; ru_maxrss can carry the parent's from fork.
     try:
@@ -67,6 +65,13 @@ def peak_mb():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+'''
+
+# Each probe runs in its own interpreter; it prints one JSON line.
+PROBE = PEAK + r'''
+import json, resource, statistics, sys, time
+from datetime import date, datetime
+mode, path, op, samples = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 TODAY = "2026-11-21"
 clock = lambda: datetime(2026, 11, 21, 10)
 out = {}
@@ -145,7 +150,7 @@ out["peak_mb"] = peak_mb()
 print(json.dumps(out))
 '''
 
-APP_PROBE = r'''
+APP_PROBE = PEAK + r'''
 import asyncio, json, resource, sys, time
 from datetime import date, datetime
 t0 = time.perf_counter()
@@ -153,15 +158,6 @@ from inspector.catalog.loader import load_catalog
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
 from textual.widgets import DataTable
-def peak_mb():
-    # VmHWM is this process's own peak; ru_maxrss can carry the parent's from fork.
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 async def main():
     db = Database.open(sys.argv[1], clock=lambda: datetime(2026, 11, 21, 10))
     catalog, _ = load_catalog()

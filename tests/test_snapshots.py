@@ -108,7 +108,7 @@ def _demo_app(tmp_path: Path):
     return make_app(db=db, catalog=catalog, today=TODAY, user="王主任")
 
 
-def test_review_screen_zh_80x24(snap_compare, tmp_path):
+def _snap_review(snap_compare, tmp_path, size):
     app = _demo_app(tmp_path)
 
     async def open_review(pilot):
@@ -116,18 +116,15 @@ def test_review_screen_zh_80x24(snap_compare, tmp_path):
         await pilot.press("o")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(80, 24), run_before=open_review)
+    assert snap_compare(app, terminal_size=size, run_before=open_review)
+
+
+def test_review_screen_zh_80x24(snap_compare, tmp_path):
+    _snap_review(snap_compare, tmp_path, (80, 24))
 
 
 def test_review_screen_zh_120x40(snap_compare, tmp_path):
-    app = _demo_app(tmp_path)
-
-    async def open_review(pilot):
-        pilot.app.sub_title = "数据库 demo · 今天 2026-11-21"
-        await pilot.press("o")
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_review)
+    _snap_review(snap_compare, tmp_path, (120, 40))
 
 
 def test_village_ledger_zh_120x40(snap_compare, tmp_path):

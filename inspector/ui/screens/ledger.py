@@ -1,4 +1,4 @@
-"""A village's ledger (整改台账): all its findings over time, each with its history."""
+"""A village's rectification ledger: all its findings over time, each with its history."""
 
 from __future__ import annotations
 
