@@ -197,3 +197,14 @@ def test_kill_9_loses_nothing_acknowledged(db: Database, db_path: Path, after: i
     # The index (a cache) agrees with the file after a kill.
     assert again.summary(v.id).findings == len(store.findings())
     again.close()
+
+
+def test_edit_cannot_make_a_namesake_or_blank_name(db: Database):
+    db.add_village("石堰村", "金鸡镇")
+    other = db.add_village("新华村", "金鸡镇")
+    with pytest.raises(ValueError, match="village.duplicate"):
+        db.update_village(other.id, name="石堰村")
+    with pytest.raises(ValueError, match="village.need_name_township"):
+        db.update_village(other.id, name="  ")
+    assert db.village(other.id).name == "新华村"
+    assert db.update_village(other.id, name=" 新华村 ", phone="1").name == "新华村"  # itself is no clash

@@ -165,12 +165,7 @@ class Database:
     ) -> Village:
         self.check_writable()
         name, township = name.strip(), township.strip()
-        if not name or not township:
-            raise ValueError("village.need_name_township")
-        if kind not in VILLAGE_KINDS:
-            raise ValueError("village.bad_kind")
-        if any(v.name == name and v.township == township for v in self.villages(include_archived=True)):
-            raise ValueError("village.duplicate")
+        self._check_identity(name, township, kind)
         table = self.registry.table("villages")
         number = 1 + max((int(d["id"][1:]) for d in table.all()), default=0)
         village = Village(f"V{number:04d}", name, township, kind, county, contact, phone)
@@ -179,23 +174,20 @@ class Database:
         self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
         return village
 
+    def _check_identity(self, name: str, township: str, kind: str, other_than: str = "") -> None:
+        """A village needs a name and a township, a known kind, and no namesake in its township."""
+        if not name or not township:
+            raise ValueError("village.need_name_township")
+        if kind not in VILLAGE_KINDS:
+            raise ValueError("village.bad_kind")
+        if any(v.id != other_than and v.name == name and v.township == township for v in self.villages(include_archived=True)):
+            raise ValueError("village.duplicate")
+
     def add_villages(self, rows: list[dict]) -> list[Village]:
         """Add many villages in one atomic write of the registry: all of them or none."""
         self.check_writable()
-        storage: AtomicJSONStorage = self.registry.storage  # type: ignore[assignment]
-        storage.begin()
-        try:
-            added = [self.add_village(**row) for row in rows]
-        except BaseException:
-            storage.rollback()
-            self.registry.clear_cache()
-            raise
-        try:
-            storage.commit()
-        except BaseException:
-            self.registry.clear_cache()
-            raise
-        return added
+        with _one_write(self.registry):
+            return [self.add_village(**row) for row in rows]
 
     def update_village(self, vid: str, **changes) -> Village:
         self.check_writable()
@@ -204,8 +196,12 @@ class Database:
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"unknown fields: {sorted(unknown)}")
-        if "kind" in changes and changes["kind"] not in VILLAGE_KINDS:
-            raise ValueError("village.bad_kind")
+        for key in ("name", "township"):
+            if key in changes:
+                changes[key] = str(changes[key]).strip()
+        if {"name", "township", "kind"} & set(changes):
+            merged = {**current.to_dict(), **changes}
+            self._check_identity(merged["name"], merged["township"], merged["kind"], other_than=vid)
         self.backups.before_change(self.root / REGISTRY, self.today)
         self.registry.table("villages").update(changes, Query().id == vid)
         return Village(**{**current.to_dict(), **changes})
@@ -252,15 +248,8 @@ class Database:
         """One atomic write of a village's file for everything done inside."""
         self.check_writable()
         self.backups.before_change(store.path, self.today)
-        storage: AtomicJSONStorage = store.tiny.storage  # type: ignore[assignment]
-        storage.begin()
-        try:
+        with _one_write(store.tiny):
             yield
-        except BaseException:
-            storage.rollback()
-            store.tiny.clear_cache()
-            raise
-        storage.commit()
         self._index[store.vid] = {"stat": _stat(store.path), "summary": asdict(store.summarize()) if summary else self._index.get(store.vid, {}).get("summary")}
         if summary:
             self._write_index()
@@ -321,6 +310,28 @@ _VILLAGE_DEFAULTS = {
     "phone": "",
     "archived": False,
 }
+
+
+@contextmanager
+def _one_write(tiny: TinyDB) -> Iterator[None]:
+    """Everything done inside is one atomic write of this file, or nothing.
+
+    On any failure (inside, or writing) memory goes back to what is on disk
+    and TinyDB's query cache is dropped, so nothing unsaved stays visible.
+    """
+    storage: AtomicJSONStorage = tiny.storage  # type: ignore[assignment]
+    storage.begin()
+    try:
+        yield
+    except BaseException:
+        storage.rollback()
+        tiny.clear_cache()
+        raise
+    try:
+        storage.commit()
+    except BaseException:
+        tiny.clear_cache()
+        raise
 
 
 def _stat(path: Path) -> list[int] | None:

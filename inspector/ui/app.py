@@ -93,6 +93,12 @@ class InspectorApp(App[None]):
             if refresh:
                 refresh()
 
+    def refuse_if_read_only(self) -> bool:
+        """True (after saying so) when this copy may not write: another copy holds the database."""
+        if self.db.read_only:
+            self.notify(t("store.read_only_short"), severity="warning")
+        return self.db.read_only
+
     # Inspections: shared by the village screen, the main screen and the palette.
 
     def start_inspection(self, village_id: str, *, day: date, kind: str, inspectors: list[str], checklist_id: str) -> None:

@@ -79,8 +79,7 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
         from .village_dialog import VillageDialog
 
         db = self.app.db  # type: ignore[attr-defined]
-        if db.read_only:
-            self.notify(t("store.read_only_short"), severity="warning")
+        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
             return
         table = self.query_one("#villages", DataTable)
         township = ""

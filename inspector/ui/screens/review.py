@@ -169,8 +169,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         row = self.current
         if row is None:
             return
-        if self.app.db.read_only:  # type: ignore[attr-defined]
-            self.notify(t("store.read_only_short"), severity="warning")
+        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
             return
         store = self.app.db.store(village_of(row.id))  # type: ignore[attr-defined]
         status = store.status(row.id)

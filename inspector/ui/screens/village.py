@@ -87,19 +87,18 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
         from .village_dialog import VillageDialog
 
         db = self.app.db  # type: ignore[attr-defined]
-        if db.read_only:
-            self.notify(t("store.read_only_short"), severity="warning")
+        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
             return
 
         def done(values: dict | None) -> None:
             if values is None:
                 return
             current = db.village(self.village_id)
-            clash = [v for v in db.villages(include_archived=True) if v.id != self.village_id and v.name == values["name"] and v.township == values["township"]]
-            if clash:
-                self.notify(t("village.duplicate", name=values["name"], township=values["township"]), severity="error")
+            try:
+                db.update_village(self.village_id, **{k: v for k, v in values.items() if getattr(current, k) != v})
+            except ValueError as exc:
+                self.notify(t(str(exc), name=values["name"], township=values["township"]), severity="error")
                 return
-            db.update_village(self.village_id, **{k: v for k, v in values.items() if getattr(current, k) != v})
             self.load()
 
         self.app.push_screen(VillageDialog(db.village(self.village_id)), done)
@@ -109,8 +108,7 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
 
         db = self.app.db  # type: ignore[attr-defined]
         village = db.village(self.village_id)
-        if db.read_only:
-            self.notify(t("store.read_only_short"), severity="warning")
+        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
             return
 
         def done(yes: bool | None) -> None:
@@ -128,8 +126,7 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
         self.app.push_screen(LedgerScreen(self.village_id))
 
     def action_new_inspection(self) -> None:
-        if self.app.db.read_only:  # type: ignore[attr-defined]
-            self.notify(t("store.read_only_short"), severity="warning")
+        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
             return
 
         def started(result: dict | None) -> None:
