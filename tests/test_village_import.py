@@ -199,15 +199,15 @@ def test_a_cell_with_a_line_break_is_one_spreadsheet_row(tmp_path):
 
 def xlsx_bytes() -> bytes:
     buffer = io.BytesIO()
+    # A fixed timestamp: zip entries otherwise carry the current time, and these
+    # bytes must be the same on every run and every xdist worker.
     with zipfile.ZipFile(buffer, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", "<workbook/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")):
+            zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(
-    "content, key",
-    [
+UNREADABLE = [
         (xlsx_bytes(), "excel"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "excel"),  # old .xls
         (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR", "binary"),
@@ -224,8 +224,10 @@ def xlsx_bytes() -> bytes:
         (b"name,township\n\x80\x80,x\n", "encoding"),
         ("名称,乡镇\n石堰村,金鸡镇\n".encode() + "河口村,金鸡镇\n".encode("gb18030"), "mixed_encoding"),
         (b"\xef\xbb\xbf" + "名称,乡镇\n".encode() + "河口村,金鸡镇\n".encode("gb18030"), "mixed_encoding"),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("content, key", UNREADABLE, ids=[f"{key}-{n}" for n, (_, key) in enumerate(UNREADABLE)])
 def test_files_that_cannot_be_imported(tmp_path, content, key):
     path = write(tmp_path, content)
     with pytest.raises(VillageImportError) as caught:
