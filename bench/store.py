@@ -1,6 +1,6 @@
 """Store benchmark: this store against TinyDB's default JSONStorage, side by side.
 
-    python -m bench.store [--sizes 1,30,300] [--years 5] [--samples 25]
+    python -m bench.store [--sizes 1,30,300] [--years 5] [--samples 25] [--import-rows 1000,10000]
 
 For each size it builds a demo database (``inspector demo``), then the same
 records in one TinyDB file with the default JSONStorage, and measures in a
@@ -10,7 +10,9 @@ fresh subprocess each (so peak memory is that operation's own):
 - open the database and compute the first screen (village summaries);
 - the overdue list (open findings past their deadline, sorted);
 - the app itself: start the Textual app headless until the main screen shows;
-- size on disk and peak memory (max RSS) of the open + overdue process.
+- size on disk and peak memory (max RSS) of the open + overdue process;
+- lookups: one village by id, one inspection's answers;
+- a village import of 1,000 and 10,000 rows (``--import-rows``), in rows/s.
 
 Targets at county scale (300 villages, 5 years): save ≤ 10 ms median,
 first screen ≤ 1.5 s, overdue list ≤ 300 ms, peak memory ≤ 300 MB.
@@ -76,7 +78,14 @@ TODAY = "2026-11-21"
 clock = lambda: datetime(2026, 11, 21, 10)
 out = {}
 t0 = time.perf_counter()
-if mode == "ours":
+if mode == "ours" and op == "import":
+    # A county-wide village import into a new database: one add_villages call.
+    from inspector.storage.database import Database
+    db = Database.open(path, clock=clock)
+    rows = [dict(name=f"村{n:05d}", township=f"镇{n % 50:02d}") for n in range(samples)]
+    t = time.perf_counter(); db.add_villages(rows); out.update(seconds=time.perf_counter() - t)
+    db.close()
+elif mode == "ours":
     from inspector.storage.database import Database
     db = Database.open(path, clock=clock)
     summaries = db.summaries()
@@ -86,6 +95,21 @@ if mode == "ours":
         t1 = time.perf_counter()
         rows = sorted((f for f in db.open_findings() if f.deadline < TODAY), key=lambda f: (f.deadline, f.id))
         out.update(first_screen=first, overdue=time.perf_counter() - t1, rows=len(rows))
+    elif op == "lookup":
+        # One village by id (every cache miss of db.store did this), and every
+        # inspection's answers of one village (a township report reads them all).
+        vids = sorted(summaries)
+        times = []
+        for n in range(samples):
+            t = time.perf_counter(); db.village(vids[n % len(vids)]); times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        store = db.store(vid)  # not cached yet: parse and check the village's file
+        opened = time.perf_counter() - t
+        iids = [i["id"] for i in store.inspections()]
+        t = time.perf_counter()
+        for iid in iids:
+            store.answers(iid)
+        out.update(village=statistics.median(times), answers=(time.perf_counter() - t) / max(1, len(iids)), inspections=len(iids), opened=opened)
     elif op == "answer":
         store = db.store(vid)
         iid = store.inspections()[-1]["id"]
@@ -227,11 +251,13 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--samples", type=int, default=25)
     parser.add_argument("--baseline-samples", type=int, default=3, help="TinyDB rewrites the whole file per write: keep it short")
+    parser.add_argument("--import-rows", default="1000,10000", help="village import sizes (rows); empty to skip")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         print(f"{'villages':>8} {'store':<22} {'save answer':>12} {'save event':>12} {'first screen':>13} {'overdue list':>13} {'app shown':>10} {'size':>9} {'peak mem':>9}")
         visit_rows = []
+        lookups = []
         for size in (int(s) for s in args.sizes.split(",")):
             t = time.perf_counter()
             ours, baseline = build(root, size, args.years)
@@ -251,12 +277,24 @@ def main() -> None:
                     f"{ms(over['overdue']):>13} {(ms(app['app_first_screen']) if app else '-'):>10} {size_mb(path):>7.1f}MB {peak:>7.0f}MB"
                 )
             visit = probe("ours", ours, "visit", args.samples)
+            lookups.append((size, probe("ours", ours, "lookup", args.samples)))
             visit_rows.append((size, visit, rows[0][3]))
             print(f"{'':>8} ({meta['rows']} overdue findings; built in {time.perf_counter() - t:.1f} s)")
         print()
         print("In the app's own path (this store): answer saved through the visit; a task recorded and classified")
         for size, visit, app in visit_rows:
             print(f"{size:>8} villages: answer {ms(visit['median'])} median, observation {ms(visit['observe'])} median, peak {visit['peak_mb']:.0f}MB")
+        print()
+        print("Lookups (this store): one village by id (median); one inspection's answers (mean over a village's inspections);")
+        print("opening one village's file (parse and check)")
+        for size, look in lookups:
+            print(f"{size:>8} villages: village by id {look['village'] * 1e6:,.1f} µs, answers {look['answers'] * 1e6:,.1f} µs "
+                  f"({look['inspections']} inspections), open a village file {ms(look['opened'])}")
+        print()
+        print("Village import into a new database (one add_villages call, one write of the registry)")
+        for rows in (int(r) for r in args.import_rows.split(",") if r):
+            done = probe("ours", root / f"import-{rows}", "import", rows)
+            print(f"{rows:>8} rows: {done['seconds']:.2f} s, {rows / done['seconds']:,.0f} rows/s")
         print()
         print("The supervisor's review screen (this store): key to first rows; a filter; one page down")
         for size, visit, app in visit_rows:

@@ -4,7 +4,8 @@ Messages live in ``locales/zh.toml`` and ``locales/en.toml`` as nested
 tables, plus one file per feature (``locales/zh.deadlines.toml``, ...); a
 key is the dotted path (``main.title``) and no two files may define the same
 key. Placeholders use
-``str.format`` names. Chinese is the default language.
+``str.format`` names. Chinese is the default language. An English message
+that depends on a count is a table of its plural forms (``one``, ``other``).
 """
 
 from __future__ import annotations
@@ -60,11 +61,31 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
     A missing key shows as the key itself (and a test keeps both catalogs
     complete), so a gap is visible rather than fatal.
     """
-    text = messages(lang or _current).get(key)
+    table = messages(lang or _current)
+    text = table.get(key)
+    if text is None:
+        text = table.get(f"{key}.{plural_form(params)}")  # a message with plural forms
     if text is None:
         return key
     return text.format(**params) if params else text
 
 
 def has(key: str) -> bool:
-    return key in messages(_current)
+    table = messages(_current)
+    return key in table or f"{key}.other" in table
+
+
+PLURAL_FORMS = ("one", "other")
+
+
+def plural_form(params: dict) -> str:
+    """English plurals: a message may be a table {one = "...", other = "..."} chosen by its count
+    (``n`` or ``count``); Chinese needs none and keeps one string."""
+    count = params.get("n", params.get("count"))
+    return "one" if count == 1 else "other"
+
+
+def base_key(key: str) -> str:
+    """The key a plural form belongs to: "count.villages.one" -> "count.villages"."""
+    head, _, last = key.rpartition(".")
+    return head if last in PLURAL_FORMS else key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from inspector import i18n
 from inspector.catalog.loader import DEFAULT_ROOT, CatalogError, load_catalog
 from inspector.catalog.model import THEMES
 from inspector.catalog.search import CatalogSearch, initials
@@ -120,13 +122,17 @@ def test_validation_names_file_item_and_problem(tmp_path: Path, capsys):
     autonomy = county / "lists" / "chongqing" / "autonomy.toml"
     autonomy.write_text(autonomy.read_text(encoding="utf-8").replace("count = 23", "count = 24"), encoding="utf-8")
     _, problems = load_catalog(county, strict=False)
+    # Messages come in the interface language (Chinese here; the old English-only messages were wrong, issue 8).
     messages = [str(p) for p in problems]
-    assert any("negative.toml" in m and "cq2019.negative.01" in m and "duplicate" in m for m in messages)
-    assert any("autonomy.toml" in m and "count = 24" in m for m in messages)
-    assert any("chongqing.toml" in m and "cq2019.negative.99" in m and "not in list set" in m for m in messages)
+    assert any("negative.toml" in m and "cq2019.negative.01" in m and "条目编号重复" in m for m in messages)
+    assert any("autonomy.toml" in m and "声明共 24 项，实际有 23 项" in m for m in messages)
+    assert any("chongqing.toml" in m and "cq2019.negative.99" in m and "不在清单套" in m for m in messages)
     assert main(["catalog", "check", str(county)]) == 1
     err = capsys.readouterr().err
     assert "negative.toml" in err and "cq2019.negative.01" in err
+    i18n.set_language("en")
+    english = [str(p) for p in problems]
+    assert any("autonomy.toml" in m and "declares count = 24 but has 23 items" in m for m in english)
 
 
 def test_broken_toml_is_reported_with_its_file(tmp_path: Path):
@@ -134,7 +140,7 @@ def test_broken_toml_is_reported_with_its_file(tmp_path: Path):
     (county / "lists" / "sichuan" / "negative.toml").write_text('id = "sc.negative"\n[[items]\n', encoding="utf-8")
     with pytest.raises(CatalogError) as err:
         load_catalog(county)
-    assert "sichuan/negative.toml" in str(err.value) and "TOML" in str(err.value)
+    assert "sichuan/negative.toml" in str(err.value) and "第 2 行" in str(err.value)
 
 
 def test_app_with_bad_catalog_gives_message_not_traceback(tmp_path: Path):
@@ -165,3 +171,64 @@ def test_search_chinese_substring_and_pinyin_initials(catalog):
     assert initials("协助开展消防宣传教育") == "xzkzxfxcjy"
     assert search.search("没有这个词语") == []
     assert len({h.item.id for h in search.search("证明")}) == len(search.search("证明"))  # shared lists once
+
+
+BROKEN = {
+    "deep": lambda county: (county / "lists" / "sichuan" / "negative.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8"),
+    "loop": lambda county: ((county / "lists" / "sichuan" / "negative.toml").unlink(),
+                            (county / "lists" / "sichuan" / "negative.toml").symlink_to(county / "lists" / "sichuan" / "negative.toml")),
+    "folder": lambda county: ((county / "lists" / "sichuan" / "negative.toml").unlink(), (county / "lists" / "sichuan" / "negative.toml").mkdir()),
+    "checklist_folder": lambda county: (county / "checklists" / "extra.toml").mkdir(),
+    "synonyms": lambda county: (county / "classifier" / "synonyms.toml").write_text('[[rule]]\nwhen = "低保"\n', encoding="utf-8"),
+    "synonyms_cue": lambda county: (county / "classifier" / "synonyms.toml").write_text(
+        '[[cue]]\nname = "x"\nwhen = ["罚款"]\nscale = { negative = 0.5 }\n', encoding="utf-8"),
+    "shape": lambda county: (county / "checklists" / "jinji.toml").write_text('id = "jinji"\nthemes = 3\nitems = ["x"]\n', encoding="utf-8"),
+}
+NAMED = {"deep": "negative.toml", "loop": "negative.toml", "folder": "negative.toml", "checklist_folder": "extra.toml",
+         "synonyms": "synonyms.toml", "synonyms_cue": "synonyms.toml", "shape": "jinji.toml"}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_files_fail_check_with_a_line_naming_the_file(case: str, tmp_path: Path, capsys):
+    county = _copy_catalog(tmp_path)
+    BROKEN[case](county)
+    assert main(["catalog", "check", str(county)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [ln for ln in err.splitlines()[1:] if NAMED[case] in ln]
+    assert lines, err
+    assert all(re.search(r"[\u4e00-\u9fff]", ln) for ln in lines)  # in the interface language
+
+
+def test_broken_synonyms_stop_classify_with_a_message(tmp_path: Path):
+    county = _copy_catalog(tmp_path)
+    BROKEN["synonyms"](county)
+    out = subprocess.run([sys.executable, "-m", "inspector", "--catalog", str(county), "classify", "帮低保户填表"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "synonyms.toml" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_unreadable_file_is_named(tmp_path: Path, monkeypatch, capsys):
+    from inspector.catalog import loader
+
+    county = _copy_catalog(tmp_path)
+    target = county / "lists" / "jinji" / "power.toml"
+
+    def guarded_open(path, *args, **kwargs):
+        if Path(path) == target:
+            raise PermissionError(13, "Permission denied")  # root ignores file modes, so simulate it
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "open", guarded_open, raising=False)
+    _, problems = load_catalog(county, strict=False)
+    assert [(p.file.name, p.code) for p in problems if p.file == target] == [("power.toml", "unreadable")]
+
+
+def test_an_emptied_title_is_reported_not_dropped(tmp_path: Path, capsys):
+    county = _copy_catalog(tmp_path)
+    negative = county / "lists" / "chongqing" / "negative.toml"
+    negative.write_text(negative.read_text(encoding="utf-8").replace('title = "城市管理类"', 'title = ""'), encoding="utf-8")
+    catalog, problems = load_catalog(county, strict=False)
+    assert (problems[0].where, problems[0].code, problems[0].params) == ("cq2019.negative.04", "empty", {"field": "title"})
+    assert main(["catalog", "check", str(county)]) == 1
+    assert "cq2019.negative.04" in capsys.readouterr().err

@@ -32,7 +32,8 @@ def test_version():
 def test_global_options_before_or_after_the_verb(tmp_path: Path, capsys):
     db = tmp_path / "db"
     assert main(["--db", str(db), "village", "add", "石堰村", "--township", "金鸡镇"]) == 0
-    assert main(["village", "add", "龙溪社区", "--township", "龙溪街道", "--kind", "community", "--db", str(db)]) == 0
+    # A second township must be confirmed (issue 8: a typo must not create a township).
+    assert main(["village", "add", "龙溪社区", "--township", "龙溪街道", "--new-township", "--kind", "community", "--db", str(db)]) == 0
     capsys.readouterr()
     assert main(["village", "list", "--json", "--db", str(db)]) == 0
     rows = json.loads(capsys.readouterr().out)

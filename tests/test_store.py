@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from inspector.storage.database import Database
-from inspector.storage.errors import CorruptFile, NotADatabase, ReadOnly
+from inspector.storage.errors import CorruptFile, DiskFull, NotADatabase, ReadOnly
 
 from .conftest import fixed_clock
 
@@ -141,16 +141,19 @@ def test_failed_write_leaves_memory_and_disk_as_before(db: Database, db_path: Pa
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
     insp = store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1")
-    import inspector.storage.atomic as atomic
+    path = db.village_path(v.id)
+    before = path.read_bytes()
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(atomic, "write_atomic", disk_full)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "write", disk_full)
+    with pytest.raises(DiskFull) as err:
         store.save_answer(insp["id"], "signboards.01", value="yes")
-    assert store.answers(insp["id"]) == {}
     monkeypatch.undo()
+    assert err.value.path == path and path.read_bytes() == before
+    assert not [p for p in path.parent.iterdir() if p.name != path.name]  # no temp file left
+    assert store.answers(insp["id"]) == {}
     store.save_answer(insp["id"], "signboards.02", value="no")
     assert list(store.answers(insp["id"])) == ["signboards.02"]
 

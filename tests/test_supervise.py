@@ -230,26 +230,45 @@ def test_overdue_filters(sdb, capsys):
     assert ids("--township", "龙溪街道", "--as-of", "2026-11-01") == []
 
 
-def test_overdue_csv_has_bom_and_the_json_columns(sdb, capsysbinary):
+def _csv_header(lang: str = "zh") -> list[str]:
+    return [t(f"csv.col.{c}", lang=lang) for c in supervise.CSV_COLUMNS]
+
+
+def test_overdue_csv_has_bom_and_the_json_columns_labelled(sdb, capsysbinary):
+    # Corrected per issue 8: a Chinese user gets Chinese headers and value labels (not
+    # `reminder`, `rectifying`); the machine form with codes is --format json.
     assert run(sdb, "overdue", "--format", "csv", "--as-of", AS_OF.isoformat()) == 0
     data = capsysbinary.readouterr().out
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert list(rows[0]) == list(supervise.CSV_COLUMNS)
-    assert [(r["id"], r["days"], r["deadline"], r["original_deadline"], r["escalation_level"]) for r in rows] == [
-        ("V0001-F0001", "17", "2026-10-15", "2026-10-01", "reminder"),
-        ("V0001-F0003", "12", "2026-10-20", "2026-10-20", ""),
-        ("V0002-F0001", "1", "2026-10-31", "2026-10-31", ""),
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    header = next(reader)
+    assert header == _csv_header() and header[0] == "问题编号"
+    rows = [dict(zip(supervise.CSV_COLUMNS, r)) for r in reader]
+    assert [(r["id"], r["days"], r["deadline"], r["original_deadline"], r["escalation_level"], r["bucket"]) for r in rows] == [
+        ("V0001-F0001", "17", "2026-10-15", "2026-10-01", "催办", "已逾期"),
+        ("V0001-F0003", "12", "2026-10-20", "2026-10-20", "", "已逾期"),
+        ("V0002-F0001", "1", "2026-10-31", "2026-10-31", "", "已逾期"),
     ]
+    assert {r["state"] for r in rows} <= {t(f"supervise.state.{s}") for s in ("found", "assigned", "rectifying", "reported", "verified")}
+    assert not re.search(r"[a-z]{3,}", "".join(r["state"] + r["severity"] + r["theme"] for r in rows))
     # User text with separators and line breaks survives the round trip.
     assert run(sdb, "overdue", "--format", "csv", "--village", "V0001") == 0
-    rows = list(csv.DictReader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig"))))
+    reader = csv.reader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig")))
+    next(reader)
+    rows = [dict(zip(supervise.CSV_COLUMNS, r)) for r in reader]
     assert [(r["title"], r["unit"]) for r in rows if r["id"] == "V0001-F0004"] == [(HOSTILE_TITLE, HOSTILE_UNIT)]
+
+
+def test_overdue_csv_in_english(sdb, capsysbinary):
+    assert run(sdb, "overdue", "--lang", "en", "--format", "csv", "--as-of", AS_OF.isoformat()) == 0
+    reader = csv.reader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig")))
+    assert next(reader) == _csv_header("en")
+    assert [r[-1] for r in reader][0] == "reminder"
 
 
 def test_overdue_csv_with_no_rows_is_the_header(sdb, capsysbinary):
     assert run(sdb, "overdue", "--format", "csv", "--as-of", "2026-08-01") == 0
-    assert capsysbinary.readouterr().out == ("\ufeff" + ",".join(supervise.CSV_COLUMNS) + "\r\n").encode("utf-8")
+    assert capsysbinary.readouterr().out == ("\ufeff" + ",".join(_csv_header()) + "\r\n").encode("utf-8")
 
 
 def test_overdue_markdown_groups_by_unit(sdb, capsys):

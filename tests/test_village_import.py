@@ -420,3 +420,79 @@ def test_add_parser_with_the_cli_verb_helper(tmp_path):
     args = parser.parse_args(["import", "v.csv", "--dry-run"])
     assert (args.action, args.file, args.dry_run, args.yes) == ("import", Path("v.csv"), True, False)
     assert parser.parse_args(["import", "v.csv", "-y"]).yes is True
+
+
+# ── names as a spreadsheet hands them over (issue 8) ──────────────────────────
+
+
+def test_names_are_normalised_and_hostile_names_refused(tmp_path):
+    nfd = "Cafe\u0301村"  # e + combining accent: looks like "Café村"
+    rows = [
+        "\ufeff名称,乡镇",
+        "\ufeff石\u200b堰村\u202e,金鸡镇",  # invisible characters: stripped, with a warning
+        "新华村１组,金鸡镇",  # full-width digit: made plain, with a warning
+        "新华村1组,金鸡镇",  # the same name once the full-width digit is plain
+        f"{nfd},金鸡镇",
+        "Café村,金鸡镇",  # NFC of the row above: the same name
+        '"上\n下村",金鸡镇',  # a line break inside the name
+        '"左\r右村",金鸡镇',
+        "x" * 10_000 + ",金鸡镇",
+        "正常村,金\u200b鸡镇",
+    ]
+    preview = read_villages_csv(write(tmp_path, "\n".join(rows) + "\n"), EXISTING)
+    added = [(r.row, r.name, r.township) for r in preview.rows]
+    assert added == [(3, "新华村1组", "金鸡镇"), (5, "Café村", "金鸡镇"), (10, "正常村", "金鸡镇")]
+    problems = where(preview)
+    assert (2, "名称", "duplicate_existing", ERROR) in problems  # 石堰村 once cleaned is already stored
+    assert (2, "名称", "name_cleaned", WARNING) in problems and (3, "名称", "name_cleaned", WARNING) in problems
+    assert (4, "名称", "duplicate_in_file", ERROR) in problems
+    assert (6, "名称", "duplicate_in_file", ERROR) in problems
+    assert (7, "名称", "name_control", ERROR) in problems  # row 7 is two lines of the file, one row
+    assert (8, "名称", "name_control", ERROR) in problems
+    assert (9, "名称", "name_too_long", ERROR) in problems
+    assert (10, "乡镇", "name_cleaned", WARNING) in problems
+
+
+def test_a_200_kb_cell_is_a_long_cell_not_an_unmatched_quote(tmp_path):
+    preview = read_villages_csv(write(tmp_path, "名称,乡镇,联系人\n石堰村,金鸡镇,\"" + "长" * 200_000 + "\"\n"), [])
+    assert where(preview) == [(2, "联系人", "cell_too_long", ERROR)]
+    preview = read_villages_csv(write(tmp_path, "名称,乡镇\n" + "长" * 200_000 + ",金鸡镇\n"), [])
+    assert where(preview) == [(2, "名称", "name_too_long", ERROR)]
+    with pytest.raises(VillageImportError) as exc:  # a quote really left open is still a parse error
+        read_villages_csv(write(tmp_path, '名称,乡镇\n"石堰村,金鸡镇\n河口村,金鸡镇\n'), [])
+    assert exc.value.key == "import.error.malformed"
+
+
+def test_big5_read_as_gb18030_is_refused_not_imported_as_mojibake(tmp_path):
+    text = "名稱,鄉鎮\n石堰村,金雞鎮\n龍溪社區,龍溪街道\n新華村,統景鎮\n鳳凰村,大灣鎮\n"
+    path = write(tmp_path, text.encode("big5"))
+    with pytest.raises(VillageImportError) as exc:
+        read_villages_csv(path, [])
+    assert exc.value.key == "import.error.implausible" and exc.value.params["encoding"] == "GB18030"
+    message = i18n.t(exc.value.key, **exc.value.params)
+    assert str(path) in message and "UTF-8" in message
+
+
+def test_utf8_read_twice_is_refused(tmp_path):
+    garbled = CN_HEADER + CN_ROWS
+    path = write(tmp_path, garbled.encode("utf-8").decode("latin-1").encode("utf-8"))
+    with pytest.raises(VillageImportError) as exc:
+        read_villages_csv(path, [])
+    assert exc.value.key == "import.error.implausible"
+
+
+def test_real_gbk_with_a_rare_place_name_character_is_accepted(tmp_path):
+    text = "名称,乡镇\n石堰村,金鸡镇\n堃和村,金鸡镇\n" + "".join(f"新华{n}村,金鸡镇\n" for n in range(20))
+    preview = read_villages_csv(write(tmp_path, text, encoding="gb18030"), [])
+    assert preview.encoding == "GB18030" and len(preview.rows) == 22
+
+
+def test_add_villages_checks_look_alikes_in_one_pass_and_writes_all_or_nothing(db):
+    db.add_village("石堰村", "金鸡镇")
+    rows = [dict(name=f"村{n}", township="金鸡镇") for n in range(500)]
+    added = db.add_villages(rows)
+    assert [v.id for v in added[:2]] == ["V0002", "V0003"] and added[-1].id == "V0501"
+    before = len(db.villages())
+    with pytest.raises(ValueError):
+        db.add_villages([dict(name="河口村", township="金鸡镇"), dict(name="村１", township="金鸡镇")])
+    assert len(db.villages()) == before and not any(v.name == "河口村" for v in db.villages())

@@ -219,7 +219,8 @@ def test_amendments_only_when_present(catalog, checklist):
                  "old": 4, "new": 5, "reason": "复核时补点一块"}
     text = render(catalog, checklist, inspection=inspection(amendments=[amendment]))
     assert "## 检查完成后的修改记录" in text
-    assert row(text, "2026-11-22 09:10") == ["2026-11-22 09:10", "张伟", "1.2 signboards.02 · found", "4", "5",
+    # The item by number and question, the field by its label (issue 8: no internal key in the report).
+    assert row(text, "2026-11-22 09:10") == ["2026-11-22 09:10", "张伟", "1.2 村（社区）办公场所实际悬挂的牌子有多少… · 发现数", "4", "5",
                                                "复核时补点一块"]
 
 

@@ -18,6 +18,8 @@ THEMES = ("signboards", "ledgers", "tasks", "services", "certificates", "apps", 
 ANSWER_TYPES = ("yes_no", "count", "list")
 OBSERVED = ("signboard", "ledger", "task", "service", "certificate", "app", "evaluation")
 SEVERITIES = ("low", "medium", "high")
+BASIS_KINDS = ("document", "practice")
+CERTIFICATE_KINDS = ("certificate_allowed", "certificate_forbidden")
 
 
 @dataclass
@@ -33,6 +35,13 @@ class ListItem:
     department: str = ""
     group: str = ""
     remarks: str = ""
+    # The 2019 supervising department where 渝民发〔2021〕6号 prints another one
+    # (then `department` is the 2021 unit, which is in force).
+    department_2019: str = ""
+    # 证明方式 column of a certificate list (how the certificate is given).
+    proof_method: str = ""
+    # Stated cases in which a must-not-issue certificate may still be issued, verbatim.
+    exceptions: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         """Everything searchable about the item, in one string."""
@@ -61,8 +70,26 @@ class ListSet:
     year: int | None
     default: bool
     sources: list[str]
+    # Every list the set classifies against: its own, then those of included sets.
     lists: list[PolicyList]
     path: Path
+    includes: list[str] = field(default_factory=list)
+    own_lists: list[PolicyList] = field(default_factory=list)
+
+    def lists_of(self, kind: str) -> list[PolicyList]:
+        return [lst for lst in self.lists if lst.kind == kind]
+
+    def has_kind(self, kind: str) -> bool:
+        return any(lst.kind == kind for lst in self.lists)
+
+    @property
+    def has_certificate_list(self) -> bool:
+        """False for a set that cannot call any certificate forbidden or allowed (e.g. Sichuan)."""
+        return any(lst.kind in CERTIFICATE_KINDS for lst in self.lists)
+
+    @property
+    def has_forbidden_certificate_list(self) -> bool:
+        return self.has_kind("certificate_forbidden")
 
     def items(self) -> list[ListItem]:
         return [i for lst in self.lists for i in lst.items]
@@ -85,6 +112,22 @@ class Theme:
 
 
 @dataclass
+class Reference:
+    """County reference data a count item is compared against (boards that may stay, ...)."""
+
+    id: str
+    title: str
+    title_en: str
+    source: str
+    entries: list[str]
+    allowed: int
+    path: Path
+
+    def label(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+
+@dataclass
 class CheckItem:
     id: str
     theme: str
@@ -101,6 +144,9 @@ class CheckItem:
     allowed: int | None = None
     requires: str = ""
     basis_items: list[str] = field(default_factory=list)
+    # "document": basis_text quotes the clause that states the rule; "practice": county practice.
+    basis_kind: str = "document"
+    reference: Reference | None = None
 
     def q(self, lang: str) -> str:
         return self.question_en if lang == "en" else self.question
@@ -135,6 +181,7 @@ class Catalog:
     root: Path
     listsets: dict[str, ListSet]
     checklists: dict[str, Checklist]
+    references: dict[str, Reference] = field(default_factory=dict)
 
     @property
     def default(self) -> ListSet:

@@ -29,16 +29,32 @@ def run(args) -> int:
         print(json.dumps(catalog_json(catalog), ensure_ascii=False, indent=2))
         return 0
     lang = language()
+    # What a person reads: set, list and checklist names, never their ids.
     for s in catalog.listsets.values():
         mark = t("catalog.default_mark") if s.default else ""
-        print(f"{s.id}{mark}  {s.display_name(lang)}")
+        print(f"{s.display_name(lang)}{mark}")
+        for inc in s.includes:
+            included = catalog.listsets.get(inc)
+            print("  " + t("catalog_list.includes_line", name=included.display_name(lang) if included else inc))
         for lst in s.lists:
             title = lst.title_en if lang == "en" and lst.title_en else lst.title
-            print(f"  {pad(lst.id, 30)} {pad(t('list_kind.' + lst.kind), 14)} {len(lst.items):>3}  {title}")
+            print(f"  {pad(t('list_kind.' + lst.kind), 14)} {len(lst.items):>3}  {title}")
         checklist = catalog.checklist_for(s.id)
         if checklist:
-            print(f"  {t('catalog.checklist')}: {checklist.id} v{checklist.version}, {len(checklist.items)} {t('catalog.check_items')}")
+            name = checklist.title_en if lang == "en" else checklist.title
+            print("  " + t("catalog_list.checklist_line", name=name, version=checklist.version, count=len(checklist.items)))
     return 0
+
+
+def _item_json(item) -> dict:
+    out = {"id": item.id, "number": item.number, "title": item.title, "department": item.department}
+    if item.department_2019:
+        out["department_2019"] = item.department_2019
+    if item.proof_method:
+        out["proof_method"] = item.proof_method
+    if item.exceptions:
+        out["exceptions"] = item.exceptions
+    return out
 
 
 def catalog_json(catalog) -> list[dict]:
@@ -50,8 +66,18 @@ def catalog_json(catalog) -> list[dict]:
             "name": s.name,
             "name_en": s.name_en,
             "default": s.default,
-            "lists": [{"id": lst.id, "kind": lst.kind, "title": lst.title, "items": len(lst.items)} for lst in s.lists],
-            "checklist": {"id": checklist.id, "version": checklist.version, "items": len(checklist.items)} if checklist else None,
+            "includes": s.includes,
+            "has_certificate_list": s.has_certificate_list,
+            "lists": [
+                {"id": lst.id, "kind": lst.kind, "title": lst.title, "items": len(lst.items),
+                 "own": lst in s.own_lists, "entries": [_item_json(i) for i in lst.items]}
+                for lst in s.lists
+            ],
+            "checklist": {
+                "id": checklist.id, "title": checklist.title, "version": checklist.version, "items": len(checklist.items),
+                "practice_items": [i.id for i in checklist.items if i.basis_kind == "practice"],
+                "references": {i.id: i.reference.id for i in checklist.items if i.reference},
+            } if checklist else None,
         })
     return out
 
@@ -71,6 +97,9 @@ def load_or_report(args, message: str = "catalog.invalid_plain"):
 def classify(args) -> int:
     from ..catalog.classifier import Classifier, load_synonyms
 
+    if not args.text.strip():
+        print(t("classifier.empty"), file=sys.stderr)
+        return 2
     catalog = load_or_report(args)
     if catalog is None:
         return 2
@@ -82,9 +111,27 @@ def classify(args) -> int:
     if args.json:
         print(json.dumps(result.to_json(t(result.verdict)), ensure_ascii=False, indent=2))
         return 0
-    print(f"{t('classify.kind')}: {t('kind_of_task.' + result.kind)}")
-    print(f"{t('classify.verdict')}: {t(result.verdict)}")
-    for m in result.matches:
-        words = "、".join(m.matched) or "-"
-        print(f"  {m.score:.2f}  {m.item}  {m.title}  [{words}]")
+    colon, sep = t("classifier.colon"), t("classifier.sep")
+
+    def item(m) -> str:
+        return t("classifier.item", list=t("list_kind." + m.list_kind), number=m.number, title=m.title)
+
+    def words(m) -> str:
+        return sep.join(m.evidence or m.matched) or "-"
+
+    print(f"{t('classify.kind')}{colon}{t('kind_of_task.' + result.kind)}")
+    print(f"{t('classify.verdict')}{colon}{t(result.verdict)}")
+    basis = result.basis
+    print(f"{t('classifier.basis')}{colon}{item(basis) if basis else t('classifier.no_basis')}")
+    evidence = sep.join(result.evidence)
+    print(f"{t('classifier.why')}{colon}{t('classifier.reason.' + result.reason, evidence=evidence)}")
+    print(f"{t('classifier.confidence')}{colon}{result.confidence:.2f}")
+    if basis:
+        print(f"  {t('classifier.matched')}{colon}{words(basis)}")
+    others = result.matches[1:]
+    for title, rows in (("classifier.others", others), ("classifier.candidates" if result.uncertain else "classifier.nearest", result.candidates)):
+        if rows:
+            print(f"{t(title)}{colon}".rstrip())
+            for m in rows:
+                print(f"  {item(m)}  [{words(m)}]")
     return 0

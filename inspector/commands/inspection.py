@@ -6,6 +6,8 @@ import json
 import sys
 
 from ..i18n import t
+from ..storage.errors import NotFound
+from .common import Refused, find_village
 from .village import format_table
 
 
@@ -13,7 +15,7 @@ def list_inspections(args, open_db) -> int:
     with open_db(args, read_only=True) as db:
         villages = db.villages(include_archived=True)
         if args.village:
-            villages = [db.find_village(args.village)]
+            villages = [find_village(db, args.village)]
         rows = []
         for village in villages:
             store = db.store(village.id)
@@ -59,11 +61,15 @@ def report(args, open_db) -> int:
     catalog = load_or_report(args)
     if catalog is None:
         return 2
+    iid = args.id.strip().upper()
     with open_db(args, read_only=True) as db:
         try:
-            path = export_visit(db, catalog, args.id, args.out, args.lang)
+            path = export_visit(db, catalog, iid, args.out, args.lang)
+        except NotFound:
+            raise Refused(t("cli.err.no_inspection", id=args.id.strip())) from None
         except KeyError as exc:
             print(t("inspection.template_missing", template=exc.args[0]), file=sys.stderr)
             return 1
     print(t("report.written", path=path))
     return 0
+

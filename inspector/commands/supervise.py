@@ -17,8 +17,6 @@ unknown finding, village or township, or a report that cannot be written;
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from datetime import date
@@ -31,11 +29,13 @@ from ..core.visit import village_of
 from ..i18n import language, messages, t
 from ..report.ledger import deadline_text, escalation_text, finding_as_of, history_rows, plain, state_text
 from ..storage.errors import NotFound
+from .common import Refused, find_township, find_village
 from .village import format_table
 
 REPORT_ACTIONS = ("village", "township", "overdue")
 FORMATS = ("table", "md", "json", "csv")
-# The columns of `overdue --format csv`, in order: the keys of FindingRow.to_json().
+# The columns of `overdue --format csv`, in order: the keys of FindingRow.to_json()
+# (the CSV's headers are their labels, csv.col.* in the interface language).
 CSV_COLUMNS = (
     "id", "village_id", "village", "township", "title", "theme", "severity", "unit", "deadline", "state",
     "escalation", "days", "original_deadline", "extensions", "bucket", "escalation_level",
@@ -43,21 +43,18 @@ CSV_COLUMNS = (
 TITLE_CELLS = 40  # the problem column of the text table is clipped to this many cells
 
 
-class Refused(Exception):
-    """A clear one-line message for stderr and the exit status to return."""
-
-    def __init__(self, message: str, status: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 def as_of_date(text: str) -> date:
     """``--as-of``: YYYY-MM-DD; anything else is a usage error (exit 2)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(t("supervise.bad_date", value=text)) from None
+    from ..cli import check_day  # the same bounds as --today
+
+    try:
+        return check_day(day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # ── parsers ───────────────────────────────────────────────────────────────
@@ -137,11 +134,12 @@ def overdue_rows(db: Any, as_of: date, township: str | None = None, village: str
     Refused for a township or village that does not exist.
     """
     villages = db.villages()
-    if township and not any(v.township == township for v in villages):
-        raise Refused(t("supervise.unknown_township", name=township))
-    chosen = [v for v in villages if (not township or v.township == township) and (not village or village in (v.id, v.name))]
-    if village and not chosen:
-        raise Refused(t("supervise.unknown_village", name=village))
+    if township:
+        township = find_township(db, township)
+    if village:
+        chosen = [find_village(db, village, township, include_archived=False)]
+    else:
+        chosen = [v for v in villages if not township or v.township == township]
     ids = {v.id for v in chosen}
     if as_of == db.today:
         rows = rows_from_index(db, as_of)
@@ -158,7 +156,7 @@ def overdue(args: argparse.Namespace, open_db) -> int:
     if args.format == "json":
         print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        _write_bytes(overdue_csv(rows))
+        _write_bytes(overdue_csv(rows, lang))
     elif args.format == "md":
         from ..report.overdue import render_overdue
 
@@ -170,15 +168,31 @@ def overdue(args: argparse.Namespace, open_db) -> int:
     return 0
 
 
-def overdue_csv(rows: list[FindingRow]) -> bytes:
-    """The rows as CSV in UTF-8 with a BOM (Excel then reads the Chinese right)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        data = row.to_json()
-        writer.writerow(["" if data.get(k) is None else data.get(k) for k in CSV_COLUMNS])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+def overdue_csv(rows: list[FindingRow], lang: str | None = None) -> bytes:
+    """The rows as a spreadsheet reads them: headers and values (theme, severity, state,
+    bucket, escalation) in the interface language, UTF-8 with a BOM, no formula cells.
+    The stable machine form (codes) is ``--format json``."""
+    from ..report.spreadsheet import csv_bytes
+
+    lang = lang or language()
+    header = [t(f"csv.col.{c}", lang=lang) for c in CSV_COLUMNS]
+    return csv_bytes(header, (_csv_row(r.to_json(), lang) for r in rows))
+
+
+_CSV_LABELS = {"theme": "supervise.theme", "severity": "report.severity", "state": "supervise.state",
+               "bucket": "review.bucket", "escalation_level": "supervise.escalation"}
+
+
+def _csv_row(data: dict, lang: str) -> list:
+    known = messages(lang)
+    out = []
+    for column in CSV_COLUMNS:
+        value = data.get(column)
+        prefix = _CSV_LABELS.get(column)
+        if prefix and value is not None and f"{prefix}.{value}" in known:
+            value = known[f"{prefix}.{value}"]
+        out.append(value)
+    return out
 
 
 def overdue_table(rows: list[FindingRow], lang: str) -> str:
@@ -338,20 +352,11 @@ def _catalog(args: argparse.Namespace):
 
 
 def one_village(db: Any, name_or_id: str, township: str | None = None):
-    found = [v for v in db.villages(include_archived=True)
-             if name_or_id in (v.id, v.name) and (not township or v.township == township)]
-    if not found:
-        raise Refused(t("supervise.unknown_village", name=name_or_id))
-    exact = [v for v in found if v.id == name_or_id]
-    if exact:
-        return exact[0]
-    if len(found) > 1:
-        raise Refused(t("supervise.ambiguous_village", n=len(found), name=name_or_id,
-                        ids=t("supervise.sep").join(f"{v.id} {v.township}" for v in found)))
-    return found[0]
+    return find_village(db, name_or_id, township)
 
 
 def _save(args: argparse.Namespace, name: str, text: str) -> int:
+    from ..cli import os_reason
     from ..report.export import default_folder
     from ..report.files import write_report
 
@@ -359,7 +364,7 @@ def _save(args: argparse.Namespace, name: str, text: str) -> int:
     try:
         path = write_report(folder, name, text)
     except OSError as exc:
-        raise Refused(t("supervise.write_failed", path=Path(folder) / name, reason=exc.strerror or exc)) from None
+        raise Refused(t("supervise.write_failed", path=Path(folder) / name, reason=os_reason(exc))) from None
     print(t("report.written", path=path))
     return 0
 
@@ -374,7 +379,7 @@ def report_village(args: argparse.Namespace, open_db) -> int:
         as_of = args.as_of or db.today
         village = one_village(db, args.village, args.township)
         text = render_village_ledger(db, village.id, as_of, lang, catalog)
-    return _save(args, report_filename("ledger", as_of.isoformat(), village.township, village.name, lang=lang), text)
+    return _save(args, report_filename("ledger", as_of.isoformat(), village.township, village.name, lang=lang, ident=village.id), text)
 
 
 def report_township(args: argparse.Namespace, open_db) -> int:
@@ -385,10 +390,9 @@ def report_township(args: argparse.Namespace, open_db) -> int:
     catalog = _catalog(args)
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
-        if not any(v.township == args.township for v in db.villages()):
-            raise Refused(t("supervise.unknown_township", name=args.township))
-        text = render_township_summary(db, args.township, as_of, lang, catalog)
-    return _save(args, report_filename("township", as_of.isoformat(), args.township, "", lang=lang), text)
+        township = find_township(db, args.township)
+        text = render_township_summary(db, township, as_of, lang, catalog)
+    return _save(args, report_filename("township", as_of.isoformat(), township, "", lang=lang), text)
 
 
 def report_overdue(args: argparse.Namespace, open_db) -> int:

@@ -1,26 +1,18 @@
-"""`inspector village add|list`."""
+"""`inspector village add|list|edit|archive`."""
 
 from __future__ import annotations
 
 import json
 import sys
 
+from ..core.names import InvalidName, clean_name
 from ..i18n import t
+from .common import Refused, all_townships, find_township, find_village
 
 
 def run(args, open_db) -> int:
     if args.action == "add":
-        with open_db(args) as db:
-            if db.read_only:
-                print(t("store.read_only_refused", path=db.root, holder=db.holder), file=sys.stderr)
-                return 1
-            try:
-                village = db.add_village(args.name, args.township, args.kind, args.county, args.contact, args.phone)
-            except ValueError as exc:
-                print(t(str(exc), name=args.name, township=args.township), file=sys.stderr)
-                return 1
-            print(t("village.added", id=village.id, name=village.name, township=village.township))
-        return 0
+        return _add(args, open_db)
     if args.action in ("edit", "archive"):
         return _edit(args, open_db)
     with open_db(args, read_only=True) as db:
@@ -51,12 +43,51 @@ def run(args, open_db) -> int:
     return 0
 
 
+def _name(text: str, what: str) -> str:
+    """The stored form of a typed name (core.names), or Refused saying why it cannot be one."""
+    try:
+        return clean_name(text)
+    except InvalidName as exc:
+        raise Refused(t("cli.err.bad_name", what=t(f"cli.err.what.{what}"), reason=t(exc.key, **exc.params)), 2) from None
+
+
+def _township(db, typed: str, new: bool) -> str:
+    """An existing township's stored spelling; a new one only with --new-township."""
+    township = _name(typed, "township")
+    if new:
+        return township
+    try:
+        return find_township(db, township)
+    except Refused as exc:
+        if not all_townships(db):  # the very first village: nothing to mistype against
+            return township
+        raise Refused(exc.message + t("cli.err.new_township_hint")) from None
+
+
+def _writable(db) -> None:
+    if db.read_only:
+        raise Refused(t("store.read_only_refused", path=db.root, holder=db.holder))
+
+
+def _add(args, open_db) -> int:
+    name = _name(args.name, "village")
+    _name(args.township, "township")  # refused before a database is opened or made
+    with open_db(args) as db:
+        _writable(db)
+        township = _township(db, args.township, args.new_township)
+        try:
+            village = db.add_village(name, township, args.kind, args.county.strip(), args.contact.strip(), args.phone.strip())
+        except ValueError as exc:
+            print(t(str(exc), name=name, township=township), file=sys.stderr)
+            return 1
+        print(t("village.added", id=village.id, name=village.name, township=village.township))
+    return 0
+
+
 def _edit(args, open_db) -> int:
     with open_db(args) as db:
-        if db.read_only:
-            print(t("store.read_only_refused", path=db.root, holder=db.holder), file=sys.stderr)
-            return 1
-        village = db.find_village(args.id)
+        _writable(db)
+        village = find_village(db, args.id, args.in_township)
         if args.action == "archive":
             changed = db.archive_village(village.id, archived=not args.undo)
             print(t("village.unarchived" if args.undo else "village.archived", id=changed.id, name=changed.name))
@@ -65,6 +96,10 @@ def _edit(args, open_db) -> int:
         if not changes:
             print(t("village.nothing_to_change"), file=sys.stderr)
             return 2
+        if "name" in changes:
+            changes["name"] = _name(changes["name"], "village")
+        if "township" in changes:
+            changes["township"] = _township(db, changes["township"], args.new_township)
         try:
             changed = db.update_village(village.id, **changes)
         except ValueError as exc:

@@ -204,3 +204,46 @@ def _named(name: str, today: date) -> date:
         return date(today.year, 12, 31)
     month = today.month if name == "eom" else (today.month - 1) // 3 * 3 + 3
     return date(today.year, month, calendar.monthrange(today.year, month)[1])
+
+
+# ── date rules checked before saving (the screens show the key's message) ──────
+
+# An inspection may be recorded a few days ahead (a visit planned for this week
+# entered on Monday); further ahead it is a typo (a wrong month or year).
+FUTURE_INSPECTION_DAYS = 3
+
+
+@dataclass(frozen=True)
+class DateWarning:
+    """What a screen shows before saving: ``t(key, **params)``. ``refuse``: do not save at all."""
+
+    key: str
+    params: dict
+    refuse: bool = False
+
+    def text(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.params)
+
+
+def inspection_date_warning(day: date, today: date) -> DateWarning | None:
+    """Refuse an inspection dated more than FUTURE_INSPECTION_DAYS after today."""
+    if (day - today).days > FUTURE_INSPECTION_DAYS:
+        return DateWarning("deadline.rule.inspection_future",
+                           {"day": day.isoformat(), "today": today.isoformat(), "days": FUTURE_INSPECTION_DAYS}, refuse=True)
+    return None
+
+
+def deadline_warning(deadline: date, inspection_day: date | None, today: date) -> DateWarning | None:
+    """Warn (the inspector confirms) about a deadline that leaves no time to rectify:
+
+    - before the inspection's own date (``eom`` typed for a visit dated next month);
+    - on the inspection's date or today (``月底`` typed on the last day of the month,
+      ``今天``): overdue from tomorrow.
+    """
+    params = {"deadline": deadline.isoformat(), "today": today.isoformat(),
+              "inspection": inspection_day.isoformat() if inspection_day else ""}
+    if inspection_day is not None and deadline < inspection_day:
+        return DateWarning("deadline.rule.before_inspection", params)
+    if deadline == today or (inspection_day is not None and deadline == inspection_day):
+        return DateWarning("deadline.rule.same_day", params)
+    return None

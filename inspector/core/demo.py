@@ -67,6 +67,14 @@ def _answer(rng: random.Random, item: CheckItem, failing: bool) -> dict:
     return {"value": "list", "observed": [{"what": f"demo-{item.observe}", "violation": failing}] if failing else []}
 
 
+def _one_basis(item: CheckItem, n: int) -> list[str]:
+    """A finding cites the one list item that applies, not every item the check rests on.
+
+    Picked by the finding's position, so the demo's random draws (and so its data) stay as they were.
+    """
+    return [item.basis_items[n % len(item.basis_items)]] if item.basis_items else []
+
+
 def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date, unit: str, today: date, by: str) -> list[dict]:
     """A plausible history, valid under the workflow, none dated after today."""
     events: list[dict] = []
@@ -157,7 +165,7 @@ def generate(villages: int, years: int, seed: int, today: date, checklist) -> tu
                     deadline = day + timedelta(days=int(period))
                     tables["findings"].append({
                         "id": fid, "village": v["id"], "inspection": iid, "item": item.id, "theme": item.theme,
-                        "title": title, "description": title, "basis": item.basis_items, "severity": item.severity,
+                        "title": title, "description": title, "basis": _one_basis(item, len(tables["findings"])), "severity": item.severity,
                         "unit": unit, "person": "", "measure": MEASURES.get(item.theme, ""), "created_at": f"{day.isoformat()}T11:00:00",
                     })
                     tables["events"].extend(_finding_events(vr, fid, day, deadline, unit, today, tables["inspections"][-1]["inspectors"][0]))

@@ -26,6 +26,7 @@ ASSIGNED_HOW = ("document", "meeting", "phone", "chat_group", "verbal", "system"
 # Observed kinds the classifier judges (a task, a purchased service, a certificate).
 CLASSIFIED = ("task", "service", "certificate")
 ALLOWED_KINDS = ("autonomy", "assistance", "certificate_allowed")
+VIOLATION_KINDS = ("negative", "certificate_forbidden")  # a violation in any form
 
 
 @dataclass
@@ -76,10 +77,54 @@ def failures(checklist: Checklist, answers: dict[str, dict], observations: list[
     return out
 
 
+def missing_requirements(item: CheckItem, answer: dict | None) -> list[str]:
+    """What a failed item still needs before completion: "note" and/or "evidence".
+
+    The reason written for not recording a finding (``w``) is a written
+    explanation too, so it stands for the note.
+    """
+    answer = answer or {}
+    missing = []
+    if "note" in item.requires and not (str(answer.get("note", "")).strip() or str(answer.get("reason_no_finding", "")).strip()):
+        missing.append("note")
+    if "evidence" in item.requires and not answer.get("evidence"):
+        missing.append("evidence")
+    return missing
+
+
+def covering_findings(item: CheckItem, observations: list[dict], findings: list[dict], catalog: Catalog | None) -> list[dict]:
+    """Findings already recorded for observations that answer this yes/no item.
+
+    An item like "has any department made the village do negative-list work?"
+    fails on "yes"; when that work was recorded (under the tasks item) with
+    its finding, the same fact needs no second finding. The item's basis names
+    the lists it asks about; an observation judged to be on one of them, with
+    a finding, and recorded under the same theme, covers it.
+    """
+    if catalog is None or item.answer != "yes_no" or item.fail_on != "yes" or not item.basis_items:
+        return []
+    kinds = {li.kind for li in (catalog.item(i) for i in item.basis_items) if li is not None}
+    if not kinds or not kinds <= set(VIOLATION_KINDS):
+        return []
+    # Only what was recorded under the same theme answers it (a task does not answer a ledger question);
+    # check item ids are "<theme>.<two digits>" (data/README.md).
+    answering = {o["id"] for o in observations
+                 if o.get("violation") and effective_kind(o) in kinds and str(o.get("item", "")).split(".")[0] == item.theme}
+    return [f for f in findings if f.get("observation") in answering]
+
+
 def completion_problems(
-    checklist: Checklist, answers: dict[str, dict], observations: list[dict], findings: list[dict]
+    checklist: Checklist,
+    answers: dict[str, dict],
+    observations: list[dict],
+    findings: list[dict],
+    catalog: Catalog | None = None,
 ) -> list[tuple[str, dict]]:
-    """What stops completion, as (message key, params); empty when it may be completed."""
+    """What stops completion, as (message key, params); empty when it may be completed.
+
+    Every params dict names the check ``item`` (and the ``observation`` when
+    there is one), so a screen can take the inspector there.
+    """
     problems: list[tuple[str, dict]] = []
     by_item: dict[str, list[dict]] = {}
     for obs in observations:
@@ -89,16 +134,18 @@ def completion_problems(
             problems.append(("inspection.problem.unanswered", {"item": item.id}))
     covered = {(f.get("item"), f.get("observation")) for f in findings}
     for failure in failures(checklist, answers, observations):
+        if failure.observation is None and covering_findings(failure.item, observations, findings, catalog):
+            continue  # the observation's finding stands for this item too
         reason = (failure.observation or answers.get(failure.item.id) or {}).get("reason_no_finding", "")
         if failure.key not in covered and not str(reason).strip():
             what = failure.observation["what"] if failure.observation else ""
-            problems.append(("inspection.problem.no_finding", {"item": failure.item.id, "what": what}))
-        if failure.item.requires and failure.observation is None:
-            answer = answers.get(failure.item.id) or {}
-            if "note" in failure.item.requires and not str(answer.get("note", "")).strip():
-                problems.append(("inspection.problem.need_note", {"item": failure.item.id}))
-            if "evidence" in failure.item.requires and not answer.get("evidence"):
-                problems.append(("inspection.problem.need_evidence", {"item": failure.item.id}))
+            params = {"item": failure.item.id, "what": what}
+            if failure.observation:
+                params["observation"] = failure.observation["id"]
+            problems.append(("inspection.problem.no_finding", params))
+        if failure.observation is None:
+            for need in missing_requirements(failure.item, answers.get(failure.item.id)):
+                problems.append((f"inspection.problem.need_{need}", {"item": failure.item.id}))
     return problems
 
 
@@ -152,9 +199,15 @@ def is_violation(observation: dict) -> bool:
 
 
 def default_unit(item: CheckItem, observation: dict | None, village_kind: str, township: str) -> str:
-    """Who answers for it: the body that pushed a task down; else the village or township."""
-    if observation and observation.get("department"):
-        return observation["department"]
+    """Who answers for it: the body that pushed the thing down; else the village or township.
+
+    An observation recorded without its department leaves the unit empty:
+    the finding dialog asks for it rather than blaming the township.
+    """
+    if observation is not None:
+        if observation.get("department"):
+            return observation["department"]
+        return t(f"unit.{village_kind}") if observation.get("kind") == "certificate" else ""
     if item.theme in ("signboards", "certificates"):
         return t(f"unit.{village_kind}")
     return township
@@ -170,20 +223,29 @@ def prefill_finding(
     village_kind: str,
     township: str,
     lang: str,
+    number: str = "",
 ) -> dict[str, Any]:
     """A finding's fields from the check item (and the observation), ready to edit."""
+    from .item_text import measure, problem_title
+
     basis = list(item.basis_items)
+    list_kind = None
     if observation:
         cls = observation.get("classification") or {}
-        if cls.get("item") and cls["item"] not in basis:
+        list_kind = effective_kind(observation)
+        # The classifier's item is the basis only when its kind is the one that counts
+        # (an override replaces it) and it is on a list (an unlisted verdict cites none).
+        if cls.get("item") and list_kind == cls.get("kind") and list_kind != "unlisted" and cls["item"] not in basis:
             basis.insert(0, cls["item"])
-        title = observation.get("what", "")
-        description = t("finding.prefill.observed", lang=lang, what=title, department=observation.get("department") or "-")
-        if cls:
-            description += " " + t(f"verdict.{effective_kind(observation) or cls['kind']}", lang=lang)
+        what, department = observation.get("what", ""), observation.get("department", "")
+        description = t("finding.prefill.observed" if department else "finding.prefill.observed_no_department",
+                        lang=lang, what=what, department=department)
+        if list_kind:
+            description += " " + t(f"verdict.{list_kind}", lang=lang)
+        if observation.get("note"):
+            description += f" {observation['note']}"
     else:
-        title = item.q(lang).rstrip("？?")
-        description = describe_answer(item, answer, lang)
+        description = t("finding.prefill.description", lang=lang, number=number, result=describe_answer(item, answer, lang))
         if answer and answer.get("note"):
             description += f" {answer['note']}"
     deadline = default_deadline(found_on, item.period)
@@ -191,14 +253,14 @@ def prefill_finding(
         "item": item.id,
         "observation": observation["id"] if observation else None,
         "theme": item.theme,
-        "title": title,
+        "title": problem_title(item, answer, observation, list_kind, lang),
         "description": description,
         "basis": basis,
         "basis_text": item.basis_text,
         "severity": item.severity,
         "unit": default_unit(item, observation, village_kind, township),
         "person": "",
-        "measure": t(f"finding.measure.{item.theme}", lang=lang),
+        "measure": measure(item, lang),
         "deadline": deadline.day.isoformat(),
     }
 

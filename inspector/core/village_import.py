@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import Village
+from .names import MAX_NAME, clean_text, name_key, name_problem
 
 ERROR = "error"  # the row is not imported
 WARNING = "warning"  # the row is imported; the user should look
@@ -42,6 +43,12 @@ REQUIRED = ("name", "township")
 MAX_BYTES = 10 * 1024 * 1024  # a county's villages fit in well under 1 MB
 HEADER_SEARCH = 5  # rows searched for the header (title rows above it)
 DELIMITERS = (",", "\t", ";")
+MAX_CELL = 200  # characters in county, contact or phone: longer is not a value but a pasted paragraph
+# Decoded text that does not fit its encoding: a Big5 (traditional) file read as
+# GB18030 gives private-use and rare characters, a UTF-8 file read twice gives
+# Latin letters ("ç\x9f³"). Real Chinese lists are almost all GB2312 characters.
+IMPLAUSIBLE_SHARE = 0.1
+IMPLAUSIBLE_MIN = 2
 
 # Header spellings, after _norm_header (NFKC, no spaces, lower case).
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -219,6 +226,7 @@ def _decode(raw: bytes, shown: str) -> tuple[str, str]:
         bad_line = _line_of(raw, exc.start)
     else:
         _check_text(text, shown)
+        _check_plausible(text, shown, "UTF-8", _latin_mojibake)
         return text, "UTF-8 BOM" if raw.startswith(codecs.BOM_UTF8) else "UTF-8"
     # Not UTF-8. If some other line is plainly UTF-8 Chinese, the file was
     # pieced together from two encodings: decoding it as GB18030 would turn
@@ -231,6 +239,7 @@ def _decode(raw: bytes, shown: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise VillageImportError("import.error.encoding", path=shown, line=_line_of(raw, exc.start)) from None
     _check_text(text, shown)
+    _check_plausible(text, shown, "GB18030", _not_gb2312)
     return text, "GB18030"
 
 
@@ -255,6 +264,33 @@ def _utf8_chinese_line(raw: bytes) -> int:
         if wide and all(_CJK.match(ch) for ch in wide):
             return number
     return 0
+
+
+def _not_gb2312(ch: str) -> bool:
+    if "\ue000" <= ch <= "\uf8ff":  # private use: what GBK's user areas (and misread Big5) become
+        return True
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _latin_mojibake(ch: str) -> bool:
+    return "\x80" <= ch <= "\xff"
+
+
+def _check_plausible(text: str, shown: str, encoding: str, implausible) -> None:
+    """Refuse text whose letters show it was decoded with the wrong encoding (see IMPLAUSIBLE_SHARE)."""
+    wide = [ch for ch in text if ord(ch) > 0x7F and ch != "\ufeff" and not _PUNCT.match(ch)]
+    odd = [ch for ch in wide if implausible(ch)]
+    if len(odd) >= IMPLAUSIBLE_MIN and len(odd) > IMPLAUSIBLE_SHARE * len(wide):
+        line = 1 + text.count("\n", 0, text.index(odd[0]))
+        raise VillageImportError("import.error.implausible", path=shown, encoding=encoding, line=line,
+                                 sample="".join(odd[:5]))
+
+
+_PUNCT = re.compile(r"[\u2000-\u206f\u3000-\u303f\uff00-\uffef]")
 
 
 def _check_text(text: str, shown: str) -> None:
@@ -285,11 +321,17 @@ def _reader(text: str, delimiter: str, strict: bool):
 
 
 def _parse(text: str, delimiter: str, shown: str) -> list[list[str]]:
+    # The csv module's field limit (128 KB) would report a long cell as a parse error
+    # ("unmatched quote"); with the file's own bound instead, a long cell parses and
+    # is refused by its row and column, and a quote left open still fails below.
+    previous = csv.field_size_limit(MAX_BYTES + 1)
     reader = _reader(text, delimiter, strict=True)
     try:
         return list(reader)
     except csv.Error:
         raise VillageImportError("import.error.malformed", path=shown, line=reader.line_num) from None
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _header(path: Path, encoding: str, delimiter: str, records: list[list[str]], index: int) -> CsvTable:
@@ -367,8 +409,9 @@ def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
     """Every data row checked against the others and against ``existing``."""
     preview = ImportPreview(table.path, table.encoding, table.delimiter, table.header_row, 0)
     problems = list(table.problems)
-    known = {(v.name, v.township): v for v in existing}
-    claimed: dict[tuple[str, str], int] = {}  # (name, township) -> row that adds it
+    # Look-alikes (NFC/NFD, full-width digits, invisible characters) are the same name.
+    known = {(name_key(v.name), name_key(v.township)): v for v in existing}
+    claimed: dict[tuple[str, str], int] = {}  # identity -> row that adds it
     col = table.columns
 
     for number, record in enumerate(table.records[table.header_row :], table.header_row + 1):
@@ -376,19 +419,23 @@ def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
             continue
         preview.data_rows += 1
 
-        def cell(name: str) -> str:
+        def raw(name: str) -> str:
             i = col.get(name)
-            return record[i].strip() if i is not None and i < len(record) else ""
+            return record[i] if i is not None and i < len(record) else ""
+
+        def cell(name: str) -> str:
+            return raw(name).strip()
 
         def label(name: str) -> str:
             return table.labels[col[name]]
 
         found: list[Problem] = []
-        name, township = cell("name"), cell("township")
-        if not name:
-            found.append(Problem(number, label("name"), "import.problem.missing_name", {}))
-        if not township:
-            found.append(Problem(number, label("township"), "import.problem.missing_township", {}))
+        name, township = _name_cell(number, label("name"), raw("name"), "missing_name", found), _name_cell(
+            number, label("township"), raw("township"), "missing_township", found
+        )
+        for other in ("county", "contact", "phone"):
+            if other in col and len(cell(other)) > MAX_CELL:
+                found.append(Problem(number, label(other), "import.problem.cell_too_long", {"n": len(cell(other)), "limit": MAX_CELL}))
 
         raw_kind = cell("kind")
         kind = _KINDS.get(unicodedata.normalize("NFKC", raw_kind).replace(" ", "").lower()) if raw_kind else _kind_from_name(name)
@@ -403,7 +450,7 @@ def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
             found.append(Problem(number, label("phone"), "import.problem.phone_odd", {"value": phone}, WARNING))
 
         if name and township:
-            key = (name, township)
+            key = (name_key(name), name_key(township))
             if key in known:
                 v = known[key]
                 which = "import.problem.duplicate_archived" if v.archived else "import.problem.duplicate_existing"
@@ -414,12 +461,31 @@ def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
         problems.extend(found)
         if any(p.is_error for p in found):
             continue
-        claimed[(name, township)] = number
-        preview.rows.append(ImportRow(number, name, township, kind or "village", cell("county"), cell("contact"), phone))
+        claimed[(name_key(name), name_key(township))] = number
+        preview.rows.append(ImportRow(number, name, township, kind or "village", clean_text(cell("county")), clean_text(cell("contact")), phone))
 
     order = {label: i for i, label in enumerate(table.labels)}
     preview.problems = sorted(problems, key=lambda p: (p.row, order.get(p.column, -1)))
     return preview
+
+
+def _name_cell(row: int, column: str, raw: str, missing: str, found: list[Problem]) -> str:
+    """The stored form of a name cell (core.names), with a problem when it cannot be a name
+    (error) or when cleaning changed what is visible (warning: the user should see it)."""
+    name = clean_text(raw)
+    problem = name_problem(name)
+    if problem is None:
+        if name != raw.strip():
+            found.append(Problem(row, column, "import.problem.name_cleaned", {"value": name}, WARNING))
+        return name
+    key, params = problem
+    if key == "names.empty":
+        found.append(Problem(row, column, f"import.problem.{missing}", {}))
+    elif key == "names.control":
+        found.append(Problem(row, column, "import.problem.name_control", {}))
+    else:
+        found.append(Problem(row, column, "import.problem.name_too_long", {**params, "limit": MAX_NAME}))
+    return ""
 
 
 def _kind_from_name(name: str) -> str:

@@ -68,7 +68,24 @@ class Visit:
         return rules.failures(self.checklist, self.answers(), self.observations())
 
     def problems(self) -> list[tuple[str, dict]]:
-        return rules.completion_problems(self.checklist, self.answers(), self.observations(), self.findings())
+        return rules.completion_problems(self.checklist, self.answers(), self.observations(), self.findings(), self.catalog)
+
+    def covering(self, item: CheckItem) -> list[dict]:
+        """Findings of observations that already answer this item (see rules.covering_findings)."""
+        return rules.covering_findings(item, self.observations(), self.findings(), self.catalog)
+
+    def unsettled(self, item: CheckItem) -> list[rules.Failure]:
+        """The item's failures with neither a finding, a covering finding nor a reason."""
+        out = []
+        for failure in self.failures():
+            if failure.item.id != item.id or self.finding_for(failure):
+                continue
+            if failure.observation is None and self.covering(item):
+                continue
+            if str((failure.observation or self.answers().get(item.id) or {}).get("reason_no_finding", "")).strip():
+                continue
+            out.append(failure)
+        return out
 
     def _check_open(self) -> None:
         if self.locked:
@@ -125,6 +142,8 @@ class Visit:
     # -- findings -------------------------------------------------------------------
 
     def prefill(self, failure: rules.Failure) -> dict[str, Any]:
+        from .item_text import numbering
+
         return rules.prefill_finding(
             failure.item,
             failure.observation,
@@ -134,13 +153,29 @@ class Visit:
             village_kind=self.village_kind,
             township=self.township,
             lang=language(),
+            number=numbering(self.checklist).get(failure.item.id, ""),
         )
 
-    def add_finding(self, fields: dict[str, Any], by: str) -> dict:
-        self._check_open()
+    def add_finding(self, fields: dict[str, Any], *, by: str, amendment_reason: str = "") -> dict:
+        """Record a finding by ``by`` (the app's user).
+
+        On a completed inspection a finding may still be added for a failure an
+        amendment brought (``amendment_reason`` says why); it is kept in the
+        amendments with who and when, like the change that caused it.
+        """
+        if self.locked and not amendment_reason.strip():
+            raise Locked(self.inspection_id)
         fields = dict(fields)
         deadline = fields.pop("deadline")
-        return self.store.add_finding({**fields, "inspection": self.inspection_id}, deadline=deadline, by=by)
+        if not self.locked:
+            return self.store.add_finding({**fields, "inspection": self.inspection_id}, deadline=deadline, by=by)
+        inspection = self.inspection
+        with self.store.db.changing(self.store):
+            doc = self.store.add_finding({**fields, "inspection": self.inspection_id}, deadline=deadline, by=by)
+            amendment = {"at": self.store.db.now_iso(), "by": by, "item": fields.get("item", ""), "field": "finding",
+                         "old": None, "new": doc["id"], "reason": amendment_reason}
+            self.store.update_inspection(self.inspection_id, amendments=[*inspection.get("amendments", []), amendment])
+        return doc
 
     def update_finding(self, fid: str, fields: dict[str, Any]) -> dict:
         self._check_open()
@@ -154,7 +189,7 @@ class Visit:
 
     # -- completion and amendments --------------------------------------------------
 
-    def complete(self, by: str) -> dict:
+    def complete(self, *, by: str) -> dict:
         self._check_open()
         problems = self.problems()
         if problems:

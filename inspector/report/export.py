@@ -42,5 +42,7 @@ def visit_report_text(db: Any, catalog: Catalog, inspection_id: str, lang: str) 
 
 def export_visit(db: Any, catalog: Catalog, inspection_id: str, folder: Path | None, lang: str) -> Path:
     text, inspection, village = visit_report_text(db, catalog, inspection_id, lang)
-    name = report_filename("inspection", inspection["date"], village.township, village.name, inspection_id.split("-")[-1])
+    name = report_filename(
+        "inspection", inspection["date"], village.township, village.name, inspection_id.split("-")[-1], ident=village.id
+    )
     return write_report(folder or default_folder(), name, text)

@@ -10,6 +10,7 @@ Linux allows 255 bytes per name).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -45,7 +46,7 @@ def _fits(parts: list[str]) -> bool:
 
 
 def report_filename(
-    kind: str, day: str, township: str, village: str, suffix: str = "", *, lang: str | None = None
+    kind: str, day: str, township: str, village: str, suffix: str = "", *, lang: str | None = None, ident: str = ""
 ) -> str:
     """A file name for a report: ``{day}_{township}_{village}_{kind}[_{suffix}].md``.
 
@@ -56,20 +57,43 @@ def report_filename(
     empty parts are left out.
     Too long a name is shortened by trimming its longest parts, so the date
     and the kind stay whole.
+
+    Unique per report: when cleaning or shortening changed the township,
+    village or suffix ("a/b" and "a:b" both clean to "a-b"), a tag follows the
+    village: ``ident`` (the village id) or else a short hash of the names as
+    typed, so two reports never share a file.
     """
     key = f"report.file_kind.{kind}"
     label = t(key, lang=lang) if key in messages(lang or language()) else kind
-    parts = [p for p in (_clean(day), _clean(township), _clean(village), _clean(label), _clean(suffix)) if p]
-    parts = [p[:MAX_CHARS] for p in parts]
-    while parts and not _fits(parts):
-        longest = max(range(len(parts)), key=lambda i: (len(parts[i].encode("utf-8")), i))
-        parts[longest] = parts[longest][:-1].rstrip(" .-")
-        parts = [p for p in parts if p]
-    stem = SEP.join(parts) or FALLBACK
+    places = [_clean(township), _clean(village)]
+    typed = (township, village, suffix)
+    lossy = any(_clean(x) != " ".join(unicodedata.normalize("NFC", str(x)).split()) for x in typed)
+    tag = _tag(typed, ident) if lossy else ""
+    stem = _stem(day, places, tag, label, suffix)
+    if stem is None:  # shortening cut a place name: two long names could now meet
+        stem = _stem(day, places, _tag(typed, ident), label, suffix) or FALLBACK
     # Windows reserves device names whatever the extension: "CON.md" is the console.
     if stem.split(".")[0].rstrip(" ").upper() in _RESERVED:
         stem = SEP + stem
     return stem + EXTENSION
+
+
+def _tag(typed: tuple[str, ...], ident: str) -> str:
+    return _clean(ident) or hashlib.sha1("\x00".join(map(str, typed)).encode("utf-8")).hexdigest()[:6]
+
+
+def _stem(day: str, places: list[str], tag: str, label: str, suffix: str) -> str | None:
+    """The joined parts, shortened to fit; None when a place was cut and there is no tag yet."""
+    parts = [p for p in (_clean(day), *places, _clean(tag), _clean(label), _clean(suffix)) if p]
+    parts = [p[:MAX_CHARS] for p in parts]
+    while parts and not _fits(parts):
+        longest = max(range(len(parts)), key=lambda i: (parts[i] != tag, len(parts[i].encode("utf-8")), i))
+        parts[longest] = parts[longest][:-1].rstrip(" .-")
+        parts = [p for p in parts if p]
+    cut = any(place and place not in parts for place in places)
+    if cut and not tag:
+        return None
+    return SEP.join(parts) or FALLBACK
 
 
 def write_report(folder: Path, name: str, text: str) -> Path:

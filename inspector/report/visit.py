@@ -19,7 +19,9 @@ from collections import Counter
 
 from ..catalog.classifier import KINDS, VERDICTS
 from ..catalog.model import OBSERVED, SEVERITIES, Catalog, CheckItem, Checklist, ListItem
+from ..core.inspection import CLASSIFIED, covering_findings
 from ..core.models import Village
+from ..core.textwidth import clip
 from ..i18n import messages, t
 from .markdown import escape_cell, escape_inline
 
@@ -27,6 +29,7 @@ TASK_OBSERVATIONS = ("task", "service")  # shown with their classification
 MAX_BASIS_ITEMS = 5  # list items named in a ledger row's basis; the rest are counted
 SHORT_BASIS = 60  # characters of a finding's basis_text kept in the ledger
 DASH = "—"
+AMENDED_QUESTION = 40  # display cells of a check item's question in the amendments table
 
 
 def item_failed(item: CheckItem, answer: dict | None, observations: list[dict]) -> bool:
@@ -229,7 +232,8 @@ class _Report:
                     na += 1
                 if item_failed(item, answer, obs):
                     failed += 1
-                    silent += not self.serials_by_item.get(item.id)
+                    silent += not (self.serials_by_item.get(item.id)
+                                   or covering_findings(item, self.observations, self.findings, self.catalog))
         sev = Counter(str(f.get("severity", "")) for f in self.findings)
         by_sev = [self.t("report.summary.count", label=self.label("report.severity", s), n=sev[s]) for s in SEVERITIES]
         by_sev += [self.t("report.summary.count", label=self.label("report.severity", s), n=n)
@@ -301,6 +305,9 @@ class _Report:
         if evidence:
             notes.append(self.t("report.note.evidence", files=self.join([escape_inline(e) for e in evidence])))
         serials = self.serials_by_item.get(item_id, [])
+        if not serials and failed and item is not None:
+            # A finding recorded for an observation that answers this item stands for it too.
+            serials = [self.serial[f.get("id")] for f in covering_findings(item, self.observations, self.findings, self.catalog)]
         if serials:
             notes.append(self.t("report.note.findings", numbers=self.numbers(serials)))
         elif failed:
@@ -351,7 +358,7 @@ class _Report:
         for n, o in enumerate(tasks, 1):
             what = [escape_inline(o.get("what", ""))]
             if o.get("assigned_how"):
-                what.append(self.t("report.task.assigned_how", how=escape_inline(o["assigned_how"])))
+                what.append(self.t("report.task.assigned_how", how=self.label("observation.how", o["assigned_how"])))
             what.append(escape_inline(o.get("note", "")))
             rows.append([str(n), self.join(what, "report.clause_sep"), escape_cell(o.get("department", "")),
                          self.classification(o), self.matched_item(o), self.admission(o), self.violation(o)])
@@ -379,6 +386,8 @@ class _Report:
             return self.list_item_label(override["item"]) or DASH
         if override.get("kind") and override.get("kind") != cls.get("kind"):
             return DASH  # the inspector's kind replaces the match
+        if cls.get("kind") == "unlisted":
+            return DASH  # an unlisted verdict rests on no list item (a nearest one is not a basis)
         return self.list_item_label(cls.get("item"), cls.get("title", "")) or DASH
 
     def admission(self, obs: dict) -> str:
@@ -405,8 +414,11 @@ class _Report:
         if not rest:
             return []
         cols = ("no", "kind", "what", "department", "violation", "note")
+        # A certificate is classified too: its verdict (and an inspector's change, with the reason) goes with it.
         rows = [[str(n), self.label("report.observed", o.get("kind", "")), escape_cell(o.get("what", "")),
-                 escape_cell(o.get("department", "")), self.violation(o), escape_cell(o.get("note", ""))]
+                 escape_cell(o.get("department", "")), self.violation(o),
+                 self.join([self.classification(o) if o.get("kind") in CLASSIFIED else "", escape_cell(o.get("note", ""))],
+                           "report.clause_sep") or DASH]
                 for n, o in enumerate(rest, 1)]
         return ["## " + self.t("report.section.observations"), ""] + _table([self.t(f"report.col.{c}") for c in cols], rows)
 
@@ -418,11 +430,23 @@ class _Report:
         rows = []
         for a in amendments:
             item = str(a.get("item") or "")
-            target = f"{self.number[item]} {escape_inline(item)}" if item in self.number else escape_inline(item)
-            change = " · ".join(p for p in (target, escape_inline(a.get("field") or "")) if p)
+            check = self.checklist.item(item)
+            target = (f"{self.number[item]} {escape_inline(clip(check.q(self.lang), AMENDED_QUESTION))}"
+                      if check is not None and item in self.number else escape_inline(item))
+            field = str(a.get("field") or "")
+            change = " · ".join(p for p in (target, self.label("walk.field", field) if field else "") if p)
             rows.append([escape_cell(_when(a.get("at"))), escape_cell(a.get("by") or ""), change or DASH,
-                         self.value(a.get("old")), self.value(a.get("new")), escape_cell(a.get("reason") or "")])
+                         self.amended_value(field, a.get("old")), self.amended_value(field, a.get("new")),
+                         escape_cell(a.get("reason") or "")])
         return ["## " + self.t("report.section.amendments"), ""] + _table([self.t(f"report.col.{c}") for c in cols], rows)
+
+    def amended_value(self, field: str, value: object) -> str:
+        """An amended answer's value as its label ("是", "不适用"), a finding as its number."""
+        if field == "value" and isinstance(value, str) and f"walk.value.{value}" in messages(self.lang):
+            return self.t(f"walk.value.{value}")
+        if field == "finding" and value in self.serial:
+            return self.t("report.note.findings", numbers=self.serial[value])
+        return self.value(value)
 
     def value(self, value: object) -> str:
         if isinstance(value, bool):

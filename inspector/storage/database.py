@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterator
@@ -28,11 +28,12 @@ from typing import Callable, Iterator
 from tinydb import Query, TinyDB
 
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
-from .atomic import AtomicJSONStorage, dumps, load_json, write_atomic
+from .atomic import AtomicJSONStorage, check_replaceable, dumps, load_json, remove_temp_files, write_atomic
 from .backups import Backups
-from .errors import CorruptFile, NotADatabase, NotFound, ReadOnly
+from .errors import CorruptFile, NotADatabase, NotFound, ReadOnly, WriteFailed, write_error
 from .lock import WriterLock
 from .migrations import SCHEMA_VERSION
+from .shapes import index_entry_fits
 from .tinyfile import open_tinydb
 from .village_store import VillageStore
 
@@ -82,6 +83,10 @@ class Database:
         self._stores: OrderedDict[str, VillageStore] = OrderedDict()
         self._index: dict[str, dict] = {}
         self._registry: TinyDB | None = None
+        # Villages parsed once per registry generation: sorted list and by id.
+        self._villages_gen = -1
+        self._villages_sorted: list[Village] = []
+        self._villages_by_id: dict[str, Village] = {}
 
     # -- opening and closing -------------------------------------------------
 
@@ -90,7 +95,7 @@ class Database:
         root = check_location(Path(path))
         creating = not (root / REGISTRY).exists()
         if creating:
-            root.mkdir(exist_ok=True)
+            _mkdir(root)
             read_only = False  # nothing to read yet: a new database is created writable
         db = cls(root, clock=clock, read_only=read_only)
         if not read_only and not db._lock.try_acquire(clock().isoformat(timespec="seconds")):
@@ -98,18 +103,27 @@ class Database:
             db.holder = db._lock.holder()
         if creating and db.read_only:
             raise ReadOnly(root, db.holder)
-        db._registry = open_tinydb(
-            root / REGISTRY, "registry", db.backups, db.today, read_only=db.read_only, create=creating
-        )
-        (root / VILLAGES).mkdir(exist_ok=True) if not db.read_only else None
-        db._load_index()
+        try:
+            if not db.read_only:
+                remove_temp_files(root)  # left by killed writers; we hold the lock now
+            db._registry = open_tinydb(
+                root / REGISTRY, "registry", db.backups, db.today, read_only=db.read_only, create=creating
+            )
+            if not db.read_only:
+                _mkdir(root / VILLAGES)
+            db._load_index()
+        except BaseException:
+            db._lock.release()
+            raise
         return db
 
     def close(self) -> None:
-        if not self.read_only:
-            self._write_index()
-        self._stores.clear()
-        self._lock.release()
+        try:
+            if not self.read_only:
+                self._write_index()
+        finally:
+            self._stores.clear()
+            self._lock.release()
 
     def __enter__(self) -> "Database":
         return self
@@ -135,17 +149,26 @@ class Database:
         assert self._registry is not None
         return self._registry
 
+    def _village_cache(self) -> dict[str, Village]:
+        """Villages by id, rebuilt only when the registry has changed since."""
+        generation = self.registry.storage.generation  # type: ignore[attr-defined]
+        if generation != self._villages_gen:
+            docs = self.registry.table("villages").all()
+            out = [Village(**{k: d.get(k, v) for k, v in _VILLAGE_DEFAULTS.items()}) for d in docs]
+            self._villages_sorted = sorted(out, key=lambda v: (v.township, v.name, v.id))
+            self._villages_by_id = {v.id: v for v in out}
+            self._villages_gen = generation
+        return self._villages_by_id
+
     def villages(self, include_archived: bool = False) -> list[Village]:
-        docs = self.registry.table("villages").all()
-        out = [Village(**{k: d.get(k, v) for k, v in _VILLAGE_DEFAULTS.items()}) for d in docs]
-        out = [v for v in out if include_archived or not v.archived]
-        return sorted(out, key=lambda v: (v.township, v.name, v.id))
+        self._village_cache()
+        return [v for v in self._villages_sorted if include_archived or not v.archived]
 
     def village(self, vid: str) -> Village:
-        for v in self.villages(include_archived=True):
-            if v.id == vid:
-                return v
-        raise NotFound("village", vid)
+        found = self._village_cache().get(vid)
+        if found is None:
+            raise NotFound("village", vid)
+        return replace(found)  # a copy: the cached records are shared
 
     def find_village(self, name_or_id: str, township: str | None = None) -> Village:
         matches = [
@@ -169,25 +192,52 @@ class Database:
         table = self.registry.table("villages")
         number = 1 + max((int(d["id"][1:]) for d in table.all()), default=0)
         village = Village(f"V{number:04d}", name, township, kind, county, contact, phone)
-        self.backups.before_change(self.root / REGISTRY, self.today)
+        self._before_registry_change()
         table.insert(village.to_dict())
         self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
         return village
 
-    def _check_identity(self, name: str, township: str, kind: str, other_than: str = "") -> None:
-        """A village needs a name and a township, a known kind, and no namesake in its township."""
+    def _check_identity(
+        self, name: str, township: str, kind: str, other_than: str = "", taken: set | None = None
+    ) -> None:
+        """A village needs a name and a township, a known kind, and no namesake in its township.
+
+        A namesake is any look-alike (core.names.name_key). ``taken`` is the set of
+        identities already stored, when the caller has it (a batch checks in memory).
+        """
         if not name or not township:
             raise ValueError("village.need_name_township")
         if kind not in VILLAGE_KINDS:
             raise ValueError("village.bad_kind")
-        if any(v.id != other_than and v.name == name and v.township == township for v in self.villages(include_archived=True)):
+        if taken is None:
+            taken = {_identity(v.name, v.township) for v in self.villages(include_archived=True) if v.id != other_than}
+        if _identity(name, township) in taken:
             raise ValueError("village.duplicate")
 
     def add_villages(self, rows: list[dict]) -> list[Village]:
-        """Add many villages in one atomic write of the registry: all of them or none."""
+        """Add many villages in one atomic write of the registry: all of them or none.
+
+        The registry is read once for the whole batch (ids and namesakes checked
+        in memory): adding row by row re-read it per row, quadratic in the rows.
+        """
         self.check_writable()
+        table = self.registry.table("villages")
+        docs = table.all()
+        number = max((int(d["id"][1:]) for d in docs), default=0)
+        taken = {_identity(d.get("name", ""), d.get("township", "")) for d in docs}
+        added = []
+        for row in rows:
+            row = {**row, "name": str(row.get("name", "")).strip(), "township": str(row.get("township", "")).strip()}
+            self._check_identity(row["name"], row["township"], row.get("kind", "village"), taken=taken)
+            taken.add(_identity(row["name"], row["township"]))
+            number += 1
+            added.append(Village(id=f"V{number:04d}", **row))
+        self._before_registry_change()
         with _one_write(self.registry):
-            return [self.add_village(**row) for row in rows]
+            table.insert_multiple(v.to_dict() for v in added)
+        for village in added:
+            self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
+        return added
 
     def update_village(self, vid: str, **changes) -> Village:
         self.check_writable()
@@ -202,9 +252,15 @@ class Database:
         if {"name", "township", "kind"} & set(changes):
             merged = {**current.to_dict(), **changes}
             self._check_identity(merged["name"], merged["township"], merged["kind"], other_than=vid)
-        self.backups.before_change(self.root / REGISTRY, self.today)
+        self._before_registry_change()
         self.registry.table("villages").update(changes, Query().id == vid)
         return Village(**{**current.to_dict(), **changes})
+
+    def _before_registry_change(self) -> None:
+        """Refuse early (the file is read-only...) and back the registry up before it changes."""
+        self.check_writable()
+        check_replaceable(self.root / REGISTRY)
+        self.backups.before_change(self.root / REGISTRY, self.today)
 
     def archive_village(self, vid: str, archived: bool = True) -> Village:
         return self.update_village(vid, archived=archived)
@@ -219,6 +275,7 @@ class Database:
         name = name.strip()
         if not name:
             raise ValueError("review.filter_needs_name")
+        self._before_registry_change()
         self.registry.table("filters").upsert({"name": name, "filters": filters}, Query().name == name)
 
     # -- village files ---------------------------------------------------------
@@ -231,7 +288,8 @@ class Database:
         if vid in self._stores:
             self._stores.move_to_end(vid)
             return self._stores[vid]
-        self.village(vid)  # NotFound for an unknown id
+        if vid not in self._village_cache():
+            raise NotFound("village", vid)
         path = self.village_path(vid)
         if not path.exists() and self.read_only:
             tiny = TinyDB(storage=_EmptyStorage)
@@ -247,6 +305,7 @@ class Database:
     def changing(self, store: VillageStore, summary: bool = True) -> Iterator[None]:
         """One atomic write of a village's file for everything done inside."""
         self.check_writable()
+        check_replaceable(store.path)  # a file the user made read-only is refused, not replaced
         self.backups.before_change(store.path, self.today)
         with _one_write(store.tiny):
             yield
@@ -262,15 +321,15 @@ class Database:
         if path.exists():
             try:
                 data = load_json(path)
-                if isinstance(data, dict) and data.get("version") == INDEX_VERSION:
-                    index = data.get("villages", {})
+                if isinstance(data, dict) and data.get("version") == INDEX_VERSION and isinstance(data.get("villages"), dict):
+                    index = data["villages"]
             except CorruptFile:
                 index = {}  # a cache: rebuilt below
         stale = False
         for v in self.villages(include_archived=True):
             entry = index.get(v.id)
             now = _stat(self.village_path(v.id))
-            if entry is None or entry.get("stat") != now or "summary" not in entry:
+            if not index_entry_fits(entry) or entry.get("stat") != now:
                 summary = self.store(v.id).summarize() if now else VillageSummary()
                 index[v.id] = {"stat": now, "summary": asdict(summary)}
                 stale = True
@@ -280,7 +339,12 @@ class Database:
 
     def _write_index(self) -> None:
         # Not fsynced: the index is a cache checked against each file's stat.
-        write_atomic(self.root / INDEX, dumps({"version": INDEX_VERSION, "villages": self._index}), durable=False)
+        # A failure (full disk) is not the caller's: what it saved is saved,
+        # and a stale index is rebuilt from the files at the next open.
+        try:
+            write_atomic(self.root / INDEX, dumps({"version": INDEX_VERSION, "villages": self._index}), durable=False)
+        except WriteFailed:
+            pass
 
     def summary(self, vid: str) -> VillageSummary:
         raw = self._index.get(vid, {}).get("summary") or {}
@@ -298,6 +362,12 @@ class Database:
     def open_findings(self) -> list[OpenFinding]:
         """Every open finding of every active village, as the index has it."""
         return [f for s in self.summaries().values() for f in s.open]
+
+
+def _identity(name: str, township: str) -> tuple[str, str]:
+    from ..core.names import name_key
+
+    return name_key(name), name_key(township)
 
 
 _VILLAGE_DEFAULTS = {
@@ -334,6 +404,13 @@ def _one_write(tiny: TinyDB) -> Iterator[None]:
         raise
 
 
+def _mkdir(folder: Path) -> None:
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise write_error(folder, exc) from exc
+
+
 def _stat(path: Path) -> list[int] | None:
     try:
         st = os.stat(path)
@@ -351,6 +428,7 @@ class _EmptyStorage(AtomicJSONStorage):
         self.path = Path(os.devnull)
         self._batch_depth = 0
         self._pending = False
+        self.generation = 0
 
 
 __all__ = ["Database", "check_location", "SCHEMA_VERSION"]

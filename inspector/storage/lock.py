@@ -14,6 +14,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from .atomic import write_atomic
+from .errors import NotWritable, StoreError, write_error
+
 LOCK_NAME = ".lock"
 INFO_NAME = ".lock.json"
 
@@ -25,13 +28,26 @@ class WriterLock:
         self.held = False
 
     def try_acquire(self, started: str) -> bool:
+        """True when this process is now the writer; False when another one is.
+
+        Raises NotWritable (naming the lock file) when no lock can be taken
+        at all: a folder we may not write in, a ``.lock`` that is a folder.
+        """
+        path = self.root / LOCK_NAME
+        if path.is_dir():
+            raise NotWritable(path, "is_directory")
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
             return False
+        except OSError as exc:
+            raise write_error(path, exc) from exc
         self.held = True
         info = {"pid": os.getpid(), "host": socket.gethostname(), "started": started}
-        (self.root / INFO_NAME).write_text(json.dumps(info), encoding="utf-8")
+        try:
+            write_atomic(self.root / INFO_NAME, json.dumps(info).encode("utf-8"), durable=False)
+        except StoreError:
+            pass  # only says who holds the lock; the lock itself is taken
         return True
 
     def holder(self) -> str:

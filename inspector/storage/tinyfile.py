@@ -11,33 +11,44 @@ from .atomic import AtomicJSONStorage
 from .backups import Backups
 from .errors import CorruptFile, NewerSchema
 from .migrations import SCHEMA_VERSION, migrate, schema_of
+from .shapes import CHECKS, check_meta
 
 
 def open_tinydb(
     path: Path, kind: str, backups: Backups, today: date, *, read_only: bool, create: bool
 ) -> TinyDB:
-    """A TinyDB on ``path`` through the atomic storage, at the current schema."""
+    """A TinyDB on ``path`` through the atomic storage, at the current schema.
+
+    A file that does not parse or does not fit its kind raises CorruptFile,
+    offering the newest backup that does (and never one that does not).
+    """
     try:
         db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
-    except CorruptFile as exc:
-        exc.backup = backups.newest(path)
-        raise
-    storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
-    data = storage.read()
-    if data is None:
-        if not create:
-            raise CorruptFile(path, "empty file", backups.newest(path))
-        if not read_only:
-            storage.write({"meta": {"1": {"schema": SCHEMA_VERSION, "kind": kind}}})
-        return db
-    found = schema_of(data)
-    if found > SCHEMA_VERSION:
-        raise NewerSchema(path, found, SCHEMA_VERSION)
-    if found < SCHEMA_VERSION:
-        if read_only:
-            migrate(kind, data)  # in memory only: a read-only copy never writes
+        storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
+        data = storage.read()
+        if data is None:
+            if not create:
+                raise CorruptFile(path, "missing")
+            if not read_only:
+                storage.write({"meta": {"1": {"schema": SCHEMA_VERSION, "kind": kind}}})
+            return db
+        check_meta(path, data)
+        found = schema_of(data)
+        if found > SCHEMA_VERSION:
+            raise NewerSchema(path, found, SCHEMA_VERSION)
+        if found < SCHEMA_VERSION:
+            # Migrate in memory and check; only then back up the old file and write.
+            try:
+                migrate(kind, data)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise CorruptFile(path, "cannot_migrate", detail=type(exc).__name__) from None
+            CHECKS[kind](path, data)
+            if not read_only:  # a read-only copy migrates in memory only
+                backups.before_change(path, today, tag=f"before-schema-{SCHEMA_VERSION}")
+                storage.write(data)
         else:
-            backups.before_change(path, today, tag=f"before-schema-{SCHEMA_VERSION}")
-            migrate(kind, data)
-            storage.write(data)
+            CHECKS[kind](path, data)
+    except CorruptFile as exc:
+        exc.backup = backups.newest(path, kind)
+        raise
     return db

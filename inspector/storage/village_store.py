@@ -23,6 +23,15 @@ class VillageStore:
         self.db = db
         self.vid = vid
         self.tiny = tiny
+        # Answers by inspection then item, valid for one storage generation:
+        # a walk reads an inspection's answers on every key, and a search of
+        # the whole table per read grew with every inspection the village had.
+        self._answers: dict[str, dict[str, dict]] = {}
+        self._answers_gen = -1
+
+    @property
+    def _generation(self) -> int:
+        return self.tiny.storage.generation  # type: ignore[attr-defined]
 
     @property
     def path(self) -> Path:
@@ -69,12 +78,28 @@ class VillageStore:
 
     def save_answer(self, iid: str, item: str, **fields: Any) -> dict:
         doc = {"inspection": iid, "item": item, **fields, "at": self.db.now_iso()}
+        index = self._answer_index()
+        before = self._generation
         with self.db.changing(self, summary=False):
             self.tiny.table("answers").upsert(doc, (Q.inspection == iid) & (Q.item == item))
+        if self._answers_gen == before:
+            # Keep the index in step instead of rebuilding it (upsert merges into an existing answer).
+            stored = index.setdefault(iid, {})
+            stored[item] = {**stored.get(item, {}), **doc}
+            self._answers_gen = self._generation
         return doc
 
+    def _answer_index(self) -> dict[str, dict[str, dict]]:
+        if self._answers_gen != self._generation:
+            index: dict[str, dict[str, dict]] = defaultdict(dict)
+            for d in self.tiny.table("answers").all():
+                index[d["inspection"]][d["item"]] = dict(d)
+            self._answers = dict(index)
+            self._answers_gen = self._generation
+        return self._answers
+
     def answers(self, iid: str) -> dict[str, dict]:
-        return {d["item"]: dict(d) for d in self.tiny.table("answers").search(Q.inspection == iid)}
+        return {item: dict(d) for item, d in self._answer_index().get(iid, {}).items()}
 
     # -- observations (signboards, ledgers, tasks... seen on site) ---------------
 

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from platformdirs import user_log_path
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -29,16 +31,20 @@ class Settings:
     exports: Path | None = None
     """Folder for Markdown reports (default: ./exports or the data folder)."""
     user: str = ""
-    """Who records moves of the workflow (default: the login name)."""
+    """Who is using the app (`--user`); empty: the saved name, else the login name."""
+    ask_user: bool = False
+    """Ask once, at start, who is using the app, unless a name is saved (the CLI sets it when no --user)."""
+    crash_log: Path | None = None
+    """Where an unexpected error's trace is written (default: the platform's user log folder)."""
 
     def __post_init__(self) -> None:
-        if not self.user:
-            import getpass
+        from ..settings import clean_text, load_user, login_name
 
-            try:
-                self.user = getpass.getuser()
-            except Exception:  # no login name (some containers): stay anonymous
-                self.user = "?"
+        given = clean_text(self.user)
+        saved = load_user()
+        # The caller asks to ask only when no --user was given; never once a name is saved.
+        self.ask_user = self.ask_user and not saved
+        self.user = given or saved or login_name()
 
 
 class InspectorApp(App[None]):
@@ -70,6 +76,32 @@ class InspectorApp(App[None]):
         self.push_screen(MainScreen())
         if self.db.read_only:
             self.notify(t("store.read_only_notice", holder=self.db.holder), severity="warning", timeout=10)
+        elif self.settings.ask_user:
+            self.ask_user()
+
+    def ask_user(self) -> None:
+        """Ask once who is using the app, and save it: every write records this name."""
+        from .dialogs import TextDialog
+
+        def done(name: str | None) -> None:
+            from ..settings import SettingsError, save_user
+
+            if not name or not name.strip():
+                return  # asked again next start; the login name stands meanwhile
+            try:
+                self.settings.user = save_user(name)
+            except SettingsError as exc:
+                self.notify(t(exc.key, **exc.params), severity="error")
+                self.call_later(self.ask_user)
+                return
+            except OSError as exc:  # the name still holds for this session
+                self.settings.user = name.strip()
+                self.notify(t("shell.user_not_saved", error=exc.strerror or exc), severity="warning")
+                return
+            self.settings.ask_user = False
+            self.notify(t("shell.user_saved", user=self.settings.user))
+
+        self.push_screen(TextDialog(t("shell.ask_user"), value=self.settings.user, hint=t("shell.ask_user_hint")), done)
 
     # Actions: the keys and the command palette call these same methods.
 
@@ -77,7 +109,7 @@ class InspectorApp(App[None]):
         from .screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_language(self) -> None:
         self.settings.lang = "en" if self.settings.lang == "zh" else "zh"
@@ -93,11 +125,20 @@ class InspectorApp(App[None]):
             if refresh:
                 refresh()
 
-    def refuse_if_read_only(self) -> bool:
-        """True (after saying so) when this copy may not write: another copy holds the database."""
+    def writable(self) -> bool:
+        """May this copy write? When not (another copy holds the database), say so and return False.
+
+        Every key that writes asks this first, before opening its dialog, so a
+        read-only copy refuses with one notice instead of failing on save.
+        """
         if self.db.read_only:
             self.notify(t("store.read_only_short"), severity="warning")
-        return self.db.read_only
+            return False
+        return True
+
+    def refuse_if_read_only(self) -> bool:
+        """The inverse of writable(), kept for callers written before it."""
+        return not self.writable()
 
     # Inspections: shared by the village screen, the main screen and the palette.
 
@@ -126,12 +167,58 @@ class InspectorApp(App[None]):
         path = export_visit(self.db, self.catalog, inspection_id, self.settings.exports, self.settings.lang)
         self.notify(t("report.written", path=path), timeout=10)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from .palette import LocalizedPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(LocalizedPalette())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand(t("action.help"), t("palette.help"), self.action_help)
-        yield SystemCommand(t("action.toggle_language"), t("palette.language"), self.action_toggle_language)
-        for command in getattr(screen, "palette_commands", lambda: [])():
-            yield command
-        yield SystemCommand(t("action.quit"), t("palette.quit"), self.exit)
+        """The screen's own actions (from its BINDINGS), then the app's: the same methods as the keys."""
+        from .palette import binding_commands
+
+        seen: set[str] = set()
+        commands = [*binding_commands(screen), *getattr(screen, "palette_commands", lambda: [])()]
+        commands += [
+            SystemCommand(t("action.help"), "F1 · " + t("palette.help"), self.action_help),
+            SystemCommand(t("action.toggle_language"), "F2 · " + t("palette.language"), self.action_toggle_language),
+            SystemCommand(t("action.quit"), "Ctrl+Q · " + t("palette.quit"), self.exit),
+        ]
+        for command in commands:
+            if command.title not in seen:
+                seen.add(command.title)
+                yield command
+
+    # The last resort: an error nothing else caught.
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Write the trace to a log file and leave one line (not a traceback) for the terminal.
+
+        Textual's App has no public hook for this; overriding _handle_exception is
+        the way its maintainers point to (textual#5325). Errors after exit began are
+        echoes of the first and are dropped.
+        """
+        if self._exit:
+            return
+        path = self._write_crash_log(error)
+        super()._handle_exception(error)
+        line = t("shell.crashed", error=f"{type(error).__name__}: {error}"[:200], path=path or "-")
+        self._exit_renderables[:] = [Text(line, style="bold red")]
+
+    def _write_crash_log(self, error: BaseException) -> Path | None:
+        import traceback
+
+        path = self.settings.crash_log or user_log_path("inspector", appauthor=False) / "crash.log"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(f"--- {self.db.now_iso()} db={self.db.root}\n")
+                fh.write("".join(traceback.format_exception(error)))
+        except OSError:
+            return None
+        return path
 
 
 def make_app(
@@ -142,8 +229,9 @@ def make_app(
     lang: str = i18n.DEFAULT,
     demo: bool = False,
     user: str = "",
+    ask_user: bool = False,
     settings: Settings | None = None,
 ) -> InspectorApp:
     """The one way to build the app: the CLI and the tests call this."""
-    settings = settings or Settings(lang=lang, demo=demo, user=user)
+    settings = settings or Settings(lang=lang, demo=demo, user=user, ask_user=ask_user)
     return InspectorApp(db=db, catalog=catalog, today=today, settings=settings)

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ..i18n import t
 from .bindings import Localized
+from .wrapped import WrappedText
 
 
 class TextDialog(Localized, ModalScreen[str | None]):
@@ -26,7 +27,7 @@ class TextDialog(Localized, ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
-            yield Static(self.hint, classes="dialog-hint", markup=False)
+            yield WrappedText(self.hint, classes="dialog-hint")
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -48,7 +49,7 @@ class ConfirmDialog(Localized, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title", markup=False)
+            yield WrappedText(self.question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("dialog.yes"), id="yes", variant="primary")
                 yield Button(t("dialog.no"), id="no")
@@ -76,7 +77,13 @@ class MessageDialog(Localized, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static("\n".join(f"• {line}" for line in self.lines), classes="dialog-body", markup=False)
+            for line in self.lines:
+                yield WrappedText(f"• {line}", classes="dialog-body")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def choice(options, *, prompt: str | None = None, **kwargs) -> Select:
+    """A dropdown whose empty choice reads in the interface language (Textual's own says "Select")."""
+    return Select(options, prompt=prompt if prompt is not None else t("shell.select_prompt"), **kwargs)

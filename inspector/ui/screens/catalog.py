@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select
+from textual.widgets import DataTable, Header, Input, Markdown, Select
 
 from ...catalog.search import CatalogSearch, Hit
-from ...core.textwidth import clip
+from ...core.textwidth import clip, width
 from ...i18n import language, t
 from ...report.markdown import escape_inline
+from ..footer import FittingFooter
+from ..dialogs import choice
 from ..bindings import Localized, localize
+
+
+SET_CELLS = 10  # a set's name in search results, clipped
 
 
 class CatalogScreen(Localized, Screen[None]):
@@ -34,14 +41,14 @@ class CatalogScreen(Localized, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="catalog-bar"):
-            yield Select(self._set_options(), value=self.catalog.default.id, allow_blank=False, id="listset")
+            yield choice(self._set_options(), value=self.catalog.default.id, allow_blank=False, id="listset")
             yield Input(placeholder=t("catalog_screen.search_placeholder"), id="search")
         with Horizontal(id="catalog-body"):
             with Vertical(id="catalog-left"):
                 yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="catalog-right"):
                 yield Markdown(id="item-detail")
-        yield Footer()
+        yield FittingFooter()
 
     def _set_options(self) -> list[tuple[str, str]]:
         lang = language()
@@ -51,6 +58,14 @@ class CatalogScreen(Localized, Screen[None]):
         self.search_index = CatalogSearch(self.catalog)
         self.fill()
         self.query_one("#items", DataTable).focus()
+
+    def on_resize(self) -> None:
+        # The title column takes the pane's width, known only once laid out.
+        if hasattr(self, "search_index"):
+            table = self.query_one("#items", DataTable)
+            row = table.cursor_row
+            self.fill()
+            table.move_cursor(row=row)
 
     def refresh_language(self) -> None:
         localize(self)
@@ -97,12 +112,17 @@ class CatalogScreen(Localized, Screen[None]):
         searching = bool(query.strip())
         if searching:  # results come from every set: say which
             table.add_column(t("catalog_screen.col_set"), key="set")
+        kinds = [t(f"list_kind.{hit.list.kind}") for hit in self.hits]
+        kind_cells = max(map(width, kinds), default=0)
         table.add_column(t("catalog_screen.col_list"), key="list")
         table.add_column(t("catalog_screen.col_number"), key="number")
-        table.add_column(t("catalog_screen.col_title"), key="title")
-        for n, hit in enumerate(self.hits):
-            row = [t(f"list_kind.{hit.list.kind}"), hit.item.number, clip(hit.item.title, 40)]
-            table.add_row(*([clip(hit.listset.id, 9)] if searching else []), *row, key=f"{n}")
+        # The title takes what the pane has left (the list kind, the number, a set name when searching).
+        pane = self.query_one("#catalog-left").size.width or self.app.size.width // 2
+        title_cells = max(10, pane - 2 - 6 - kind_cells - 4 - (SET_CELLS + 2 if searching else 0))
+        table.add_column(t("catalog_screen.col_title"), key="title", width=title_cells)
+        for n, (hit, kind) in enumerate(zip(self.hits, kinds)):
+            row = [kind, hit.item.number, clip(distinctive(hit.item.title), title_cells)]
+            table.add_row(*([clip(hit.listset.display_name(language()), SET_CELLS)] if searching else []), *row, key=f"{n}")
         self.sub_title = (
             t("catalog_screen.found", n=len(self.hits), query=query) if query.strip() else t("catalog_screen.browsing", n=len(self.hits))
         )
@@ -117,9 +137,10 @@ class CatalogScreen(Localized, Screen[None]):
 
 def item_markdown(hit: Hit) -> str:
     item, lst, s = hit.item, hit.list, hit.listset
-    lines = [f"### {escape_inline(item.title)}", "", f"*{escape_inline(s.display_name(language()))} · {escape_inline(lst.title)} · {t('catalog_screen.number', n=item.number)}*", ""]
+    colon = t("punct.colon")
+    lines = [f"**{escape_inline(item.title)}**", "", f"*{escape_inline(s.display_name(language()))} · {escape_inline(lst.title)} · {t('catalog_screen.number', n=item.number)}*", ""]
     if item.group:
-        lines += [f"**{t('catalog_screen.group')}**：{escape_inline(item.group)}", ""]
+        lines += [f"**{t('catalog_screen.group')}**{colon}{escape_inline(item.group)}", ""]
     if item.content and item.content != item.title:
         lines += [escape_inline(item.content), ""]
     if item.subtasks:
@@ -128,8 +149,23 @@ def item_markdown(hit: Hit) -> str:
     if item.basis:
         lines += [f"**{t('catalog_screen.basis')}**", ""] + [f"- {escape_inline(b)}" for b in item.basis] + [""]
     if item.department:
-        lines += [f"**{t('catalog_screen.department')}**：{escape_inline(item.department)}", ""]
+        lines += [f"**{t('catalog_screen.department')}**{colon}{escape_inline(item.department)}", ""]
+    if getattr(item, "department_2019", ""):  # 渝民发〔2021〕6号 names another unit: the 2019 one stays on record
+        lines += [f"**{t('catalog_list.department_2019')}**{colon}{escape_inline(item.department_2019)}", ""]
+    if getattr(item, "proof_method", ""):
+        lines += [f"**{t('shell.catalog.proof_method')}**{colon}{escape_inline(item.proof_method)}", ""]
+    for case in getattr(item, "exceptions", []) or []:
+        lines += [f"**{t('shell.catalog.exception')}**{colon}{escape_inline(case)}", ""]
     if item.remarks:
-        lines += [f"**{t('catalog_screen.remarks')}**：{escape_inline(item.remarks)}", ""]
-    lines += [f"`{item.id}`"]
+        lines += [f"**{t('catalog_screen.remarks')}**{colon}{escape_inline(item.remarks)}", ""]
     return "\n".join(lines)
+
+
+# The subject most items of a list begin with: the list is about it, so the short title leaves it out.
+_SUBJECT = re.compile(r"^(村（居）民委员会|居（村）民委员会|村（社区）|村民委员会|居民委员会)(应当|应|要|须)?")
+
+
+def distinctive(title: str) -> str:
+    """The part of an item's title that tells it from its neighbours ("村民委员会应当支持…" -> "支持…")."""
+    short = _SUBJECT.sub("", title, count=1)
+    return short if len(short) >= 2 else title

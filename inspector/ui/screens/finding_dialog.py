@@ -1,7 +1,10 @@
 """Edit a finding before it is saved: every field prefilled from the check item.
 
 The deadline accepts an ISO date or a relative one (+15d, 20wd, 20工作日,
-月底...); the resolved date shows as it is typed, before anything is saved.
+月底...); the resolved date shows as it is typed, before anything is saved,
+with a warning when it falls before the inspection or on today. The basis is
+shown as the list items' names and the checklist's own clause, never as keys.
+An unknown responsible unit stays empty, with a hint: the inspector names it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from ...catalog.model import SEVERITIES
+from ...core import deadlines
 from ...core.deadlines import DeadlineError, parse_deadline
+from ...core.textwidth import clip
 from ...i18n import language, t
 from ..bindings import Localized
 
@@ -26,9 +31,11 @@ FIELDS = ("title", "description", "unit", "person", "measure")
 class FindingDialog(Localized, ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.save")]
 
-    def __init__(self, fields: dict, today: date) -> None:
+    def __init__(self, fields: dict, today: date, *, basis: list[str] | None = None, found_on: date | None = None) -> None:
         super().__init__()
         self.fields, self.today = fields, today
+        self.basis = basis if basis is not None else list(fields.get("basis") or [])
+        self.found_on = found_on
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
@@ -36,17 +43,30 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
             for name in FIELDS:
                 yield Label(t(f"finding.field.{name}"))
                 yield Input(value=str(self.fields.get(name) or ""), id=name, compact=True)
+                if name == "unit":
+                    yield Static(t("walk.unit_unknown"), id="unit-hint", classes="dialog-error", markup=False)
             yield Label(t("finding.field.severity"))
-            yield Select([(t(f"severity.{s}"), s) for s in SEVERITIES], value=self.fields.get("severity") or "medium", allow_blank=False, id="severity", compact=True)
+            yield Select([(t(f"severity.{s}"), s) for s in SEVERITIES], value=self.fields.get("severity") or "medium",
+                         allow_blank=False, prompt=t("walk.select_prompt"), id="severity", compact=True)
             yield Label(t("finding.field.deadline"))
             yield Input(value=str(self.fields.get("deadline") or ""), placeholder=t("finding.deadline_hint"), id="deadline", compact=True)
             yield Static(id="deadline-resolved", markup=False)
-            yield Static(t("finding.basis_line", basis="、".join(self.fields.get("basis") or []) or "-"), classes="dialog-hint", markup=False)
+            yield Static(t("finding.basis_line", basis=self._basis_text()), classes="dialog-hint", markup=False)
             yield Static("", id="error", classes="dialog-error", markup=False)
+
+    def _basis_text(self) -> str:
+        clause = " ".join(str(self.fields.get("basis_text") or "").split())
+        pieces = [*self.basis[:3], clip(clause, 80) if clause else ""]
+        return t("punct.list_sep").join(p for p in pieces if p) or t("walk.basis_none")
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+        self._unit_hint()
         self._resolve()
+
+    @on(Input.Changed, "#unit")
+    def _unit_hint(self) -> None:
+        self.query_one("#unit-hint", Static).display = not self.query_one("#unit", Input).value.strip()
 
     @on(Input.Changed, "#deadline")
     def _resolve(self) -> None:
@@ -59,7 +79,10 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
             label.update("⚠ " + t(exc.key, **exc.params))
             return
         self.resolved = deadline
-        label.update("→ " + deadline.describe(language()))
+        text = "→ " + deadline.describe(language())
+        for warning in _warnings(deadline.day, self.found_on or self.today, self.today):
+            text += "\n⚠ " + warning
+        label.update(text)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -82,3 +105,16 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _warnings(deadline: date, inspected: date, today: date) -> list[str]:
+    """The deadline checks of core.deadlines, as lines in the interface language."""
+    check = getattr(deadlines, "deadline_warnings", None)
+    if check is not None:
+        return [t(w.key, **w.params) for w in check(deadline, inspected, today)]
+    # Until core offers them: a deadline before the inspection, or today, is hardly one.
+    if deadline < inspected:
+        return [t("walk.deadline_before_inspection", inspected=inspected.isoformat())]
+    if deadline == today:
+        return [t("walk.deadline_today")]
+    return []

@@ -8,7 +8,7 @@ guidance and the basis; for list items, the observed things.
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
@@ -16,12 +16,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 from rich.text import Text
 
 from ...catalog.model import CheckItem
-from ...core.inspection import Failure
+from ...core.inspection import Failure, item_status, missing_requirements
+from ...core.item_text import item_label, list_item_label, numbering, render_refs
 from ...core.textwidth import clip
 from ...core.visit import Locked, NotComplete, Visit
-from ...i18n import language, t
+from ...i18n import has, language, t
+from ...storage.errors import StoreError
 from ..bindings import Localized, localize
-from ..dialogs import ConfirmDialog, MessageDialog, TextDialog
+from ..dialogs import ConfirmDialog, TextDialog
+from .completion_dialog import ProblemsDialog
 from .finding_dialog import FindingDialog
 from .observation_dialog import ObservationDialog
 
@@ -75,13 +78,19 @@ class InspectionScreen(Localized, Screen[None]):
 
     def refresh_language(self) -> None:
         localize(self)
-        self.load()
+        self.load(keep_row=self._row())
 
-    def palette_commands(self) -> list[SystemCommand]:
-        return [
-            SystemCommand(t("action.complete"), t("palette.complete"), self.action_complete),
-            SystemCommand(t("action.observe"), t("palette.observe"), self.action_observe),
-        ]
+    @property
+    def user(self) -> str:
+        """Who is using the app: every write records this one name."""
+        return self.app.settings.user  # type: ignore[attr-defined]
+
+    def _writable(self) -> bool:
+        """False (after the read-only notice) when this copy may not write."""
+        return self.app.writable()  # type: ignore[attr-defined]
+
+    def _store_failed(self, exc: StoreError) -> None:
+        self.notify(exc.message(), severity="error")
 
     def _resume_position(self) -> None:
         """Open where the inspector stopped: the first item not yet answered."""
@@ -103,7 +112,15 @@ class InspectionScreen(Localized, Screen[None]):
         table = self.query_one("#checks", DataTable)
         return self.items[min(table.cursor_row, len(self.items) - 1)]
 
+    def _statuses(self) -> dict[str, str]:
+        answers, observations = self.visit.answers(), self.visit.observations()
+        by_item: dict[str, list[dict]] = {}
+        for obs in observations:
+            by_item.setdefault(obs["item"], []).append(obs)
+        return {item.id: item_status(item, answers.get(item.id), by_item.get(item.id, [])) for item in self.visit.checklist.items}
+
     def load(self, keep_row: int | None = None) -> None:
+        """Rebuild the screen for the current theme (on opening, a theme switch, a language switch)."""
         lang = language()
         inspection = self.visit.inspection
         village = self.app.db.village(inspection["village"])  # type: ignore[attr-defined]
@@ -111,10 +128,33 @@ class InspectionScreen(Localized, Screen[None]):
             f"{village.name} · {inspection['date']} · {t('inspection.kind.' + inspection['kind'])} · "
             f"{t('inspection.state.' + inspection['state'])}"
         )
-        answers, observations = self.visit.answers(), self.visit.observations()
-        statuses = {
-            item.id: self._status(item, answers, observations) for theme in self.themes for item in self.by_theme[theme.id]
-        }
+        statuses = self._statuses()
+        table = self.query_one("#checks", DataTable)
+        row = keep_row if keep_row is not None else getattr(self, "_start_row", 0)
+        self._start_row = 0
+        numbers = numbering(self.visit.checklist)
+        with self.app.batch_update():
+            table.clear(columns=True)
+            table.add_column(" ", key="mark")
+            table.add_column(t("inspection_screen.col_item"), key="item")
+            for item in self.items:
+                table.add_row(_mark(statuses[item.id]), f"{numbers[item.id]} {clip(item.q(lang), 30)}", key=item.id)
+            table.move_cursor(row=min(row, len(self.items) - 1))
+            self._theme_bar(statuses)
+            self.show_item()
+
+    def refresh_marks(self) -> None:
+        """After a change: the marks, the theme bar and the item (cheaper than a rebuild at every key)."""
+        statuses = self._statuses()
+        table = self.query_one("#checks", DataTable)
+        with self.app.batch_update():
+            for item in self.items:
+                table.update_cell(item.id, "mark", _mark(statuses[item.id]))
+            self._theme_bar(statuses)
+            self.show_item()
+
+    def _theme_bar(self, statuses: dict[str, str]) -> None:
+        lang = language()
         bar = Text()
         for n, theme in enumerate(self.themes):
             items = self.by_theme[theme.id]
@@ -123,33 +163,16 @@ class InspectionScreen(Localized, Screen[None]):
             bar.append(f" {n + 1}.{theme.label(lang)} {done}/{len(items)} ", style=style)
         bar.append(t("inspection_screen.theme_keys"), style="dim")
         self.query_one("#theme-bar", Static).update(bar)
-        table = self.query_one("#checks", DataTable)
-        row = keep_row if keep_row is not None else getattr(self, "_start_row", 0)
-        self._start_row = 0
-        table.clear(columns=True)
-        table.add_column(" ", key="mark")
-        table.add_column(t("inspection_screen.col_item"), key="item")
-        for item in self.items:
-            status = statuses[item.id]
-            mark = Text(MARK[status], style={"fail": "bold red", "ok": "green"}.get(status, ""))
-            table.add_row(mark, clip(item.q(lang), 34), key=item.id)
-        table.move_cursor(row=min(row, len(self.items) - 1))
-        self.show_item()
-
-    def _status(self, item: CheckItem, answers: dict, observations: list[dict]) -> str:
-        from ...core.inspection import item_status
-
-        return item_status(item, answers.get(item.id), [o for o in observations if o["item"] == item.id])
 
     def show_item(self) -> None:
         lang = language()
-        item = self.item
-        answer = self.visit.answers().get(item.id) or {}
-        observations = self.visit.observations(item.id)
-        status = self.visit.status(item)
+        visit, item = self.visit, self.item
+        answer = visit.answers().get(item.id) or {}
+        observations = visit.observations(item.id)
+        findings = visit.findings()
+        status = item_status(item, answer or None, observations)
         text = Text()
-        text.append(f"{item.id}  ", style="dim")
-        text.append(item.q(lang) + "\n", style="bold")
+        text.append(item_label(visit.checklist, item, lang) + "\n", style="bold")
         result = _result_text(item, answer, observations, status)
         text.append(f"{t('inspection_screen.result')}{t('punct.colon')}", style="bold")
         text.append(result + "\n", style="bold red" if status == "fail" else "")
@@ -159,23 +182,36 @@ class InspectionScreen(Localized, Screen[None]):
             text.append(f"{t('inspection_screen.evidence')}{t('punct.colon')}{t('punct.list_sep').join(answer['evidence'])}\n")
         if answer.get("reason_no_finding"):
             text.append(f"{t('inspection_screen.no_finding_reason')}{t('punct.colon')}{answer['reason_no_finding']}\n")
-        for finding in self.visit.findings():
+        for finding in findings:
             if finding.get("item") == item.id:
                 text.append(f"{t('inspection_screen.finding')}{t('punct.colon')}", style="bold")
-                text.append(f"{finding['title']} · {finding.get('unit', '')} · {self.visit.deadline_of(finding['id'])}\n")
-        if status == "fail" and item.answer != "list" and not any(f.get("item") == item.id for f in self.visit.findings()):
-            text.append(t("inspection_screen.needs_finding") + "\n", style="yellow")
+                text.append(f"{finding['title']} · {finding.get('unit', '')} · {visit.deadline_of(finding['id'])}\n")
+        if status == "fail" and item.answer != "list":
+            covering = visit.covering(item)
+            if covering:
+                text.append(t("walk.covered", findings=t("punct.list_sep").join(f["title"] for f in covering)) + "\n", style="green")
+            elif visit.unsettled(item):
+                text.append(t("inspection_screen.needs_finding") + "\n", style="yellow")
+            missing = [] if covering else missing_requirements(item, answer)
+            if missing:
+                text.append(t("walk.needs", what=t("punct.list_sep").join(t(f"walk.need.{m}") for m in missing)) + "\n", style="yellow")
+        elif item.requires and status != "na":
+            needs = t("punct.list_sep").join(t(f"walk.need.{m}") for m in ("note", "evidence") if m in item.requires)
+            text.append(t("walk.requires_if_fail", what=needs) + "\n", style="dim")
         text.append(_keys_hint(item) + "\n", style="dim")
         if self.show["guidance"]:
             text.append(f"\n{t('inspection_screen.guidance')}\n", style="bold")
-            text.append(item.guide(lang) + "\n")
+            text.append(render_refs(item.guide(lang), visit.checklist, visit.catalog, lang) + "\n")
         if self.show["basis"]:
             text.append(f"\n{t('inspection_screen.basis')}\n", style="bold")
-            text.append(item.basis_text + "\n")
+            kind_key = f"catalog_basis_kind.{getattr(item, 'basis_kind', 'document')}"
+            if getattr(item, "basis_kind", "document") == "practice" and has(kind_key):
+                text.append(t(kind_key) + "\n", style="italic")
+            text.append(item.basis_text.strip() + "\n")
             for ref in item.basis_items:
-                list_item = self.visit.catalog.item(ref)
+                list_item = visit.catalog.item(ref)
                 if list_item:
-                    text.append(f"· {ref} {list_item.title}\n", style="italic")
+                    text.append(f"· {list_item_label(visit.catalog, ref, lang, visit.checklist.listset)}\n", style="italic")
                     if list_item.content and list_item.content != list_item.title:
                         text.append(f"  {list_item.content}\n", style="dim")
         self.query_one("#item-text", Static).update(text)
@@ -185,12 +221,12 @@ class InspectionScreen(Localized, Screen[None]):
         if item.answer == "list":
             for key in ("what", "department", "verdict", "finding"):
                 table.add_column(t(f"inspection_screen.obs.{key}"), key=key)
-            findings = {f.get("observation"): f for f in self.visit.findings()}
+            by_observation = {f.get("observation"): f for f in findings}
             for obs in observations:
                 kind = (obs.get("override") or {}).get("kind") or (obs.get("classification") or {}).get("kind")
                 verdict = t(f"kind_of_task.{kind}") if kind else "-"
                 mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style="red" if obs.get("violation") else "green")
-                finding = findings.get(obs["id"])
+                finding = by_observation.get(obs["id"])
                 flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))
                 table.add_row(clip(obs.get("what", ""), 18), clip(obs.get("department", ""), 10), mark, flag, key=obs["id"])
 
@@ -200,6 +236,11 @@ class InspectionScreen(Localized, Screen[None]):
 
     @on(DataTable.RowSelected, "#observations")
     def _edit_observation(self, event: DataTable.RowSelected) -> None:
+        if self.visit.locked:
+            self.notify(t("inspection.locked"), severity="warning")
+            return
+        if not self._writable():
+            return
         oid = str(event.row_key.value)
         current = next(o for o in self.visit.observations() if o["id"] == oid)
         self._open_observation(self.item, current)
@@ -209,28 +250,39 @@ class InspectionScreen(Localized, Screen[None]):
     def _row(self) -> int:
         return self.query_one("#checks", DataTable).cursor_row
 
-    def _save(self, **fields) -> None:
-        item, row = self.item, self._row()
+    def _save(self, item: CheckItem | None = None, **fields) -> bool:
+        """Save fields of the item's answer; on a locked inspection, ask for an amendment."""
+        item = item or self.item
         try:
             self.visit.answer(item, **fields)
         except Locked:
             self._amend(item, fields)
-            return
-        self.load(keep_row=row)
+            return False
+        except StoreError as exc:
+            self._store_failed(exc)
+            return False
+        self.refresh_marks()
+        return True
+
+    def _answered(self, item: CheckItem) -> None:
+        """The cursor rule: a passing (or not applicable) answer moves on; a failing one stays and offers p."""
+        if item.id == self.item.id and self.visit.status(item) in ("ok", "na"):
+            self._advance()
 
     def action_answer(self, value: str) -> None:
         item = self.item
         if item.answer == "count" and value != "na":
             self.notify(t("inspection_screen.use_counts"))
             return
-        if item.answer == "list" and value == "yes":
-            value = "list"  # checked: what was seen is in the records
-        elif item.answer == "list" and value == "no":
+        if item.answer == "list" and value == "no":
             self.action_observe()
             return
-        self._save(value=value)
-        if value in ("yes", "na", "list") or (item.answer == "yes_no" and value != item.fail_on):
-            self._advance()
+        if not self._writable():
+            return
+        if item.answer == "list" and value == "yes":
+            value = "list"  # checked: what was seen is in the records
+        if self._save(item, value=value):
+            self._answered(item)
 
     def _advance(self) -> None:
         table = self.query_one("#checks", DataTable)
@@ -241,6 +293,8 @@ class InspectionScreen(Localized, Screen[None]):
         item = self.item
         if item.answer != "count":
             self.notify(t("inspection_screen.not_a_count"))
+            return
+        if not self._writable():
             return
         current = (self.visit.answers().get(item.id) or {}).get(field)
         if current is None and field == "allowed" and item.allowed is not None:
@@ -256,21 +310,28 @@ class InspectionScreen(Localized, Screen[None]):
             except ValueError:
                 self.notify(t("inspection_screen.bad_number", value=value), severity="error")
                 return
-            self._save(value="count", **{field: number})
+            if self._save(item, value="count", **{field: number}):
+                self._answered(item)
 
         self.app.push_screen(TextDialog(t(f"inspection_screen.ask_{field}"), "" if current is None else str(current)), done)
 
     def action_note(self) -> None:
-        current = (self.visit.answers().get(self.item.id) or {}).get("note", "")
-        self.app.push_screen(TextDialog(t("inspection_screen.ask_note"), current), lambda v: v is not None and self._save(note=v.strip()))
+        if not self._writable():
+            return
+        item = self.item
+        current = (self.visit.answers().get(item.id) or {}).get("note", "")
+        self.app.push_screen(TextDialog(t("inspection_screen.ask_note"), current), lambda v: v is not None and self._save(item, note=v.strip()))
 
     def action_evidence(self) -> None:
-        current = (self.visit.answers().get(self.item.id) or {}).get("evidence", [])
+        if not self._writable():
+            return
+        item = self.item
+        current = (self.visit.answers().get(item.id) or {}).get("evidence", [])
 
         def done(value: str | None) -> None:
             if value is not None:
                 names = [n.strip() for n in value.replace("，", ",").replace("、", ",").split(",") if n.strip()]
-                self._save(evidence=names)
+                self._save(item, evidence=names)
 
         self.app.push_screen(TextDialog(t("inspection_screen.ask_evidence"), ", ".join(current), hint=t("inspection_screen.evidence_hint")), done)
 
@@ -284,11 +345,11 @@ class InspectionScreen(Localized, Screen[None]):
         if self.visit.locked:
             self.notify(t("inspection.locked"), severity="warning")
             return
+        if not self._writable():
+            return
         self._open_observation(item, None)
 
     def _open_observation(self, item: CheckItem, current: dict | None) -> None:
-        row = self._row()
-
         def done(result: dict | None) -> None:
             if result is None:
                 return
@@ -299,11 +360,13 @@ class InspectionScreen(Localized, Screen[None]):
                     self.visit.update_observation(current["id"], result)
                 else:
                     self.visit.observe(item, result)
+            except StoreError as exc:
+                self._store_failed(exc)
             except (ValueError, Locked) as exc:
                 self.notify(t(str(exc)) if isinstance(exc, ValueError) else t("inspection.locked"), severity="error")
-            self.load(keep_row=row)
+            self.refresh_marks()
 
-        self.app.push_screen(ObservationDialog(item.observe, self.visit.classifier, current), done)
+        self.app.push_screen(ObservationDialog(item.observe, self.visit.classifier, current, catalog=self.visit.catalog), done)
 
     # -- findings -------------------------------------------------------------------------
 
@@ -323,32 +386,53 @@ class InspectionScreen(Localized, Screen[None]):
         if failure is None:
             self.notify(t("inspection_screen.no_failure"))
             return
+        if not self._writable():
+            return
+        existing = self.visit.finding_for(failure)
+        if self.visit.locked:
+            if existing:
+                self.notify(t("inspection.locked"), severity="warning")
+                return
+            # A failure with no finding on a locked visit (an amendment made it): record one, as an amendment.
+            self.app.push_screen(
+                TextDialog(t("inspection_screen.ask_amend_reason"), hint=t("inspection.locked")),
+                lambda reason: bool(reason and reason.strip()) and self._finding_dialog(failure, amendment_reason=reason.strip()),
+            )
+            return
+        self._finding_dialog(failure)
+
+    def _finding_dialog(self, failure: Failure, amendment_reason: str = "", after=None) -> None:
         existing = self.visit.finding_for(failure)
         if existing:
             fields = {**existing, "deadline": self.visit.deadline_of(existing["id"])}
         else:
             fields = self.visit.prefill(failure)
-        row = self._row()
-        by = (self.visit.inspection.get("inspectors") or [""])[0]
+        basis = [list_item_label(self.visit.catalog, ref, language(), self.visit.checklist.listset) for ref in fields.get("basis") or []]
 
         def done(result: dict | None) -> None:
-            if result is None:
-                return
-            try:
-                if existing:
-                    self.visit.update_finding(existing["id"], result)
-                else:
-                    self.visit.add_finding({**fields, **result}, by=by)
-            except Locked:
-                self.notify(t("inspection.locked"), severity="warning")
-            self.load(keep_row=row)
+            if result is not None:
+                try:
+                    if existing:
+                        self.visit.update_finding(existing["id"], result)
+                    else:
+                        self.visit.add_finding({**fields, **result}, by=self.user, amendment_reason=amendment_reason)
+                except Locked:
+                    self.notify(t("inspection.locked"), severity="warning")
+                except StoreError as exc:
+                    self._store_failed(exc)
+                self.refresh_marks()
+            if after:
+                after()
 
-        self.app.push_screen(FindingDialog(fields, self.app.today), done)  # type: ignore[attr-defined]
+        dialog = FindingDialog(fields, self.app.today, basis=basis, found_on=self.visit.day)  # type: ignore[attr-defined]
+        self.app.push_screen(dialog, done)
 
     def action_no_finding(self) -> None:
         failure = self._current_failure()
         if failure is None:
             self.notify(t("inspection_screen.no_failure"))
+            return
+        if not self._writable():
             return
         target = failure.observation or self.visit.answers().get(failure.item.id) or {}
 
@@ -356,10 +440,15 @@ class InspectionScreen(Localized, Screen[None]):
             if reason is None:
                 return
             if failure.observation:
-                self.visit.update_observation(failure.observation["id"], {"reason_no_finding": reason.strip()})
-                self.load(keep_row=self._row())
+                try:
+                    self.visit.update_observation(failure.observation["id"], {"reason_no_finding": reason.strip()})
+                except Locked:
+                    self.notify(t("inspection.locked"), severity="warning")
+                except StoreError as exc:
+                    self._store_failed(exc)
+                self.refresh_marks()
             else:
-                self._save(reason_no_finding=reason.strip())
+                self._save(failure.item, reason_no_finding=reason.strip())
 
         self.app.push_screen(TextDialog(t("inspection_screen.ask_no_finding"), target.get("reason_no_finding", "")), done)
 
@@ -379,6 +468,19 @@ class InspectionScreen(Localized, Screen[None]):
         self.theme_index = (self.theme_index + step) % len(self.themes)
         self.load(keep_row=0)
 
+    def go_to(self, item_id: str) -> None:
+        """Put the cursor on a check item, switching theme when needed."""
+        for n, theme in enumerate(self.themes):
+            ids = [i.id for i in self.by_theme[theme.id]]
+            if item_id in ids:
+                if n != self.theme_index:
+                    self.theme_index = n
+                    self.load(keep_row=ids.index(item_id))
+                else:
+                    self.query_one("#checks", DataTable).move_cursor(row=ids.index(item_id))
+                self.query_one("#checks", DataTable).focus()
+                return
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -386,42 +488,83 @@ class InspectionScreen(Localized, Screen[None]):
         if self.visit.locked:
             self.notify(t("inspection.locked"))
             return
+        if not self._writable():
+            return
         problems = self.visit.problems()
         if problems:
-            lines = [t(key, **params) for key, params in problems]
-            shown = lines[:12] + ([t("inspection_screen.more", n=len(lines) - 12)] if len(lines) > 12 else [])
-            self.app.push_screen(MessageDialog(t("inspection_screen.cannot_complete", n=len(lines)), shown))
+            lang, checklist = language(), self.visit.checklist
+            rows = []
+            for key, params in problems:
+                item = checklist.item(params["item"])
+                label = item_label(checklist, item, lang, width=24) if item else params["item"]
+                rows.append((params["item"], t(key, **{**params, "item": label})))
+            self.app.push_screen(ProblemsDialog(t("inspection_screen.cannot_complete", n=len(rows)), rows), self._jump)
             return
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            by = (self.visit.inspection.get("inspectors") or [""])[0]
             try:
-                self.visit.complete(by)
+                self.visit.complete(by=self.user)
             except NotComplete:
+                return
+            except StoreError as exc:
+                self._store_failed(exc)
                 return
             self.load(keep_row=self._row())
             self.app.export_visit_report(self.visit.inspection_id)  # type: ignore[attr-defined]
 
         self.app.push_screen(ConfirmDialog(t("inspection_screen.confirm_complete")), confirmed)
 
-    def _amend(self, item: CheckItem, fields: dict) -> None:
-        row = self._row()
-        by = (self.visit.inspection.get("inspectors") or [""])[0]
+    def _jump(self, item_id: str | None) -> None:
+        if item_id:
+            self.go_to(item_id)
 
+    def _amend(self, item: CheckItem, fields: dict) -> None:
         def done(reason: str | None) -> None:
             if not reason or not reason.strip():
                 return
-            for field, value in fields.items():
-                self.visit.amend(item, field, value, reason=reason, by=by)
+            try:
+                for field, value in fields.items():
+                    self.visit.amend(item, field, value, reason=reason.strip(), by=self.user)
+            except StoreError as exc:
+                self._store_failed(exc)
+                return
             self.notify(t("inspection_screen.amended"))
-            self.load(keep_row=row)
+            self.refresh_marks()
+            unsettled = self.visit.unsettled(item)
+            if unsettled:
+                # The amendment made the item fail: its finding now, then the report again.
+                self.notify(t("walk.amend_needs_finding"), severity="warning")
+                self._finding_dialog(unsettled[0], amendment_reason=reason.strip(), after=self._rewrite_report)
+            else:
+                self._rewrite_report()
 
         self.app.push_screen(TextDialog(t("inspection_screen.ask_amend_reason"), hint=t("inspection.locked")), done)
 
+    def _rewrite_report(self) -> None:
+        """The exported report follows the amendment; the earlier one is kept beside it."""
+        from ...report.reexport import rewrite_visit_report
+
+        app = self.app
+        try:
+            path, kept = rewrite_visit_report(app.db, app.catalog, self.visit.inspection_id, app.settings.exports, app.settings.lang)  # type: ignore[attr-defined]
+        except OSError as exc:
+            self.notify(t("walk.report_not_written", error=exc.strerror or exc), severity="error")
+            return
+        self.notify(t("walk.report_rewritten", path=path, kept=kept.name) if kept else t("report.written", path=path), timeout=10)
+
+
+def _mark(status: str) -> Text:
+    return Text(MARK[status], style={"fail": "bold red", "ok": "green"}.get(status, ""))
+
 
 def _result_text(item: CheckItem, answer: dict, observations: list[dict], status: str) -> str:
+    if item.answer == "count" and status != "na" and (answer.get("found") is not None or answer.get("allowed") is not None):
+        def shown(n: object) -> object:
+            return "—" if n is None else n
+
+        return t("inspection.result.count", found=shown(answer.get("found")), allowed=shown(answer.get("allowed")))
     if status == "unanswered":
         return t("inspection.result.unanswered")
     if status == "na":

@@ -6,13 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
 from ...core import findings as wf
 from ...core.textwidth import clip
 from ...i18n import t
+from ..footer import FittingFooter
 from ..bindings import Localized, localize
 
 
@@ -29,7 +30,7 @@ class LedgerScreen(Localized, Screen[None]):
             yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="ledger-detail"):
                 yield Static(id="history")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -75,41 +76,64 @@ class LedgerScreen(Localized, Screen[None]):
             self.show(str(event.row_key.value))
 
     def show(self, fid: str) -> None:
-        finding = self.store.finding(fid)
-        history = self.events.get(fid, [])
-        status = wf.derive(history)
-        text = Text()
-        text.append(f"{fid}  {finding.get('title', '')}\n", style="bold")
-        for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", status.unit),
-                             ("finding.field.measure", finding.get("measure")), ("ledger.basis", self._basis(finding))):
-            if value:
-                text.append(f"{t(label)}{t('punct.colon')}{value}\n")
-        text.append(t("review.deadline_line", deadline=status.deadline.isoformat(), original=status.original_deadline.isoformat(),
-                      state=t(f"workflow.state.{status.state}")) + "\n")
-        text.append(f"\n{t('ledger.history')}\n", style="bold")
-        for ev in sorted(history, key=lambda e: e["seq"]):
-            text.append(f"{ev['on']}  ", style="dim")
-            text.append(t(f"workflow.event.{ev['type']}"), style="bold")
-            detail = [ev.get("note", "")]
-            if ev["type"] in ("found", "extend"):
-                detail.append(t("ledger.deadline", deadline=ev.get("deadline", "")))
-            if ev["type"] == "escalate":
-                detail.append(t(f"workflow.escalation.{ev.get('level', 'none')}"))
-            if ev["type"] == "assign":
-                detail.append(" ".join(x for x in (ev.get("unit", ""), ev.get("person", "")) if x))
-            if ev.get("evidence"):
-                detail.append("、".join(ev["evidence"]))
-            detail_text = " · ".join(d for d in detail if d)
-            text.append(f"  {ev.get('by', '')}  {detail_text}\n")
-        self.query_one("#history", Static).update(text)
-
-    def _basis(self, finding: dict) -> str:
-        catalog = self.app.catalog  # type: ignore[attr-defined]
-        titles = []
-        for ref in finding.get("basis") or []:
-            item = catalog.item(ref)
-            titles.append(f"{item.title}（{ref}）" if item else ref)
-        return "；".join(titles)
+        self.query_one("#history", Static).update(history_text(self.app, self.store, fid, self.events.get(fid, [])))
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def history_text(app, store, fid: str, history: list[dict]) -> Text:
+    """One finding: its fields, its deadline (with the original), and every event of its history."""
+    finding = store.finding(fid)
+    status = wf.derive(history)
+    text = Text()
+    text.append(f"{fid}  {finding.get('title', '')}\n", style="bold")
+    for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", status.unit),
+                         ("finding.field.measure", finding.get("measure")), ("ledger.basis", _basis(app.catalog, finding))):
+        if value:
+            text.append(f"{t(label)}{t('punct.colon')}{value}\n")
+    text.append(t("review.deadline_line", deadline=status.deadline.isoformat(), original=status.original_deadline.isoformat(),
+                  state=t(f"workflow.state.{status.state}")) + "\n")
+    text.append(f"\n{t('ledger.history')}\n", style="bold")
+    for ev in sorted(history, key=lambda e: e["seq"]):
+        text.append(f"{ev['on']}  ", style="dim")
+        text.append(t(f"workflow.event.{ev['type']}"), style="bold")
+        detail = [ev.get("note", "")]
+        if ev["type"] in ("found", "extend"):
+            detail.append(t("ledger.deadline", deadline=ev.get("deadline", "")))
+        if ev["type"] == "escalate":
+            detail.append(t(f"workflow.escalation.{ev.get('level', 'none')}"))
+        if ev["type"] == "assign":
+            detail.append(" ".join(x for x in (ev.get("unit", ""), ev.get("person", "")) if x))
+        if ev.get("evidence"):
+            detail.append(t("punct.list_sep").join(ev["evidence"]))
+        detail_text = " · ".join(d for d in detail if d)
+        text.append(f"  {ev.get('by', '')}  {detail_text}\n")
+    return text
+
+
+def _basis(catalog, finding: dict) -> str:
+    """The list items a finding breaks, by number and title (never the internal id)."""
+    titles = []
+    for ref in finding.get("basis") or []:
+        item = catalog.item(ref)
+        titles.append(t("shell.basis_item", number=item.number, title=item.title) if item else ref)
+    return t("punct.list_sep").join(titles)
+
+
+class FindingHistoryDialog(Localized, ModalScreen[None]):
+    """Enter on a review row: the finding with its whole history, without leaving the review."""
+
+    BINDINGS = [Binding("escape,enter", "close", "action.close")]
+
+    def __init__(self, village_id: str, fid: str) -> None:
+        super().__init__()
+        self.village_id, self.fid = village_id, fid
+
+    def compose(self) -> ComposeResult:
+        store = self.app.db.store(self.village_id)  # type: ignore[attr-defined]
+        with VerticalScroll(classes="dialog wide"):
+            yield Static(history_text(self.app, store, self.fid, store.events(self.fid)), id="finding-history")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -6,10 +6,12 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
 from ...i18n import t
+from ..footer import FittingFooter
+from ..wrapped import WrappedText
 from ..bindings import Localized, localize
 from . import ReloadOnReturn
 
@@ -26,9 +28,9 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="totals")
+        yield WrappedText(id="totals")
         yield DataTable(id="villages", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -79,7 +81,7 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
         from .village_dialog import VillageDialog
 
         db = self.app.db  # type: ignore[attr-defined]
-        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
+        if not self.app.writable():  # type: ignore[attr-defined]
             return
         table = self.query_one("#villages", DataTable)
         township = ""
@@ -162,7 +164,7 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
             totals["open"] += open_
             totals["overdue"] += overdue
         table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
-        self.query_one("#totals", Static).update(
+        self.query_one("#totals", WrappedText).set_text(
             t("main.totals", townships=len(by_township), **totals) if villages else t("main.empty")
         )
 

@@ -3,6 +3,9 @@
 Tasks, services and certificates go through the classifier as they are typed:
 the verdict and the list item it rests on show at once. The inspector may
 override the classification, with a reason that is kept.
+
+Enter saves from every field, as the hint says: the checkboxes toggle with
+space only, the dropdowns open with space or the arrows.
 """
 
 from __future__ import annotations
@@ -16,9 +19,25 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from rich.text import Text
 
 from ...catalog.classifier import KINDS, Classifier
+from ...catalog.model import Catalog
 from ...core.inspection import ASSIGNED_HOW, CLASSIFIED, classify_observation, is_violation
-from ...i18n import t
+from ...core.item_text import list_item_label
+from ...i18n import language, t
 from ..bindings import Localized
+
+
+class SpaceCheckbox(Checkbox):
+    """A checkbox toggled by space only: Enter belongs to the dialog (it saves)."""
+
+    inherit_bindings = False
+    BINDINGS = [Binding("space", "toggle_button", show=False)]
+
+
+class ArrowSelect(Select):
+    """A dropdown opened by space or the arrows only: Enter belongs to the dialog (it saves)."""
+
+    inherit_bindings = False
+    BINDINGS = [Binding("down,space,up", "show_overlay", show=False)]
 
 FLAGS = {
     "task": ("approval_document", "purchase_contract"),
@@ -30,12 +49,13 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
     BINDINGS = [
         Binding("escape", "cancel", "action.cancel"),
         Binding("ctrl+s", "save", "action.save"),
+        Binding("enter", "save", "action.save", show=False),
         Binding("ctrl+d", "delete", "action.delete"),
     ]
 
-    def __init__(self, kind: str, classifier: Classifier, current: dict | None = None) -> None:
+    def __init__(self, kind: str, classifier: Classifier, current: dict | None = None, *, catalog: Catalog | None = None) -> None:
         super().__init__()
-        self.kind, self.classifier, self.current = kind, classifier, current or {}
+        self.kind, self.classifier, self.current, self.catalog = kind, classifier, current or {}, catalog
 
     def compose(self) -> ComposeResult:
         c = self.current
@@ -47,16 +67,18 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
             yield Input(value=c.get("department", ""), id="department", compact=True)
             if self.kind in ("task", "service"):
                 yield Label(t("observation.assigned_how"))
-                yield Select([(t(f"observation.how.{h}"), h) for h in ASSIGNED_HOW], value=c.get("assigned_how") or Select.NULL, id="assigned_how", compact=True)
+                yield ArrowSelect([(t(f"observation.how.{h}"), h) for h in ASSIGNED_HOW], value=c.get("assigned_how") or Select.NULL,
+                                  prompt=t("walk.select_prompt"), id="assigned_how", compact=True)
                 for flag in FLAGS[self.kind]:
-                    yield Checkbox(t(f"observation.flag.{flag}"), value=bool(c.get(flag)), id=flag, compact=True)
+                    yield SpaceCheckbox(t(f"observation.flag.{flag}"), value=bool(c.get(flag)), id=flag, compact=True)
             if self.kind not in CLASSIFIED or self.kind == "task":
-                yield Checkbox(t(f"observation.marked_violation.{self.kind}"), value=bool(c.get("marked_violation")), id="marked_violation", compact=True)
+                yield SpaceCheckbox(t(f"observation.marked_violation.{self.kind}"), value=bool(c.get("marked_violation")), id="marked_violation", compact=True)
             yield Static(id="verdict")
             if self.kind in CLASSIFIED:
                 override = c.get("override") or {}
                 yield Label(t("observation.override"))
-                yield Select([(t(f"kind_of_task.{k}"), k) for k in KINDS], value=override.get("kind") or Select.NULL, id="override_kind", compact=True)
+                yield ArrowSelect([(t(f"kind_of_task.{k}"), k) for k in KINDS], value=override.get("kind") or Select.NULL,
+                                  prompt=t("walk.override_prompt"), id="override_kind", compact=True)
                 yield Input(value=override.get("reason", ""), placeholder=t("observation.override_reason"), id="override_reason", compact=True)
             yield Label(t("observation.note"))
             yield Input(value=c.get("note", ""), id="note", compact=True)
@@ -74,16 +96,23 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
         doc = self.collect()
         text = Text()
         if self.kind in CLASSIFIED and doc["what"].strip():
-            cls = classify_observation(self.classifier, self.kind, doc["what"])
+            cls = self._classify(doc["what"])
             if cls:
                 text.append(f"{t('observation.classified')}{t('punct.colon')}", style="bold")
                 text.append(t(f"kind_of_task.{cls['kind']}") + " — " + t(f"verdict.{cls['kind']}") + "\n")
                 if cls["item"]:
-                    text.append(f"{t('observation.basis')}{t('punct.colon')}{cls['item']} {cls['title']}\n", style="italic")
+                    basis = list_item_label(self.catalog, cls["item"], language()) if self.catalog else cls["title"]
+                    text.append(f"{t('observation.basis')}{t('punct.colon')}{basis}\n", style="italic")
             doc["classification"] = cls
         if is_violation(doc):
             text.append(t("observation.is_violation"), style="bold red")
         self.query_one("#verdict", Static).update(text)
+
+    def _classify(self, what: str) -> dict | None:
+        # Every field's change redraws the verdict; only a change of "what" needs the classifier again.
+        if getattr(self, "_classified", (None, None))[0] != what:
+            self._classified = (what, classify_observation(self.classifier, self.kind, what))
+        return self._classified[1]
 
     def collect(self) -> dict:
         doc: dict = {"kind": self.kind, "what": self.query_one("#what", Input).value.strip(), "department": self.query_one("#department", Input).value.strip()}

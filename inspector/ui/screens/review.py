@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
 from ...core import findings as wf
@@ -23,11 +23,14 @@ from ...core.overdue import BUCKETS, FindingRow, matches, rows_from_index
 from ...core.textwidth import clip, pad, width
 from ...core.visit import village_of
 from ...i18n import t
+from ..footer import FittingFooter
 from ..bindings import Localized, localize
 from . import ReloadOnReturn
-from .review_dialogs import FilterDialog, MoveDialog, PickDialog, explain
+from .review_dialogs import FilterDialog, MoveDialog, PickDialog, explain, precheck
 
 SORTS = ("days", "village", "unit", "deadline")
+TOP = 5  # bars in the chart; the rest are summed on one "others" line
+MIN_TITLE = 14  # cells the finding's title keeps before other columns give way
 PAGE = 120  # rows added per page (a few screens): the first rows show at once at county scale
 
 
@@ -46,6 +49,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         Binding("t", "sort", "action.sort", show=False),
         Binding("b", "chart", "action.chart", show=False),
         Binding("l", "ledger", "action.ledger"),
+        Binding("enter", "open_finding", "action.open_finding", show=False),
         Binding("m", "more", "action.more", show=False),
         Binding("escape", "back", "action.back"),
     ]
@@ -68,7 +72,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         yield Static(id="review-chart")
         yield Static(id="review-filter", markup=False)
         yield DataTable(id="review", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -95,12 +99,13 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         self._counts()
         self._chart()
         self.query_one("#review-filter", Static).update(
-            t("review.filter_line", filters=_describe(self.filters), sort=t(f"review.sort.{self.sort}"), n=len(self.rows))
+            t("review.filter_line", filters=_describe(self.filters, self.app.db), sort=t(f"review.sort.{self.sort}"), n=len(self.rows))
         )
         table = self.query_one("#review", DataTable)
         table.clear(columns=True)
-        for key in ("days", "village", "title", "unit", "deadline", "state", "escalation"):
-            table.add_column(t(f"review.col.{key}"), key=key)
+        self.widths = review_columns(self.app.size.width, self._natural_widths())
+        for key, cells in self.widths.items():
+            table.add_column(t(f"review.col.{key}"), key=key, width=cells)
         self.shown = 0
         self._add_page()
         if keep:
@@ -116,11 +121,48 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
             days = Text(t("review.days_overdue", n=row.days) if row.days > 0 else t("review.days_left", n=-row.days),
                         style="bold red" if row.days > 0 else ("yellow" if row.days >= -3 else ""))
             level = wf.ESCALATIONS[row.escalation - 1] if row.escalation else "none"
-            table.add_row(
-                days, clip(row.village, 10), clip(row.title, 26), clip(row.unit, 12), row.deadline.isoformat(),
-                t(f"workflow.state.{row.state}"), t(f"workflow.escalation.{level}"), key=row.id,
-            )
+            state, escalation = t(f"workflow.state.{row.state}"), t(f"workflow.escalation.{level}")
+            cells = {"days": days, "village": row.village, "title": row.title, "unit": row.unit or "-",
+                     "deadline": row.deadline.isoformat(), "state": state, "escalation": escalation,
+                     "status": state + (f"·{escalation}" if row.escalation else "")}
+            table.add_row(*(clip(cells[k], w) if isinstance(cells[k], str) else cells[k] for k, w in self.widths.items()), key=row.id)
         self.shown = min(len(self.rows), self.shown + PAGE)
+
+    def _natural_widths(self) -> dict[str, int]:
+        """The cells each column needs to show its longest value (and its header) whole."""
+        days = [r.days for r in self.rows] or [0]
+        def day_text(n: int) -> str:
+            return t("review.days_overdue", n=n) if n > 0 else t("review.days_left", n=-n)
+        states = [t(f"workflow.state.{s}") for s in wf.STATES]
+        levels = [t(f"workflow.escalation.{e}") for e in ("none", *wf.ESCALATIONS)]
+        natural = {
+            "days": max(width(day_text(max(days))), width(day_text(min(days)))),
+            "village": max((width(r.village) for r in self.rows), default=0),
+            "title": max((width(r.title) for r in self.rows), default=0),
+            "unit": max((width(r.unit) for r in self.rows), default=1),
+            "deadline": 10,
+            "state": max(map(width, states)),
+            "escalation": max(map(width, levels)),
+            "status": max(map(width, states)) + 1 + max(map(width, levels[1:])),
+        }
+        return {k: max(v, width(t(f"review.col.{k}"))) for k, v in natural.items()}
+
+    def on_resize(self) -> None:
+        if self.is_mounted and getattr(self, "widths", None) is not None:
+            row = self.current
+            self.load(keep=row.id if row else None)
+
+    @on(DataTable.RowSelected, "#review")
+    def _open(self) -> None:
+        self.action_open_finding()
+
+    def action_open_finding(self) -> None:
+        """Enter: the finding with its whole history."""
+        row = self.current
+        if row:
+            from .ledger import FindingHistoryDialog
+
+            self.app.push_screen(FindingHistoryDialog(row.village_id, row.id))
 
     @on(DataTable.RowHighlighted, "#review")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
@@ -142,15 +184,20 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         self.query_one("#review-counts", Static).update(text)
 
     def _chart(self) -> None:
-        """Overdue findings by responsible unit (or by village): the top few as bars."""
+        """Overdue findings by responsible unit (or by village): the top five as bars, the rest as one line.
+
+        The bars add up to the number of overdue findings, which the title states.
+        """
         key = (lambda r: r.unit or "-") if self.chart_by == "unit" else (lambda r: r.village)
-        counts = Counter(key(r) for r in self.rows if r.overdue).most_common(5)
-        text = Text(t(f"review.chart.{self.chart_by}") + "\n", style="bold")
-        if not counts:
+        counts = Counter(key(r) for r in self.rows if r.overdue)
+        total = sum(counts.values())
+        lines = chart_lines(counts.most_common(), TOP, t("review.chart.others", n=max(0, len(counts) - TOP)))
+        text = Text(t(f"review.chart.{self.chart_by}") + (t("review.chart.total", n=total) if total else "") + "\n", style="bold")
+        if not lines:
             text.append(t("review.chart.none"), style="dim")
-        top = counts[0][1] if counts else 1
-        label_width = max((width(clip(name, 14)) for name, _ in counts), default=0)
-        for name, n in counts:
+        top = max((n for _, n in lines), default=1)
+        label_width = max((width(clip(name, 14)) for name, _ in lines), default=0)
+        for name, n in lines:
             text.append(" " + pad(clip(name, 14), label_width) + " ")
             text.append("█" * max(1, round(24 * n / top)), style="red")
             text.append(f" {n}\n")
@@ -169,10 +216,15 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         row = self.current
         if row is None:
             return
-        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
+        if not self.app.writable():  # type: ignore[attr-defined]
             return
         store = self.app.db.store(village_of(row.id))  # type: ignore[attr-defined]
         status = store.status(row.id)
+        try:  # say at once when the move cannot be made, before anything is typed
+            precheck(kind, status, self.today)
+        except wf.WorkflowError as exc:
+            self.notify(explain(exc), severity="warning", timeout=8)
+            return
 
         def done(payload: dict | None) -> None:
             if payload is None:
@@ -201,12 +253,15 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
     def action_save_filter(self) -> None:
         from ..dialogs import TextDialog
 
+        if not self.app.writable():  # type: ignore[attr-defined]
+            return
+
         def done(name: str | None) -> None:
             if name and name.strip():
                 self.app.db.save_filter(name, self.filters)  # type: ignore[attr-defined]
                 self.notify(t("review.filter_saved", name=name.strip()))
 
-        self.app.push_screen(TextDialog(t("review.ask_filter_name"), hint=_describe(self.filters)), done)
+        self.app.push_screen(TextDialog(t("review.ask_filter_name"), hint=_describe(self.filters, self.app.db)), done)
 
     def action_open_filter(self) -> None:
         saved = self.app.db.saved_filters()  # type: ignore[attr-defined]
@@ -219,7 +274,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
                 self.filters = dict(saved[name])
                 self.load()
 
-        self.app.push_screen(PickDialog(t("review.pick_filter"), [(f"{n}: {_describe(f)}", n) for n, f in saved.items()]), done)
+        self.app.push_screen(PickDialog(t("review.pick_filter"), [(f"{n}: {_describe(f, self.app.db)}", n) for n, f in saved.items()]), done)
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
@@ -254,6 +309,60 @@ def _sorted(rows: list[FindingRow], sort: str) -> list[FindingRow]:
     return sorted(rows, key=keys[sort])
 
 
-def _describe(filters: dict[str, str]) -> str:
-    parts = [f"{t('review.field.' + k)}={v}" for k, v in filters.items() if v]
-    return "，".join(parts) if parts else t("review.no_filter")
+def _describe(filters: dict[str, str], db) -> str:
+    """A filter in words: each field's label and its value's label (a village's name, never its id)."""
+    labels = {"theme": "theme.{}", "severity": "severity.{}", "escalation": "workflow.escalation.{}", "bucket": "review.bucket.{}"}
+
+    def value(field: str, v: str) -> str:
+        if field == "village":
+            try:
+                return db.village(v).name
+            except Exception:  # a saved filter naming a village since removed: show what was saved
+                return v
+        return t(labels[field].format(v)) if field in labels else v
+
+    parts = [f"{t('review.field.' + k)}{t('punct.colon')}{value(k, v)}" for k, v in filters.items() if v]
+    return t("punct.list_sep").join(parts) if parts else t("review.no_filter")
+
+
+def chart_lines(ranked: list[tuple[str, int]], top: int, others: str) -> list[tuple[str, int]]:
+    """The ``top`` first of ``ranked``, then one line summing the rest (so the lines add up to the total)."""
+    lines = list(ranked[:top])
+    rest = sum(n for _, n in ranked[top:])
+    if rest:
+        lines.append((others, rest))
+    return lines
+
+
+def review_columns(total: int, natural: dict[str, int]) -> dict[str, int]:
+    """Column widths (in cells) for a terminal ``total`` cells wide: every column shows, the title takes the rest.
+
+    Where the title would drop under MIN_TITLE, the state and escalation share
+    one column, then the village and unit columns shrink (to 8 cells); the title
+    never takes more than its longest value needs, and what is left goes to the unit.
+    """
+    budget = total - 2  # the vertical scrollbar
+    keys = ["days", "village", "title", "unit", "deadline", "state", "escalation"]
+    caps = {"village": 16, "unit": 18}
+    widths = {k: min(natural[k], caps.get(k, natural[k])) for k in keys}
+
+    def title_room() -> int:
+        return budget - sum(w for k, w in widths.items() if k != "title") - 2 * len(widths)
+
+    if title_room() < MIN_TITLE:
+        del widths["state"], widths["escalation"]
+        # the state shows whole; an escalation after it as far as it fits
+        widths["status"] = min(natural["status"], max(natural["state"], 12))
+    for key in ("village", "unit"):
+        while title_room() < MIN_TITLE and widths[key] > 8:
+            widths[key] -= 1
+    room = title_room()
+    widths["title"] = max(8, min(room, natural["title"]))
+    spare = room - widths["title"]
+    if spare > 0:  # the title is whole: give the rest to the unit's name, then the village's
+        for key in ("unit", "village"):
+            grow = min(spare, natural[key] - widths[key])
+            if grow > 0:
+                widths[key] += grow
+                spare -= grow
+    return {k: widths[k] for k in (*keys[:5], *(["state", "escalation"] if "state" in widths else ["status"]))}

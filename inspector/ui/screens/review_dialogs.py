@@ -18,6 +18,8 @@ from ...core.deadlines import DeadlineError, parse_deadline
 from ...core.overdue import BUCKETS, FindingRow
 from ...i18n import language, t
 from ..bindings import Localized
+from ..dialogs import choice
+from ..wrapped import WrappedText
 
 FILTER_FIELDS = ("township", "village", "unit", "theme", "severity", "escalation", "bucket")
 
@@ -30,6 +32,22 @@ def explain(exc: wf.WorkflowError) -> str:
     if "expected" in params and params["expected"] in wf.ESCALATIONS:
         params["expected"] = t(f"workflow.escalation.{params['expected']}")
     return t(exc.key, **params)
+
+
+def precheck(kind: str, status: wf.FindingStatus, today: date) -> None:
+    """Refuse a move before its dialog opens when nothing typed in it could make it allowed.
+
+    Raises the WorkflowError the save would raise: the state does not allow the
+    move, or (escalation) the finding is not overdue or already at the top level.
+    """
+    allowed, _ = wf.MOVES[kind]
+    if status.state not in allowed:
+        raise wf.WorkflowError(f"workflow.refused.{kind}", state=status.state)
+    if kind == "escalate":
+        if not today > status.deadline:
+            raise wf.WorkflowError("workflow.escalate_not_overdue", deadline=status.deadline.isoformat())
+        if status.escalation >= len(wf.ESCALATIONS):
+            raise wf.WorkflowError("review.max_level")
 
 
 class MoveDialog(Localized, ModalScreen[dict | None]):
@@ -58,7 +76,7 @@ class MoveDialog(Localized, ModalScreen[dict | None]):
                 yield Input(value=st.person, id="person", compact=True)
             elif self.kind == "verify":
                 yield Label(t("review.verify_result"))
-                yield Select([(t("review.verify_pass"), "verify"), (t("review.verify_fail"), "verify_fail")], value="verify", allow_blank=False, id="result", compact=True)
+                yield choice([(t("review.verify_pass"), "verify"), (t("review.verify_fail"), "verify_fail")], value="verify", allow_blank=False, id="result", compact=True)
                 yield Label(t("review.verifier"))
                 yield Input(value=self.app.settings.user, id="by", compact=True)  # type: ignore[attr-defined]
             elif self.kind == "extend":
@@ -76,7 +94,7 @@ class MoveDialog(Localized, ModalScreen[dict | None]):
                 yield Label(t(f"review.note.{self.kind}"))
                 yield Input(id="note", compact=True)
             yield Static("", id="error", classes="dialog-error", markup=False)
-            yield Static(t("review.dialog_hint"), classes="dialog-hint")
+            yield WrappedText(t("review.dialog_hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         first = self.query(Input).first() if self.query(Input) else None
@@ -169,8 +187,11 @@ class FilterDialog(Localized, ModalScreen[dict | None]):
                     yield Input(value=self.filters.get("unit", ""), placeholder=t("review.unit_hint"), id="f-unit", compact=True)
                 else:
                     value = self.filters.get(field) or Select.NULL
-                    yield Select(choices[field], value=value, id=f"f-{field}", compact=True)
-            yield Static(t("review.filter_hint"), classes="dialog-hint")
+                    yield choice(choices[field], prompt=t("review.no_filter"), value=value, id=f"f-{field}", compact=True)
+            yield WrappedText(t("review.filter_hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#f-{FILTER_FIELDS[0]}").focus()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

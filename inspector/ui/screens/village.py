@@ -9,10 +9,12 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from ...core.inspection import INSPECTION_KINDS
 from ...i18n import language, t
+from ..footer import FittingFooter
+from ..dialogs import choice
 from ..bindings import Localized, localize
 from . import ReloadOnReturn
 
@@ -35,7 +37,7 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
         yield Header()
         yield Static(id="village-info", markup=False)
         yield DataTable(id="inspections", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -87,7 +89,7 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
         from .village_dialog import VillageDialog
 
         db = self.app.db  # type: ignore[attr-defined]
-        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
+        if not self.app.writable():  # type: ignore[attr-defined]
             return
 
         def done(values: dict | None) -> None:
@@ -108,7 +110,7 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
 
         db = self.app.db  # type: ignore[attr-defined]
         village = db.village(self.village_id)
-        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
+        if not self.app.writable():  # type: ignore[attr-defined]
             return
 
         def done(yes: bool | None) -> None:
@@ -126,7 +128,7 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
         self.app.push_screen(LedgerScreen(self.village_id))
 
     def action_new_inspection(self) -> None:
-        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
+        if not self.app.writable():  # type: ignore[attr-defined]
             return
 
         def started(result: dict | None) -> None:
@@ -162,17 +164,18 @@ class NewInspectionDialog(Localized, ModalScreen[dict | None]):
         with Vertical(classes="dialog"):
             yield Label(t("new_inspection.title"), classes="dialog-title")
             yield Label(t("new_inspection.inspectors"))
-            yield Input(placeholder=t("new_inspection.inspectors_hint"), id="inspectors", compact=True)
+            yield Input(value=self.app.settings.user, placeholder=t("new_inspection.inspectors_hint"), id="inspectors", compact=True)  # type: ignore[attr-defined]
             yield Label(t("new_inspection.date"))
             yield Input(value=self.today.isoformat(), id="date", compact=True)
             yield Label(t("new_inspection.kind"))
-            yield Select([(t(f"inspection.kind.{k}"), k) for k in INSPECTION_KINDS], value="routine", allow_blank=False, id="kind", compact=True)
+            yield choice([(t(f"inspection.kind.{k}"), k) for k in INSPECTION_KINDS], value="routine", allow_blank=False, id="kind", compact=True)
             yield Label(t("new_inspection.checklist"))
-            yield Select(
+            yield choice(
                 [(f"{c.title_en if lang == 'en' else c.title} v{c.version}", c.id) for c in catalog.checklists.values()],
                 value=default.id if default else Select.NULL,
                 allow_blank=False,
                 id="checklist",
+                compact=True,
             )
             yield Static("", id="error", classes="dialog-error", markup=False)
             yield Static(t("new_inspection.hint"), classes="dialog-hint")

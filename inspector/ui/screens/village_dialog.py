@@ -12,6 +12,8 @@ from textual.widgets import Input, Label, Select, Static
 from ...core.models import VILLAGE_KINDS, Village
 from ...i18n import t
 from ..bindings import Localized
+from ..dialogs import choice
+from ..wrapped import WrappedText
 
 FIELDS = ("name", "township", "county", "contact", "phone")
 
@@ -32,9 +34,9 @@ class VillageDialog(Localized, ModalScreen[dict | None]):
                 yield Label(t(f"village_dialog.{field}"))
                 yield Input(value=value, id=field, compact=True)
             yield Label(t("village_dialog.kind"))
-            yield Select([(t(f"kind.{k}"), k) for k in VILLAGE_KINDS], value=v.kind if v else "village", allow_blank=False, id="kind", compact=True)
+            yield choice([(t(f"kind.{k}"), k) for k in VILLAGE_KINDS], value=v.kind if v else "village", allow_blank=False, id="kind", compact=True)
             yield Static("", id="error", classes="dialog-error", markup=False)
-            yield Static(t("review.dialog_hint"), classes="dialog-hint")
+            yield WrappedText(t("review.dialog_hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

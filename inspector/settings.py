@@ -1,0 +1,87 @@
+"""The user's settings file: who is using the app.
+
+One notion of "who": ``--user`` (or ``INSPECTOR_USER``), else the name saved
+here, else the login name. The file is small JSON in the platform's user
+config folder (``INSPECTOR_SETTINGS`` names another file: tests use it), so
+it survives a new database and a demo reset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path
+
+from .core.names import clean_text
+
+SETTINGS_ENV = "INSPECTOR_SETTINGS"
+MAX_USER = 40  # characters: a person's name, maybe with a unit
+
+
+class SettingsError(ValueError):
+    """A value that cannot be saved; ``key`` names the message."""
+
+    def __init__(self, key: str, **params: object):
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+
+def settings_path() -> Path:
+    override = os.environ.get(SETTINGS_ENV)
+    if override:
+        return Path(override)
+    return user_config_path("inspector", appauthor=False) / "settings.json"
+
+
+def _load() -> dict:
+    """The saved settings; a missing or broken file reads as none (it only holds preferences)."""
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def load_user() -> str:
+    user = _load().get("user")
+    return clean_text(user) if isinstance(user, str) else ""
+
+
+def user_is_saved() -> bool:
+    return bool(load_user())
+
+
+def save_user(name: str) -> str:
+    """Save ``name`` as the user; returns it as saved. OSError when the file cannot be written."""
+    user = clean_text(name)
+    if not user:
+        raise SettingsError("settings.user_empty")
+    if len(user) > MAX_USER:
+        raise SettingsError("settings.user_too_long", limit=MAX_USER)
+    path = settings_path()
+    data = {**_load(), "user": user}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return user
+
+
+def login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): stay anonymous rather than fail
+        return "?"
+
+
+def resolve_user(explicit: str | None = None) -> str:
+    """``explicit`` (``--user``), else the saved name, else the login name."""
+    return clean_text(explicit or "") or load_user() or login_name()

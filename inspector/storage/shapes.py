@@ -1,0 +1,172 @@
+"""What each kind of file must hold: one check per document kind, run on every read.
+
+A file can parse as JSON and still not be ours (a finding without ``id``, a
+registry ``id`` that is a number). Such a file would crash whatever reads it
+later, far from the cause; here it is refused at once as a CorruptFile
+naming the file, the record and the field. The index is a cache: entries
+that do not fit are dropped and rebuilt, never reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from ..core import findings as wf
+from ..core.models import VILLAGE_KINDS, OpenFinding
+from .errors import CorruptFile
+
+Check = Callable[[Any], str | None]  # None when fine, else a problem key (store.problem.*)
+
+
+def _type(kind: type, name: str) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) and kind is not bool:
+            return f"wrong_type:{name}"
+        return None if isinstance(value, kind) else f"wrong_type:{name}"
+
+    return check
+
+
+TEXT, NUMBER, LIST, TABLE, FLAG = _type(str, "text"), _type(int, "number"), _type(list, "list"), _type(dict, "table"), _type(bool, "flag")
+
+
+def _date(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "wrong_type:date"
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        return "bad_date"
+    return None
+
+
+def _pattern(regex: str) -> Check:
+    compiled = re.compile(regex)
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return "wrong_type:text"
+        return None if compiled.search(value) else "bad_id"
+
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in choices else "bad_value"
+
+    return check
+
+
+# field: (check, required). Fields not named here are free (newer features add their own).
+Spec = dict[str, tuple[Check, bool]]
+
+REGISTRY: dict[str, Spec] = {
+    "villages": {
+        "id": (_pattern(r"^V\d+$"), True),
+        "name": (TEXT, True),
+        "township": (TEXT, True),
+        "kind": (_one_of(VILLAGE_KINDS), False),
+        "county": (TEXT, False),
+        "contact": (TEXT, False),
+        "phone": (TEXT, False),
+        "archived": (FLAG, False),
+    },
+    "filters": {"name": (TEXT, True), "filters": (TABLE, True)},
+}
+
+VILLAGE: dict[str, Spec] = {
+    "inspections": {
+        "id": (_pattern(r"-I\d+$"), True),
+        "date": (_date, True),
+        "state": (TEXT, False),
+        "kind": (TEXT, False),
+        "template": (TEXT, False),
+        "inspectors": (LIST, False),
+        "amendments": (LIST, False),
+    },
+    "answers": {"inspection": (TEXT, True), "item": (TEXT, True)},
+    "observations": {"id": (_pattern(r"-O\d+$"), True), "inspection": (TEXT, True), "item": (TEXT, False)},
+    "findings": {"id": (_pattern(r"-F\d+$"), True), "inspection": (TEXT, False), "title": (TEXT, False)},
+    "events": {"finding": (TEXT, True), "seq": (NUMBER, True), "type": (TEXT, True), "on": (_date, True)},
+}
+
+META: Spec = {"schema": (NUMBER, False)}
+
+
+def _fail(path: Path, table: str, key: str, doc: Any, field: str, problem: str) -> CorruptFile:
+    ident = doc.get("id") if isinstance(doc, dict) else None
+    record = ident if isinstance(ident, str) and ident else f"#{key}"
+    problem, _, expected = problem.partition(":")
+    params: dict[str, Any] = {"table": table, "problem": problem}
+    if expected:
+        params["expected"] = expected
+    return CorruptFile(path, "bad_record", record=record, field=field, **params)
+
+
+def _check_tables(path: Path, tables: Mapping[str, Any], specs: dict[str, Spec]) -> None:
+    for table, spec in {"meta": META, **specs}.items():
+        for key, doc in tables.get(table, {}).items():
+            if not isinstance(doc, dict):
+                raise _fail(path, table, key, doc, "-", "wrong_type:table")
+            for field, (check, required) in spec.items():
+                if field not in doc:
+                    if required:
+                        raise _fail(path, table, key, doc, field, "missing")
+                    continue
+                problem = check(doc[field])
+                if problem:
+                    raise _fail(path, table, key, doc, field, problem)
+
+
+def check_meta(path: Path, tables: Mapping[str, Any]) -> None:
+    """Before migrating: the schema number is readable (the steps rely on it)."""
+    _check_tables(path, tables, {})
+
+
+def check_registry(path: Path, tables: Mapping[str, Any]) -> None:
+    _check_tables(path, tables, REGISTRY)
+    seen: set[str] = set()
+    for key, doc in tables.get("villages", {}).items():
+        if doc["id"] in seen:
+            raise _fail(path, "villages", key, doc, "id", "duplicate")
+        seen.add(doc["id"])
+
+
+def check_village(path: Path, tables: Mapping[str, Any]) -> None:
+    _check_tables(path, tables, VILLAGE)
+    events: dict[str, list[dict]] = {}
+    for ev in tables.get("events", {}).values():
+        events.setdefault(ev["finding"], []).append(ev)
+    # Every finding's history must replay (the summaries and reports derive the state from it).
+    for key, doc in tables.get("findings", {}).items():
+        try:
+            wf.derive(events.get(doc["id"], []))
+        except (wf.WorkflowError, KeyError, ValueError, TypeError):
+            raise _fail(path, "findings", key, doc, "events", "bad_history") from None
+
+
+CHECKS = {"registry": check_registry, "village": check_village}
+
+_OPEN_FIELDS = set(OpenFinding.__dataclass_fields__)
+_OPEN_REQUIRED = {n for n, f in OpenFinding.__dataclass_fields__.items() if f.default is dataclasses.MISSING}
+
+
+def index_entry_fits(entry: Any) -> bool:
+    """An index entry the summaries can be built from; anything else is rebuilt."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("summary"), dict):
+        return False
+    stat = entry.get("stat")
+    if stat is not None and not (isinstance(stat, list) and len(stat) == 2 and all(isinstance(n, int) for n in stat)):
+        return False
+    summary = entry["summary"]
+    for name in ("inspections", "drafts", "findings"):
+        if not isinstance(summary.get(name, 0), int):
+            return False
+    if not isinstance(summary.get("draft_ids", []), list) or not isinstance(summary.get("open", []), list):
+        return False
+    return all(isinstance(f, dict) and set(f) <= _OPEN_FIELDS and _OPEN_REQUIRED <= set(f) for f in summary.get("open", []))
