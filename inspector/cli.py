@@ -501,6 +501,14 @@ def _demo_database(args: argparse.Namespace) -> Path:
     check_db_path(root)
     made = False
     if args.reset and root.exists():
+        if (root / "inspector.json").exists():  # never pull the demo from under a running copy
+            from .storage.database import Database
+
+            db = Database.open(root, clock=make_clock(args.today))
+            held, holder = db.read_only, db.holder
+            db.close()
+            if held:
+                raise Refused(t("cli.demo.in_use", path=root, holder=holder))
         shutil.rmtree(root)
     if not (root / "inspector.json").exists():
         root.parent.mkdir(parents=True, exist_ok=True)

@@ -169,6 +169,16 @@ def classify_observation(classifier: Classifier, kind: str, what: str) -> dict |
         "title": top.title if top else "",
         "score": top.score if top else 0.0,
         "matched": top.matched if top else [],
+        # Why, and how sure (see /work/notes/classifier_api.md): an "uncertain" verdict has no
+        # item and lists the candidates the inspector chooses from.
+        "number": top.number if top else "",
+        "list_kind": top.list_kind if top else "",
+        "confidence": result.confidence,
+        "reason": result.reason,
+        "evidence": result.evidence,
+        "exception": result.exception,
+        "candidates": [{"item": c.item, "number": c.number, "title": c.title, "list_kind": c.list_kind, "kind": c.kind}
+                       for c in result.candidates],
     }
 
 
@@ -189,7 +199,9 @@ def is_violation(observation: dict) -> bool:
     if list_kind in ("negative", "certificate_forbidden"):
         return True
     if kind == "certificate":
-        return list_kind != "certificate_allowed" or bool(observation.get("marked_violation"))
+        # Only the must-not-issue list makes a certificate a violation (above); one on neither
+        # list, under a stated exception, or in a set without certificate lists is not one.
+        return bool(observation.get("marked_violation"))
     if kind == "service":
         # A purchase needs a signed contract and satisfaction judged by it.
         return not observation.get("purchase_contract") or observation.get("contract_evaluation") is False

@@ -20,7 +20,7 @@ from ..i18n import t
 from .textwidth import clip
 
 # A checklist item key (ledgers.01) or a list item key (cq2019.negative.04, jj.certificates_allowed.03).
-_REF = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*\.\d{2})(?![\w])")
+_REF = re.compile(r"( ?)(?<![\w.])([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*\.\d{2})(?![\w])( ?)")
 SHORT_QUESTION = 18  # display cells of a question quoted inside a sentence
 
 
@@ -54,13 +54,15 @@ def render_refs(text: str, checklist: Checklist, catalog: Catalog, lang: str) ->
     numbers = numbering(checklist)
 
     def one(match: re.Match) -> str:
-        key = match.group(1)
+        before, key, after = match.groups()
+        if lang == "zh":
+            before = after = ""  # "以 ledgers.01 的" was spaced for the key, not for Chinese words
         item = checklist.item(key)
         if item is not None:
-            return t("walk.ref_item", lang=lang, number=numbers[key], question=clip(item.q(lang), SHORT_QUESTION))
+            return before + t("walk.ref_item", lang=lang, number=numbers[key], question=clip(item.q(lang), SHORT_QUESTION)) + after
         if catalog.item(key) is not None:
-            return list_item_label(catalog, key, lang, checklist.listset)
-        return key
+            return before + list_item_label(catalog, key, lang, checklist.listset) + after
+        return match.group(0)
 
     return _REF.sub(one, text)
 

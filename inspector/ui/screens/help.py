@@ -7,12 +7,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Label
 
 from ...i18n import t
-from ...report.markdown import escape_inline
+from ...core.textwidth import pad, width
 from ..bindings import screen_actions
 from ..bindings import Localized
+from ..wrapped import WrappedText
 
 
 class HelpScreen(Localized, ModalScreen[None]):
@@ -27,26 +28,31 @@ class HelpScreen(Localized, ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
+        # Plain text wrapped by the CJK rules (a Markdown widget would start lines with "、").
         with VerticalScroll(id="help-body"):
-            yield Markdown(help_markdown(self.app, self.under))
+            for kind, text in help_lines(self.app, self.under):
+                if kind == "heading":
+                    yield Label(text, classes="help-heading")
+                else:
+                    yield WrappedText(text, classes=f"help-{kind}")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
 
 
-def help_markdown(app, under: DOMNode | None) -> str:
-    """The help text: built from the screen's BINDINGS, so it lists every key the screen has."""
+def help_lines(app, under: DOMNode | None) -> list[tuple[str, str]]:
+    """The help, as (kind, text) lines: built from the screen's BINDINGS, so it lists every key the screen has."""
 
-    def table(rows: list[tuple[str, str]]) -> list[str]:
-        # A list rather than a Markdown table: one line per key, so it fits 80×24.
-        return [f"- **{escape_inline(k)}**  {escape_inline(d)}" for k, d in rows] + [""]
+    def keys(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        cells = max((width(k) for k, _ in rows), default=0)
+        return [("key", f"{pad(k, cells)}  {d}") for k, d in rows]
 
-    lines = [f"# {t('shell.help.title')}", "", t("help.intro"), ""]
+    lines = [("heading", t("shell.help.title")), ("text", t("help.intro"))]
     if under is not None:
         rows = [(" / ".join(a.keys), a.description + (f" — {a.tooltip}" if a.tooltip else "")) for a in screen_actions(under)]
         if rows:
-            lines += [f"## {t('shell.help.screen_keys')}", ""] + table(rows)
-    lines += [f"## {t('shell.help.global_keys')}", ""] + table([
+            lines += [("heading", t("shell.help.screen_keys"))] + keys(rows)
+    lines += [("heading", t("shell.help.global_keys"))] + keys([
         ("F1", t("action.help")),
         ("F2", t("tooltip.toggle_language")),
         ("Ctrl+P", t("shell.help.palette")),
@@ -54,11 +60,12 @@ def help_markdown(app, under: DOMNode | None) -> str:
         ("Esc", t("action.back")),
         ("Ctrl+Q", t("action.quit")),
     ])
+    colon = t("punct.colon")
     lines += [
-        f"## {t('shell.help.data')}", "",
-        f"- {t('shell.help.db')}{t('punct.colon')}`{app.db.root}`",
-        f"- {t('shell.help.today')}{t('punct.colon')}{app.today.isoformat()}",
-        f"- {t('shell.help.user')}{t('punct.colon')}{escape_inline(app.settings.user)}",
-        f"- {t('shell.help.durable')}",
+        ("heading", t("shell.help.data")),
+        ("text", f"{t('shell.help.db')}{colon}{app.db.root}"),
+        ("text", f"{t('shell.help.today')}{colon}{app.today.isoformat()}"),
+        ("text", f"{t('shell.help.user')}{colon}{app.settings.user}"),
+        ("text", t("shell.help.durable")),
     ]
-    return "\n".join(lines)
+    return lines

@@ -58,6 +58,7 @@ class InspectionScreen(Localized, Screen[None]):
         self.by_theme = visit.checklist.by_theme()
         self.theme_index = 0
         self.show = {"guidance": False, "basis": False}
+        self._shown_statuses: dict[str, str] = {}
 
     # -- layout ---------------------------------------------------------------------
 
@@ -148,12 +149,15 @@ class InspectionScreen(Localized, Screen[None]):
         statuses = self._statuses()
         table = self.query_one("#checks", DataTable)
         with self.app.batch_update():
-            for item in self.items:
-                table.update_cell(item.id, "mark", _mark(statuses[item.id]))
-            self._theme_bar(statuses)
+            if statuses != self._shown_statuses:  # most keys change no mark: no redraw of the table
+                for item in self.items:
+                    if statuses[item.id] != self._shown_statuses.get(item.id):
+                        table.update_cell(item.id, "mark", _mark(statuses[item.id]))
+                self._theme_bar(statuses)
             self.show_item()
 
     def _theme_bar(self, statuses: dict[str, str]) -> None:
+        self._shown_statuses = statuses
         lang = language()
         bar = Text()
         for n, theme in enumerate(self.themes):
@@ -217,18 +221,21 @@ class InspectionScreen(Localized, Screen[None]):
         self.query_one("#item-text", Static).update(text)
         table = self.query_one("#observations", DataTable)
         table.display = item.answer == "list"
+        if item.answer != "list":
+            if table.row_count or table.columns:
+                table.clear(columns=True)
+            return
         table.clear(columns=True)
-        if item.answer == "list":
-            for key in ("what", "department", "verdict", "finding"):
-                table.add_column(t(f"inspection_screen.obs.{key}"), key=key)
-            by_observation = {f.get("observation"): f for f in findings}
-            for obs in observations:
-                kind = (obs.get("override") or {}).get("kind") or (obs.get("classification") or {}).get("kind")
-                verdict = t(f"kind_of_task.{kind}") if kind else "-"
-                mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style="red" if obs.get("violation") else "green")
-                finding = by_observation.get(obs["id"])
-                flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))
-                table.add_row(clip(obs.get("what", ""), 18), clip(obs.get("department", ""), 10), mark, flag, key=obs["id"])
+        for key in ("what", "department", "verdict", "finding"):
+            table.add_column(t(f"inspection_screen.obs.{key}"), key=key)
+        by_observation = {f.get("observation"): f for f in findings}
+        for obs in observations:
+            kind = (obs.get("override") or {}).get("kind") or (obs.get("classification") or {}).get("kind")
+            verdict = t(f"kind_of_task.{kind}") if kind else "-"
+            mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style="red" if obs.get("violation") else "green")
+            finding = by_observation.get(obs["id"])
+            flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))
+            table.add_row(clip(obs.get("what", ""), 18), clip(obs.get("department", ""), 10), mark, flag, key=obs["id"])
 
     @on(DataTable.RowHighlighted, "#checks")
     def _moved(self) -> None:

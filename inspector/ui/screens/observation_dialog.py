@@ -26,17 +26,15 @@ from ...i18n import language, t
 from ..bindings import Localized
 
 
-class SpaceCheckbox(Checkbox):
+class SpaceCheckbox(Checkbox, inherit_bindings=False):
     """A checkbox toggled by space only: Enter belongs to the dialog (it saves)."""
 
-    inherit_bindings = False
     BINDINGS = [Binding("space", "toggle_button", show=False)]
 
 
-class ArrowSelect(Select):
+class ArrowSelect(Select, inherit_bindings=False):
     """A dropdown opened by space or the arrows only: Enter belongs to the dialog (it saves)."""
 
-    inherit_bindings = False
     BINDINGS = [Binding("down,space,up", "show_overlay", show=False)]
 
 FLAGS = {
