@@ -63,7 +63,7 @@ async def record(pilot, what: str, department: str, violation: bool = False) -> 
 async def test_walk_a_whole_inspection(db, catalog, tmp_path):
     exports = tmp_path / "exports"
     app = make_app(db=db, catalog=catalog, today=TODAY, settings=Settings(lang="zh", exports=exports, user="张伟"))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("down", "enter")  # the village row under its township
         await pilot.pause()

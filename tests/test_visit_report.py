@@ -406,3 +406,27 @@ def test_report_modules_import_neither_textual_nor_rich():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_overridden_certificate_shows_the_change_and_its_reason(catalog, checklist):
+    """Issue 8: an overridden certificate showed `违规 否 | —`; the change and its reason belong in the report."""
+    certificate = {"id": "V0001-O0010", "item": "certificates.01", "kind": "certificate", "what": "居住证明",
+                   "department": "派出所", "classification": {"kind": "certificate_forbidden", "item": "", "title": ""},
+                   "override": {"kind": "certificate_allowed", "reason": "属于不动产登记的例外情形"},
+                   "violation": False, "note": ""}
+    text = render(catalog, checklist, observations=[*observations(), certificate])
+    cells = row(text, "2 | 证明")
+    assert cells[4] == "否"
+    assert "检查人员改判" in cells[5] and "属于不动产登记的例外情形" in cells[5]
+
+
+def test_assigned_how_and_amended_values_show_labels(catalog, checklist):
+    """Issue 8: `交办方式：chat\\_group` and `value | no | yes` showed internal codes."""
+    obs = [{**observations()[0], "assigned_how": "chat_group"}]
+    amendment = {"at": "2026-11-22T09:10:00", "by": "张伟", "item": "signboards.05", "field": "value",
+                 "old": "no", "new": "yes", "reason": "复核"}
+    text = render(catalog, checklist, observations=obs, inspection=inspection(amendments=[amendment]))
+    assert "交办方式：微信群 / 工作群" in text and "chat" not in text
+    cells = row(text, "2026-11-22 09:10")
+    assert cells[2].startswith("1.5 ") and cells[2].endswith(" · 回答") and cells[3:5] == ["否", "是"]
+    assert "signboards.05" not in text

@@ -350,3 +350,69 @@ async def test_read_only_copy_refuses_every_writing_key(tmp_path, catalog):
     assert after == before
     second.close()
     first.close()
+
+
+# ── 13. an uncertain verdict: candidates shown, the inspector picks ───────
+
+
+async def test_uncertain_verdict_shows_candidates_and_needs_the_inspectors_choice(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    async with app_for(db, catalog, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "tasks.01")
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        await paste(pilot, "村里要去查违章建筑")
+        verdict = str(dialog.query_one("#verdict", Static).render())
+        assert "由检查人员判断" in verdict and "候选条目" in verdict
+        assert "负面清单第 2 项“拆迁拆违类”" in verdict and "协助清单第 10 项“协助查处违法建筑”" in verdict
+        assert "cq2019" not in verdict
+        await pilot.press("enter")  # no choice yet: refused
+        await pilot.pause()
+        assert pilot.app.screen is dialog and "改变分类" in str(dialog.query_one("#error", Static).render())
+        dialog.query_one("#override_kind").value = "assistance"
+        dialog.query_one("#override_reason", Input).value = "只是发现后报告，不拆除"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [obs] = db.store("V0001").observations(iid)
+        assert obs["classification"]["kind"] == "uncertain"
+        assert obs["override"] == {"kind": "assistance", "reason": "只是发现后报告，不拆除"}
+        assert obs["violation"] is False
+
+
+# ── 12. a deadline on the inspection day (today) is saved only when confirmed ─
+
+
+async def test_deadline_today_warns_and_needs_a_second_save(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    async with app_for(db, catalog, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "signboards.05")
+        await pilot.press("y", "p")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one("#deadline", Input).value = "2026-11-21"
+        await pilot.pause()
+        assert "⚠" in str(dialog.query_one("#deadline-resolved", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is dialog and db.store("V0001").findings(iid) == []
+        assert "确认" in str(dialog.query_one("#error", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [finding] = db.store("V0001").findings(iid)
+        assert db.store("V0001").status(finding["id"]).deadline.isoformat() == "2026-11-21"
+
+
+async def test_new_inspection_in_the_future_is_refused(db, catalog, tmp_path):
+    async with app_for(db, catalog, tmp_path).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter", "n")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one("#date", Input).value = "2027-04-21"  # five months ahead
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is dialog and db.store("V0001").inspections() == []
+        assert "2027-04-21" in str(dialog.query_one("#error", Static).render())

@@ -46,12 +46,30 @@ MEASURES = {
 }
 
 
-def _name(rng: random.Random, used: set[str], suffix: str) -> str:
-    while True:
-        name = rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + suffix
-        if name not in used and name[0] != name[1]:
-            used.add(name)
-            return name
+class _Names:
+    """Unique village names at any size, each drawn in a bounded number of tries.
+
+    Two syllables (石桥村) while fewer than half of them are taken, then three
+    (石桥湾村), then four: drawing at random from a pool that is nearly used up
+    slows down without end (and, once it is used up, never returns). The first
+    names are drawn exactly as before, so county-scale demos keep their data.
+    """
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.taken: dict[tuple[str, int], int] = {}  # (suffix, syllables) -> names drawn
+
+    def draw(self, rng: random.Random, suffix: str) -> str:
+        length = 2
+        while self.taken.get((suffix, length), 0) * 2 >= len(SYLLABLES) * (len(SYLLABLES) - 1) ** (length - 1):
+            length += 1
+        while True:
+            chars = [rng.choice(SYLLABLES) for _ in range(length)]
+            name = "".join(chars) + suffix
+            if name not in self.used and all(a != b for a, b in zip(chars, chars[1:])):
+                self.used.add(name)
+                self.taken[suffix, length] = self.taken.get((suffix, length), 0) + 1
+                return name
 
 
 def _answer(rng: random.Random, item: CheckItem, failing: bool) -> dict:
@@ -120,11 +138,11 @@ def generate(villages: int, years: int, seed: int, today: date, checklist) -> tu
     rng = random.Random(seed)
     township_count = max(1, min(len(TOWNSHIPS), (villages + 4) // 5))
     townships = TOWNSHIPS[:township_count]
-    used: set[str] = set()
+    names = _Names()
     village_docs = []
     for n in range(1, villages + 1):
         kind = "community" if rng.random() < 0.2 else "village"
-        name = _name(rng, used, "社区" if kind == "community" else "村")
+        name = names.draw(rng, "社区" if kind == "community" else "村")
         village_docs.append({
             "id": f"V{n:04d}", "name": name, "township": townships[(n - 1) % township_count], "kind": kind,
             "county": "渝北区", "contact": rng.choice(INSPECTORS[::-1]), "phone": f"138{rng.randint(10000000, 99999999)}",

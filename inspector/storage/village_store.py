@@ -101,6 +101,17 @@ class VillageStore:
     def answers(self, iid: str) -> dict[str, dict]:
         return {item: dict(d) for item, d in self._answer_index().get(iid, {}).items()}
 
+    def answer_counts(self) -> dict[str, int]:
+        """Answers per inspection, in one pass."""
+        return {iid: len(items) for iid, items in self._answer_index().items()}
+
+    def observation_counts(self) -> dict[str, int]:
+        """Observations per inspection, in one pass (not one search per inspection)."""
+        counts: dict[str, int] = defaultdict(int)
+        for d in self.tiny.table("observations").all():
+            counts[d["inspection"]] += 1
+        return dict(counts)
+
     # -- observations (signboards, ledgers, tasks... seen on site) ---------------
 
     def add_observation(self, iid: str, fields: dict[str, Any]) -> dict:

@@ -36,6 +36,9 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
         self.fields, self.today = fields, today
         self.basis = basis if basis is not None else list(fields.get("basis") or [])
         self.found_on = found_on
+        self.resolved = None
+        self.warning = None
+        self._confirmed: date | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
@@ -71,6 +74,7 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
     @on(Input.Changed, "#deadline")
     def _resolve(self) -> None:
         self.resolved = None
+        self.warning = None
         text = self.query_one("#deadline", Input).value
         label = self.query_one("#deadline-resolved", Static)
         try:
@@ -79,9 +83,10 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
             label.update("⚠ " + t(exc.key, **exc.params))
             return
         self.resolved = deadline
+        self.warning = deadlines.deadline_warning(deadline.day, self.found_on, self.today)
         text = "→ " + deadline.describe(language())
-        for warning in _warnings(deadline.day, self.found_on or self.today, self.today):
-            text += "\n⚠ " + warning
+        if self.warning:
+            text += "\n⚠ " + self.warning.text()
         label.update(text)
 
     @on(Input.Submitted)
@@ -99,6 +104,11 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
         if self.resolved is None:
             self.query_one("#error", Static).update(t("finding.need_deadline"))
             return
+        if self.warning and self._confirmed != self.resolved.day:
+            # A deadline before the inspection, or today, is saved only when confirmed.
+            self._confirmed = self.resolved.day
+            self.query_one("#error", Static).update(t("walk.confirm_deadline"))
+            return
         values["severity"] = str(self.query_one("#severity", Select).value)
         values["deadline"] = self.resolved.day.isoformat()
         self.dismiss(values)
@@ -106,15 +116,3 @@ class FindingDialog(Localized, ModalScreen[dict | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-
-def _warnings(deadline: date, inspected: date, today: date) -> list[str]:
-    """The deadline checks of core.deadlines, as lines in the interface language."""
-    check = getattr(deadlines, "deadline_warnings", None)
-    if check is not None:
-        return [t(w.key, **w.params) for w in check(deadline, inspected, today)]
-    # Until core offers them: a deadline before the inspection, or today, is hardly one.
-    if deadline < inspected:
-        return [t("walk.deadline_before_inspection", inspected=inspected.isoformat())]
-    if deadline == today:
-        return [t("walk.deadline_today")]
-    return []

@@ -176,7 +176,9 @@ class InspectionScreen(Localized, Screen[None]):
         findings = visit.findings()
         status = item_status(item, answer or None, observations)
         text = Text()
-        text.append(item_label(visit.checklist, item, lang) + "\n", style="bold")
+        # The number sticks to the question: after a space, a CJK line would wrap whole to the next line.
+        text.append(numbering(visit.checklist).get(item.id, ""), style="bold reverse")
+        text.append((" " if lang == "en" else "") + item.q(lang) + "\n", style="bold")
         result = _result_text(item, answer, observations, status)
         text.append(f"{t('inspection_screen.result')}{t('punct.colon')}", style="bold")
         text.append(result + "\n", style="bold red" if status == "fail" else "")

@@ -22,7 +22,7 @@ from ...catalog.classifier import KINDS, Classifier
 from ...catalog.model import Catalog
 from ...core.inspection import ASSIGNED_HOW, CLASSIFIED, classify_observation, is_violation
 from ...core.item_text import list_item_label
-from ...i18n import language, t
+from ...i18n import has, language, t
 from ..bindings import Localized
 
 
@@ -97,14 +97,34 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
             cls = self._classify(doc["what"])
             if cls:
                 text.append(f"{t('observation.classified')}{t('punct.colon')}", style="bold")
-                text.append(t(f"kind_of_task.{cls['kind']}") + " — " + t(f"verdict.{cls['kind']}") + "\n")
-                if cls["item"]:
-                    basis = list_item_label(self.catalog, cls["item"], language()) if self.catalog else cls["title"]
-                    text.append(f"{t('observation.basis')}{t('punct.colon')}{basis}\n", style="italic")
+                text.append(t(f"kind_of_task.{cls['kind']}") + " — " + t(f"verdict.{cls['kind']}") + "\n",
+                            style="bold yellow" if cls["kind"] == "uncertain" else "")
+                if cls.get("item"):
+                    text.append(f"{t('observation.basis')}{t('punct.colon')}{self._item_text(cls)}\n", style="italic")
+                if cls.get("reason") and has(f"classifier.reason.{cls['reason']}"):
+                    why = t(f"classifier.reason.{cls['reason']}", evidence=t("punct.list_sep").join(cls.get("evidence") or []))
+                    text.append(why + "\n", style="dim")
+                if cls.get("candidates"):
+                    # Candidates are not a basis: for "uncertain" the inspector picks (in the change below).
+                    label = "classifier.candidates" if cls["kind"] == "uncertain" else "classifier.nearest"
+                    text.append(t(label) + t("punct.colon") + "\n", style="bold" if cls["kind"] == "uncertain" else "dim")
+                    for cand in cls["candidates"]:
+                        kind = t(f"kind_of_task.{cand['kind']}") if cand.get("kind") else ""
+                        text.append(f"· {self._item_text(cand)} {kind}\n", style="" if cls["kind"] == "uncertain" else "dim")
+                    if cls["kind"] == "uncertain":
+                        text.append(t("walk.pick_kind") + "\n", style="yellow")
             doc["classification"] = cls
         if is_violation(doc):
             text.append(t("observation.is_violation"), style="bold red")
         self.query_one("#verdict", Static).update(text)
+
+    def _item_text(self, ref: dict) -> str:
+        """A list item as its list, number and title (never its key)."""
+        if ref.get("number") and ref.get("list_kind"):
+            return t("classifier.item", list=t(f"list_kind.{ref['list_kind']}"), number=ref["number"], title=ref.get("title", ""))
+        if self.catalog and ref.get("item"):
+            return list_item_label(self.catalog, ref["item"], language())
+        return ref.get("title", "")
 
     def _classify(self, what: str) -> dict | None:
         # Every field's change redraws the verdict; only a change of "what" needs the classifier again.
@@ -137,6 +157,10 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
         doc = self.collect()
         if not doc["what"]:
             self.query_one("#error", Static).update(t("observation.need_what"))
+            return
+        cls = self._classify(doc["what"]) if self.kind in CLASSIFIED else None
+        if cls and cls.get("kind") == "uncertain" and not doc.get("override"):
+            self.query_one("#error", Static).update(t("walk.pick_kind"))
             return
         if doc.get("override") and not doc["override"]["reason"]:
             self.query_one("#error", Static).update(t("inspection.override_needs_reason"))

@@ -197,6 +197,12 @@ class NewInspectionDialog(Localized, ModalScreen[dict | None]):
         except ValueError:
             self.query_one("#error", Static).update(t("cli.bad_date", value=text))
             return
+        from ...core.deadlines import inspection_date_warning
+
+        warning = inspection_date_warning(day, self.today)  # an inspection far in the future is refused
+        if warning:
+            self.query_one("#error", Static).update(warning.text())
+            return
         inspectors = [n.strip() for n in self.query_one("#inspectors", Input).value.replace("，", ",").replace("、", ",").split(",") if n.strip()]
         if not inspectors:
             self.query_one("#error", Static).update(t("new_inspection.need_inspectors"))

@@ -1,0 +1,255 @@
+"""A derived query cache beside the village files: ``<db>/index.sqlite`` (stdlib sqlite3).
+
+The village files are the record (一村一档); this file only makes questions
+across villages fast. Per village it holds:
+
+- its summary (first screen, today's overdue list), rewritten as one row
+  when a finding changes: the cost of a write no longer grows with the
+  number of villages, as rewriting a whole ``index.json`` did;
+- the rows the history queries read (inspections with their counts,
+  findings, finding events), refreshed lazily, village by village, when the
+  file they came from has changed.
+
+Every row set carries the size and mtime of the file it came from, so the
+whole file can be deleted, be corrupt, or be out of date, and is rebuilt
+from the village files. When it cannot be written (read-only folder, full
+disk), the same tables live in memory for the session.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import orjson
+
+CACHE = "index.sqlite"
+VERSION = "4"  # index.json was version 3
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS summaries (vid TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, summary TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS details (vid TEXT PRIMARY KEY, mtime INTEGER, size INTEGER);
+CREATE TABLE IF NOT EXISTS inspections (
+    vid TEXT NOT NULL, id TEXT NOT NULL, day TEXT NOT NULL, doc TEXT NOT NULL,
+    answers INTEGER NOT NULL, observations INTEGER NOT NULL, findings INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS inspections_vid ON inspections (vid);
+CREATE TABLE IF NOT EXISTS findings (vid TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS findings_id ON findings (id);
+CREATE INDEX IF NOT EXISTS findings_vid ON findings (vid);
+CREATE TABLE IF NOT EXISTS events (
+    vid TEXT NOT NULL, finding TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, day TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_finding ON events (finding, seq, day, type);
+CREATE INDEX IF NOT EXISTS events_vid ON events (vid, finding);
+"""
+_TABLES = ("meta", "summaries", "details", "inspections", "findings", "events")
+# A finding is closed on a date when its last event by then is one of these
+# (only "reopen" leaves the closed state, and it opens it).
+_CLOSING = ("close", "followup_confirm")
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5)
+    if str(path) != ":memory:":
+        # WAL: readers never wait for the writer; NORMAL: no fsync per commit
+        # (a cache: a lost commit is a stale row, found by its stat and rebuilt).
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    found = conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+    version = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone() if found else None
+    if version is None or version[0] != VERSION:
+        # Another version (or half made): start again; the version row goes in last.
+        for table in _TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.executescript(_SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
+    return conn
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _stat_of(mtime: Any, size: Any) -> list[int] | None:
+    return None if mtime is None else [mtime, size]
+
+
+class CacheLost(Exception):
+    """The cache broke during a read and was started again (empty)."""
+
+
+class QueryCache:
+    """The cache's tables; every failure to write is swallowed (the files stay the record)."""
+
+    def __init__(self, root: Path, *, writable: bool = True):
+        self.path = Path(root) / CACHE
+        self.in_memory = False
+        self._lock = threading.Lock()  # the app may read from a worker thread
+        self.conn = self._open(writable)
+
+    def _open(self, writable: bool) -> sqlite3.Connection:
+        if writable:
+            try:
+                return _connect(self.path)
+            except sqlite3.OperationalError:
+                pass  # cannot open or write it here (folder read-only, locked): memory
+            except (sqlite3.DatabaseError, OSError):
+                # Not a database (corrupt, truncated): it is only a cache, start again.
+                try:
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                    return _connect(self.path)
+                except (sqlite3.Error, OSError):
+                    pass
+        self.in_memory = True
+        return _connect(":memory:")
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                with _transaction(self.conn):
+                    yield self.conn
+            except sqlite3.Error:
+                pass  # a stale or missing row is found by its stat and rebuilt
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, tuple(params)).fetchall()
+            except sqlite3.DatabaseError as exc:
+                # Broken under us: start again; the caller re-reads every village from its file.
+                self.conn.close()
+                self.conn = self._open(not self.in_memory)
+                raise CacheLost() from exc
+
+    # -- summaries (what index.json held) ------------------------------------
+
+    def summaries(self) -> dict[str, dict]:
+        """{village id: {"stat", "summary"}}; a summary that does not parse is left out."""
+        out = {}
+        for vid, mtime, size, text in self._rows("SELECT vid, mtime, size, summary FROM summaries"):
+            try:
+                out[vid] = {"stat": _stat_of(mtime, size), "summary": orjson.loads(text)}
+            except (orjson.JSONDecodeError, TypeError):
+                continue
+        return out
+
+    def put_summaries(self, entries: dict[str, dict]) -> None:
+        rows = [(vid, *(e["stat"] or (None, None)), orjson.dumps(e["summary"]).decode()) for vid, e in entries.items()]
+        with self._writing() as conn:
+            conn.executemany("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?)", rows)
+
+    def put_stats(self, stats: dict[str, list[int] | None]) -> None:
+        """The village's file changed but not its summary (an answer was saved)."""
+        rows = [(*(stat or (None, None)), vid) for vid, stat in stats.items()]
+        with self._writing() as conn:
+            conn.executemany("UPDATE summaries SET mtime = ?, size = ? WHERE vid = ?", rows)
+
+    # -- details (the history queries' rows) ---------------------------------
+
+    def detail_stats(self) -> dict[str, list[int] | None]:
+        return {vid: _stat_of(mtime, size) for vid, mtime, size in self._rows("SELECT vid, mtime, size FROM details")}
+
+    def put_details(self, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
+        """Replace one village's rows with those of its file as it is at ``stat``."""
+        with self._writing() as conn:
+            for table in ("inspections", "findings", "events"):
+                conn.execute(f"DELETE FROM {table} WHERE vid = ?", (vid,))
+            conn.executemany("INSERT INTO inspections VALUES (?, ?, ?, ?, ?, ?, ?)", rows.inspections)
+            conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", rows.findings)
+            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", rows.events)
+            conn.execute("INSERT OR REPLACE INTO details VALUES (?, ?, ?)", (vid, *(stat or (None, None))))
+
+    # -- queries -------------------------------------------------------------
+
+    def maybe_open_on(self, day: str, vids: list[str] | None) -> list[tuple[str, dict, list[dict]]]:
+        """(village id, finding, all its events in order) for every finding that may be open on ``day``.
+
+        A finding is left out when it was not found yet on ``day`` or when its
+        last event by then closed it; the caller derives the exact status from
+        the events, so this only narrows which histories are read.
+        """
+        last = "SELECT finding, type, max(seq) FROM events WHERE day <= ? {where} GROUP BY finding"
+        sql = (
+            "SELECT f.vid, f.doc, e.doc FROM ({last}) AS l JOIN findings f ON f.id = l.finding "
+            "JOIN events e ON e.finding = l.finding WHERE l.type NOT IN ({closing}) ORDER BY e.finding, e.seq, e.rowid"
+        )
+        closing = ", ".join(f"'{c}'" for c in _CLOSING)
+        if vids is None:
+            found = self._rows(sql.format(last=last.format(where=""), closing=closing), (day,))
+        else:
+            found = []
+            for vid in vids:  # by village: one index range each
+                found += self._rows(sql.format(last=last.format(where="AND vid = ?"), closing=closing), (day, vid))
+        out: list[tuple[str, dict, list[dict]]] = []
+        current = None
+        for vid, fdoc, edoc in found:
+            finding = orjson.loads(fdoc)
+            if current is None or current[1]["id"] != finding["id"]:
+                current = (vid, finding, [])
+                out.append(current)
+            current[2].append(orjson.loads(edoc))
+        return out
+
+    def inspections(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
+        """(village id, inspection, answers, observations, findings), by date and id."""
+        where, params = [], []
+        if since:
+            where.append("day >= ?")
+            params.append(since)
+        if vids is not None:
+            where.append(f"vid IN ({', '.join('?' * len(vids))})")
+            params += vids
+        sql = "SELECT vid, doc, answers, observations, findings FROM inspections"
+        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY day, id"
+        return [(vid, orjson.loads(doc), a, o, f) for vid, doc, a, o, f in self._rows(sql, params)]
+
+
+class VillageRows:
+    """One village's rows for the cache, taken from its parsed file."""
+
+    def __init__(self, store: Any):
+        vid = store.vid
+        findings = store.findings()
+        per_inspection: dict[str, int] = {}
+        for f in findings:
+            per_inspection[f.get("inspection", "")] = per_inspection.get(f.get("inspection", ""), 0) + 1
+        answers = store.answer_counts()
+        observations = store.observation_counts()
+        self.inspections = [
+            (vid, i["id"], str(i["date"])[:10], _dump(i), answers.get(i["id"], 0), observations.get(i["id"], 0),
+             per_inspection.get(i["id"], 0))
+            for i in store.inspections()
+        ]
+        self.findings = [(vid, f["id"], _dump(f)) for f in findings]
+        self.events = [(vid, e["finding"], e["seq"], e["type"], str(e["on"])[:10], _dump(e)) for e in store.events()]
+
+
+def _dump(doc: dict) -> str:
+    return orjson.dumps(doc).decode()
+
+
+def remove_old_index(root: Path) -> None:
+    """index.json (version 3) is replaced by this cache; a writer removes it."""
+    try:
+        os.unlink(Path(root) / "index.json")
+    except OSError:
+        pass
