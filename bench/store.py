@@ -1,7 +1,16 @@
-"""Store benchmark: this store against TinyDB's default JSONStorage, side by side.
+"""Store benchmark: this store against a SQLite reference (default) or TinyDB's JSONStorage, side by side.
 
-    python -m bench.store [--sizes 1,30,300] [--years 5] [--samples 25] [--import-rows 1000,10000]
+    python -m bench.store [--sizes 300,3000] [--years 5] [--samples 25]              # against SQLite
+    python -m bench.store --baseline tinydb [--sizes 1,30,300] [--import-rows 1000,10000]
 
+Against SQLite (bench/sqlite_reference.py: the same records in one SQLite
+file, WAL, indexes on finding/seq, village, township, type/day), each
+operation in a fresh process for each side, results checked equal row by
+row: one answer saved, one finding event (medians), overdue today, overdue as
+of a year ago, one township's figures, the inspection list, index rebuild,
+first screen. Ratios are this store's time over SQLite's.
+
+Against TinyDB:
 For each size it builds a demo database (``inspector demo``), then the same
 records in one TinyDB file with the default JSONStorage, and measures in a
 fresh subprocess each (so peak memory is that operation's own):
@@ -30,6 +39,7 @@ from datetime import date
 from pathlib import Path
 
 TODAY = date(2026, 11, 21)
+PAST = date(2025, 11, 21)  # "as of a year ago"
 
 
 def build(root: Path, villages: int, years: int) -> tuple[Path, Path]:
@@ -221,6 +231,170 @@ asyncio.run(main())
 '''
 
 
+# One operation of the city-scale comparison, in its own interpreter; prints one JSON line
+# with its time, its peak memory and a digest of its result (checked equal across sides).
+SCALE_PROBE = PEAK + r'''
+import hashlib, json, statistics, sys, time
+from datetime import date, datetime
+side, path, op, samples = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+TODAY, PAST = date(2026, 11, 21), date(2025, 11, 21)
+clock = lambda: datetime(2026, 11, 21, 10)
+def digest(rows):
+    rows = [list(r) for r in rows]
+    return {"rows": len(rows), "digest": hashlib.sha1(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()}
+out = {}
+t0 = time.perf_counter()
+if side == "ours":
+    from inspector.storage.database import Database
+    if op == "rebuild":
+        import pathlib
+        for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+            (pathlib.Path(path) / name).unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        Database.open(path, clock=clock).close()
+        out["seconds"] = time.perf_counter() - t0
+    else:
+        db = Database.open(path, clock=clock, read_only=op not in ("answer", "event"))
+        township = sorted({v.township for v in db.villages()})[0]
+        if op == "first":
+            s = db.summaries()
+            out["seconds"] = time.perf_counter() - t0
+            out.update(digest((vid, x.inspections, x.findings, len(x.open)) for vid, x in sorted(s.items())))
+        elif op in ("overdue", "overdue_past"):
+            from inspector.core.overdue import rows_as_of, rows_from_index
+            day = TODAY if op == "overdue" else PAST
+            rows = rows_from_index(db, day) if op == "overdue" else rows_as_of(db, day)
+            out["seconds"] = time.perf_counter() - t0
+            out.update(digest(sorted((r.id, r.deadline.isoformat()) for r in rows if r.overdue)))
+        elif op == "township":
+            from inspector.report.township import village_figures
+            rows = []
+            for v in sorted((v for v in db.villages() if v.township == township), key=lambda v: v.id):
+                f = village_figures(db.store(v.id), TODAY)
+                rows.append((v.id, f.inspections, f.findings, f.open, f.overdue, f.closed, f.cut["signboards"], f.cut["ledgers"]))
+            out["seconds"] = time.perf_counter() - t0
+            out.update(digest(rows))
+        elif op == "inspections":
+            rows = [(i["id"], a, o, f) for _, i, a, o, f in db.inspection_rows()]
+            out["seconds"] = time.perf_counter() - t0
+            out.update(digest(rows))
+        elif op in ("answer", "event"):
+            vid = sorted(db.summaries())[len(db.summaries()) // 2]
+            store = db.store(vid)
+            times = []
+            if op == "answer":
+                iid = store.inspections()[-1]["id"]
+                for n in range(samples):
+                    t = time.perf_counter(); store.save_answer(iid, f"bench.{n}", value="no", note="牌子太多"); times.append(time.perf_counter() - t)
+            else:
+                fid = store.add_finding({"title": "基准测试", "theme": "ledgers"}, deadline="2026-12-31", by="bench")["id"]
+                for n in range(samples):
+                    t = time.perf_counter(); store.add_event(fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
+            out["seconds"] = statistics.median(times)
+        db.close()
+else:
+    from bench import sqlite_reference as ref
+    conn = ref.connect(path)
+    township = conn.execute("SELECT min(township) FROM villages WHERE archived = 0").fetchone()[0]
+    if op == "rebuild":
+        ref.rebuild(conn)
+    elif op == "first":
+        out.update(digest(ref.first_screen(conn, TODAY.isoformat())))
+    elif op in ("overdue", "overdue_past"):
+        out.update(digest(ref.overdue(conn, (TODAY if op == "overdue" else PAST).isoformat())))
+    elif op == "township":
+        out.update(digest(ref.township(conn, township, TODAY.isoformat())))
+    elif op == "inspections":
+        out.update(digest(ref.inspection_list(conn)))
+    if op in ("answer", "event"):
+        vid = conn.execute("SELECT id FROM villages ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM villages)").fetchone()[0]
+        iid = conn.execute("SELECT max(id) FROM inspections WHERE village = ?", (vid,)).fetchone()[0]
+        times = []
+        for n in range(samples):
+            t = time.perf_counter()
+            if op == "answer":
+                doc = json.dumps({"inspection": iid, "item": f"bench.{n}", "value": "no", "note": "牌子太多"}, ensure_ascii=False)
+                conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, 'no', NULL, NULL, ?)", (iid, f"bench.{n}", doc))
+            else:
+                fid = f"{vid}-F9999"
+                conn.execute("INSERT INTO events VALUES (?, ?, 'progress', ?, NULL, '镇民政办', NULL, '{}')", (fid, 100 + n, TODAY.isoformat()))
+            times.append(time.perf_counter() - t)
+        out["seconds"] = statistics.median(times)
+    else:
+        out.setdefault("seconds", time.perf_counter() - t0)
+    conn.close()
+out["peak_mb"] = peak_mb()
+print(json.dumps(out))
+'''
+
+SCALE_OPS = (
+    ("answer", "save one answer (median)"),
+    ("event", "save one finding event (median)"),
+    ("overdue", "overdue today"),
+    ("overdue_past", "overdue as of a year ago"),
+    ("township", "one township's figures"),
+    ("inspections", "inspection list"),
+    ("rebuild", "index rebuild"),
+    ("first", "first screen (summaries)"),
+)
+
+
+def scale_probe(side: str, path: Path, op: str, samples: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", SCALE_PROBE, side, str(path), op, str(samples)],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout)
+
+
+def compare_sqlite(root: Path, sizes: list[int], years: int, samples: int) -> None:
+    from inspector.core.demo import build_demo
+
+    from . import sqlite_reference
+
+    results: dict[int, dict[str, tuple[dict, dict]]] = {}
+    for size in sizes:
+        ours = root / f"store-{size}"
+        t = time.perf_counter()
+        build_demo(ours, villages=size, years=years, seed=1, today=TODAY)
+        built = time.perf_counter() - t
+        t = time.perf_counter()
+        sqlite_reference.load(ours, root / f"ref-{size}.sqlite")
+        loaded = time.perf_counter() - t
+        print(f"{size} villages x {years} years: demo built in {built:.1f} s, SQLite reference loaded in {loaded:.1f} s", flush=True)
+        results[size] = {}
+        # The questions first, on the same records; then the writes (which differ by side), then the rebuild.
+        for op in ("first", "overdue", "overdue_past", "township", "inspections", "answer", "event", "rebuild"):
+            mine = scale_probe("ours", ours, op, samples)
+            theirs = scale_probe("sqlite", root / f"ref-{size}.sqlite", op, samples)
+            if "digest" in mine and (mine["rows"], mine["digest"]) != (theirs["rows"], theirs["digest"]):
+                raise SystemExit(f"{op} at {size}: results differ ({mine['rows']} rows here, {theirs['rows']} in SQLite)")
+            results[size][op] = (mine, theirs)
+        # The store's own folder may now hold a rebuilt cache; sizes on disk, record and cache apart.
+        record = sum(p.stat().st_size for p in (ours / "villages").glob("*.json")) / 1e6
+        cache = sum(p.stat().st_size for p in ours.glob("index.sqlite*")) / 1e6
+        print(f"    village files {record:,.0f} MB, query cache {cache:,.0f} MB, SQLite reference {(root / f'ref-{size}.sqlite').stat().st_size / 1e6:,.0f} MB")
+    print()
+    head = f"| operation | " + " | ".join(f"{n:,} this store | {n:,} SQLite | ratio" for n in sizes) + " |"
+    print(head)
+    print("|---" * (1 + 3 * len(sizes)) + "|")
+    for op, label in SCALE_OPS:
+        cells = []
+        for size in sizes:
+            mine, theirs = results[size][op]
+            rows = f" ({mine['rows']:,} rows)" if "rows" in mine else ""
+            cells += [ms(mine["seconds"]) + rows, ms(theirs["seconds"]), f"{mine['seconds'] / max(theirs['seconds'], 1e-9):.1f}x"]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    peak = {size: max(m["peak_mb"] for m, _ in results[size].values()) for size in sizes}
+    print(f"| peak memory (this store, any operation) | " + " | ".join(f"{peak[s]:.0f} MB | | " for s in sizes) + "|")
+    if len(sizes) > 1:
+        a, b = sizes[0], sizes[-1]
+        print()
+        print(f"Growth from {a:,} to {b:,} villages (x{b / a:g}), this store: " + ", ".join(
+            f"{label.split(' (')[0]} x{results[b][op][0]['seconds'] / max(results[a][op][0]['seconds'], 1e-9):.1f}"
+            for op, label in SCALE_OPS))
+
+
 def probe(mode: str, path: Path, op: str, samples: int) -> dict:
     out = subprocess.run([sys.executable, "-c", PROBE, mode, str(path), op, str(samples)], capture_output=True, text=True)
     if out.returncode:
@@ -247,12 +421,18 @@ def ms(seconds: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1,30,300")
+    parser.add_argument("--baseline", choices=("sqlite", "tinydb"), default="sqlite")
+    parser.add_argument("--sizes", default=None, help="villages, comma-separated (default 300,3000 against SQLite, 1,30,300 against TinyDB)")
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--samples", type=int, default=25)
     parser.add_argument("--baseline-samples", type=int, default=3, help="TinyDB rewrites the whole file per write: keep it short")
     parser.add_argument("--import-rows", default="1000,10000", help="village import sizes (rows); empty to skip")
     args = parser.parse_args()
+    if args.baseline == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            compare_sqlite(Path(tmp), [int(s) for s in (args.sizes or "300,3000").split(",")], args.years, args.samples)
+        return
+    args.sizes = args.sizes or "1,30,300"
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         print(f"{'villages':>8} {'store':<22} {'save answer':>12} {'save event':>12} {'first screen':>13} {'overdue list':>13} {'app shown':>10} {'size':>9} {'peak mem':>9}")

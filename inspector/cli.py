@@ -219,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     isub = inspection.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar=t("cli.metavar.action"))
     ilist = verb(isub, "list", "cli.help.inspection_list")
     ilist.add_argument("--village", help=t("cli.help.village_filter"))
+    ilist.add_argument("--since", type=_date, help=t("scale.help.since"))
+    ilist.add_argument("--limit", type=_count(1, 1_000_000), help=t("scale.help.limit"))
     ilist.add_argument("--json", action="store_true", help=t("cli.help.json"))
 
     report = verbs.add_parser("report", help=t("cli.help.report"), description=t("cli.help.report"))
@@ -322,6 +324,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    if argv == ["--version"]:  # answered before the parser imports every verb's module
+        print(f"inspector {__version__}")
+        return 0
     try:
         _pre_language(argv)
         args = build_parser().parse_args(argv)

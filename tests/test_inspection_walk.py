@@ -40,12 +40,14 @@ async def answer_passing(pilot, screen, item) -> None:
     """The passing answer; the cursor rule then moves on by itself."""
     if item.answer == "yes_no":
         await pilot.press("y" if item.fail_on == "no" else "n")
+    elif item.answer == "count" and item.allowed is not None:
+        await pilot.press("f", "1", "enter")  # allowed comes from the county's reference list
     elif item.answer == "count":
         await pilot.press("f", "1", "enter")  # found alone does not settle it: the cursor stays
         await pilot.press("a", "3", "enter")
     else:
         await pilot.press("y")
-    await pilot.pause()
+    # No extra pause: the pilot waits after every key until the app is idle.
 
 
 async def record(pilot, what: str, department: str, violation: bool = False) -> None:

@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from inspector import i18n
+from inspector.core.overdue import rows_as_of
 from inspector.storage import atomic
 from inspector.storage.backups import usable
 from inspector.storage.database import Database
@@ -29,11 +31,12 @@ from .conftest import fixed_clock
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the database (lock and temp files aside: see temp_files), by relative path."""
+    """Every file of the record, by relative path: lock and temp files aside (see temp_files),
+    and the derived query cache (index.sqlite*, rebuilt from the files, checked by its own tests)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(".lock") and "tmp" not in p.name
+        if p.is_file() and not p.name.startswith((".lock", "index.sqlite")) and "tmp" not in p.name
     }
 
 
@@ -414,27 +417,59 @@ def test_wrong_shape_is_reported_with_file_record_field(db: Database, db_path: P
     assert snapshot(db_path) == before
 
 
-@pytest.mark.parametrize(
-    "index",
-    [
-        {"version": 999, "villages": {}},
-        {"version": 3, "villages": []},
-        {"version": 3, "villages": {"V0001": {"stat": "x", "summary": {}}}},
-        {"version": 3, "villages": {"V0001": {"stat": None, "summary": {"open": [{"id": 1}]}}}},
-        [1, 2, 3],
-    ],
-    ids=["unknown-version", "villages-a-list", "stat-text", "open-finding-without-fields", "not-an-object"],
-)
-def test_an_index_that_does_not_fit_is_rebuilt(db: Database, db_path: Path, index):
+def _spoil_cache(db_path: Path, how: str) -> None:
+    cache = db_path / "index.sqlite"
+    if how in ("garbage", "truncated"):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{cache}{suffix}").unlink(missing_ok=True)
+        cache.write_bytes(b"not a database at all" if how == "garbage" else cache.read_bytes()[:1000])
+        return
+    conn = sqlite3.connect(cache)
+    with conn:
+        if how == "other-version":
+            conn.execute("UPDATE meta SET value = '999' WHERE key = 'version'")
+        elif how == "summary-not-json":
+            conn.execute("UPDATE summaries SET summary = '{not json'")
+        elif how == "open-finding-without-fields":
+            conn.execute("""UPDATE summaries SET summary = '{"open": [{"id": 1}]}'""")
+        elif how == "stale-stat":
+            conn.execute("UPDATE summaries SET summary = '{}', size = size + 1")
+    conn.close()
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "other-version", "summary-not-json", "open-finding-without-fields", "stale-stat", "deleted"])
+def test_a_query_cache_that_does_not_fit_is_rebuilt(db: Database, db_path: Path, how: str):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
     store.add_finding({"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-20", by="张伟")
     db.close()
-    (db_path / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    record = snapshot(db_path)
+    if how == "deleted":
+        for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+            (db_path / name).unlink(missing_ok=True)
+    else:
+        _spoil_cache(db_path, how)
+    again = Database.open(db_path, clock=fixed_clock)
+    assert [f.title for f in again.open_findings()] == ["多余牌子"]
+    assert [r.title for r in rows_as_of(again, fixed_clock().date())] == ["多余牌子"]
+    again.close()
+    assert snapshot(db_path) == record  # the record is never touched by a cache repair
+    third = Database.open(db_path, clock=fixed_clock)  # and the repaired cache is used as is
+    assert third.cache.in_memory is False and [f.title for f in third.open_findings()] == ["多余牌子"]
+    third.close()
+
+
+def test_an_old_index_json_is_removed_and_its_summaries_rebuilt(db: Database, db_path: Path):
+    v = db.add_village("石堰村", "金鸡镇")
+    db.store(v.id).add_finding({"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-20", by="张伟")
+    db.close()
+    for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+        (db_path / name).unlink(missing_ok=True)
+    (db_path / "index.json").write_text(json.dumps({"version": 3, "villages": {}}), encoding="utf-8")
     again = Database.open(db_path, clock=fixed_clock)
     assert [f.title for f in again.open_findings()] == ["多余牌子"]
     again.close()
-    assert json.loads((db_path / "index.json").read_text(encoding="utf-8"))["version"] == 3
+    assert not (db_path / "index.json").exists()
 
 
 # -- the caches behind the faster lookups stay true ----------------------------------

@@ -107,7 +107,9 @@ def test_header_says_who_where_when_and_what(catalog, checklist):
                  "- **区县**：綦江区", "- **乡镇（街道）**：金鸡镇", "- **村（社区）**：石堰村（村）",
                  "- **状态**：已完成（2026-11-21 16:02）", "- **检查编号**：V0001-I0003"):
         assert line in text.splitlines()
-    assert f"（chongqing，版本 {escape_inline('2026.1')}）" in text
+    # The checklist by its title and version; its id is an internal key (issue 8).
+    assert f"重庆市村（社区）减负清单落实情况督查检查表（版本 {escape_inline('2026.1')}）" in text
+    assert "chongqing" not in text
 
 
 def test_summary_counts(catalog, checklist):

@@ -13,35 +13,43 @@ from .village import format_table
 
 def list_inspections(args, open_db) -> int:
     with open_db(args, read_only=True) as db:
-        villages = db.villages(include_archived=True)
-        if args.village:
-            villages = [find_village(db, args.village)]
+        villages = {v.id: v for v in db.villages(include_archived=True)}
+        chosen = [find_village(db, args.village).id] if args.village else None
+        since = getattr(args, "since", None)
+        # From the query cache (one read of each changed village file, not of every file).
+        found = db.inspection_rows(chosen, since.isoformat() if since else None)
         rows = []
-        for village in villages:
-            store = db.store(village.id)
-            findings: dict[str, int] = {}
-            for f in store.findings():
-                findings[f.get("inspection", "")] = findings.get(f.get("inspection", ""), 0) + 1
-            for insp in store.inspections():
-                answers = store.answers(insp["id"])
-                rows.append({
-                    "id": insp["id"],
-                    "village": village.id,
-                    "village_name": village.name,
-                    "township": village.township,
-                    "date": insp["date"],
-                    "kind": insp["kind"],
-                    "state": insp["state"],
-                    "inspectors": insp.get("inspectors", []),
-                    "template": insp.get("template"),
-                    "template_version": insp.get("template_version"),
-                    "answers": len(answers),
-                    "observations": len(store.observations(insp["id"])),
-                    "findings": findings.get(insp["id"], 0),
-                })
+        for vid, insp, answers, observations, findings in found:
+            village = villages.get(vid)
+            if village is None:
+                continue  # rows of a village the registry no longer has
+            rows.append({
+                "id": insp["id"],
+                "village": village.id,
+                "village_name": village.name,
+                "township": village.township,
+                "date": insp["date"],
+                "kind": insp["kind"],
+                "state": insp["state"],
+                "inspectors": insp.get("inspectors", []),
+                "template": insp.get("template"),
+                "template_version": insp.get("template_version"),
+                "answers": answers,
+                "observations": observations,
+                "findings": findings,
+            })
     rows.sort(key=lambda r: (r["date"], r["id"]))
+    if getattr(args, "limit", None):
+        rows = rows[-args.limit:]  # the newest ones, still oldest first
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        # Written as it is encoded (the same text as json.dumps): a city's list is never one string in memory.
+        batch: list[str] = []
+        for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(rows):
+            batch.append(chunk)
+            if len(batch) >= 20_000:
+                sys.stdout.write("".join(batch))
+                batch.clear()
+        sys.stdout.write("".join(batch) + "\n")
         return 0
     if not rows:
         print(t("inspection_cli.none"))

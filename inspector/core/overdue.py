@@ -4,7 +4,8 @@ Two ways to the same rows:
 - ``rows_from_index``: today's open findings from the summaries index; no
   village file is read, so the review screen opens at county scale at once.
 - ``rows_as_of``: any date, computed from each finding's event history (a
-  finding closed after the date counts as open on it). Reads every village.
+  finding closed after the date counts as open on it). Reads the query cache
+  (storage/query_cache.py), which re-reads only the village files that changed.
 """
 
 from __future__ import annotations
@@ -81,17 +82,24 @@ def rows_from_index(db: Any, as_of: date) -> list[FindingRow]:
 
 
 def rows_as_of(db: Any, as_of: date, village_ids: Iterable[str] | None = None) -> list[FindingRow]:
-    """Open findings on ``as_of``, from the event history (events after it are ignored)."""
+    """Open findings on ``as_of``, from the event history (events after it are ignored).
+
+    The query cache hands over only the histories that may be open on that
+    date (found by then, not closed by then), so the work grows with those,
+    not with every finding ever made; each status is then derived exactly.
+    """
     villages = {v.id: v for v in db.villages()}
-    rows = []
-    for vid in village_ids or villages:
-        village = villages[vid]
-        store = db.store(vid)
-        events: dict[str, list[dict]] = {}
-        for ev in store.events():
-            events.setdefault(ev["finding"], []).append(ev)
-        for f in store.findings():
-            history = events.get(f["id"], [])
+    village_ids = list(village_ids or [])  # none given: every active village
+    wanted = [vid for vid in village_ids if vid in villages] if village_ids else list(villages)
+    day = as_of.isoformat()
+
+    def collect(cache: Any) -> list[FindingRow]:
+        # Streamed: each history is derived and dropped, only the open rows are kept.
+        rows = []
+        for vid, f, history in cache.maybe_open_on(day, wanted if village_ids else None):
+            village = villages.get(vid)
+            if village is None:
+                continue  # archived
             if not history or wf.event_day(min(history, key=lambda e: e["seq"])) > as_of:
                 continue  # not found yet on that date
             status = wf.derive(history, as_of)
@@ -103,6 +111,9 @@ def rows_as_of(db: Any, as_of: date, village_ids: Iterable[str] | None = None) -
                 state=status.state, escalation=status.escalation, days=(as_of - status.deadline).days,
                 original_deadline=status.original_deadline, extensions=len(status.extensions),
             ))
+        return rows
+
+    rows = db.queried(collect, wanted if village_ids else None)
     return sort_rows(rows)
 
 

@@ -207,7 +207,7 @@ class _Report:
             ("village", self.t("report.field.village_value", name=escape_inline(v.name),
                                kind=self.label("report.village_kind", v.kind))),
             ("checklist", self.t("report.field.checklist_value", title=escape_inline(title),
-                                 id=escape_inline(self.checklist.id), version=escape_inline(version))),
+                                 version=escape_inline(version))),  # the title names it; its id is a key
             ("state", state),
         ]
         colon = "：" if self.lang == "zh" else ": "

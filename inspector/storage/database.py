@@ -4,10 +4,11 @@
     <db>/villages/V0001.json   one village's whole ledger (一村一档): its
                                inspections, answers, observations, findings
                                and finding events
-    <db>/index.json            a cache of per-village summaries, so the first
-                               screen and the overdue list need not read every
-                               village; rebuilt for any village whose file
-                               changed behind its back
+    <db>/index.sqlite          a derived query cache (query_cache.py): per-village
+                               summaries, so the first screen and the overdue list
+                               need not read every village, and the rows the
+                               history queries read; rebuilt for any village whose
+                               file changed behind its back
     <db>/backups/              automatic backups (see backups.py)
 
 Why this shape: TinyDB rewrites a whole file on every write. Keeping one small
@@ -23,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from tinydb import Query, TinyDB
 
@@ -33,17 +34,17 @@ from .backups import Backups
 from .errors import CorruptFile, NotADatabase, NotFound, ReadOnly, WriteFailed, write_error
 from .lock import WriterLock
 from .migrations import SCHEMA_VERSION
+from .query_cache import CacheLost, QueryCache, VillageRows, remove_old_index
 from .shapes import index_entry_fits
 from .tinyfile import open_tinydb
 from .village_store import VillageStore
 
 REGISTRY = "inspector.json"
-INDEX = "index.json"
 VILLAGES = "villages"
-INDEX_VERSION = 3  # 2: draft inspection ids; 3: original deadline and extensions
 STORE_CACHE = 24  # village files kept parsed in memory (LRU)
 
 Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]  # (villages re-read, villages to re-read)
 
 
 def check_location(path: Path) -> Path:
@@ -82,6 +83,8 @@ class Database:
         self.read_only = read_only
         self._stores: OrderedDict[str, VillageStore] = OrderedDict()
         self._index: dict[str, dict] = {}
+        self._cache: QueryCache | None = None
+        self._stats_pending: dict[str, list[int] | None] = {}  # answers saved: file changed, summary not
         self._registry: TinyDB | None = None
         # Villages parsed once per registry generation: sorted list and by id.
         self._villages_gen = -1
@@ -91,7 +94,7 @@ class Database:
     # -- opening and closing -------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Clock, read_only: bool = False) -> "Database":
+    def open(cls, path: Path | str, *, clock: Clock, read_only: bool = False, progress: Progress | None = None) -> "Database":
         root = check_location(Path(path))
         creating = not (root / REGISTRY).exists()
         if creating:
@@ -111,16 +114,23 @@ class Database:
             )
             if not db.read_only:
                 _mkdir(root / VILLAGES)
-            db._load_index()
+                remove_old_index(root)
+            # A read-only copy reads and refreshes the cache too (it is not the
+            # record; SQLite locks it); where it cannot be written it is in memory.
+            db._cache = QueryCache(root, writable=True)
+            db._load_index(progress)
         except BaseException:
+            if db._cache is not None:
+                db._cache.close()
             db._lock.release()
             raise
         return db
 
     def close(self) -> None:
         try:
-            if not self.read_only:
-                self._write_index()
+            if self._cache is not None:
+                self._flush_stats()
+                self._cache.close()
         finally:
             self._stores.clear()
             self._lock.release()
@@ -309,42 +319,88 @@ class Database:
         self.backups.before_change(store.path, self.today)
         with _one_write(store.tiny):
             yield
-        self._index[store.vid] = {"stat": _stat(store.path), "summary": asdict(store.summarize()) if summary else self._index.get(store.vid, {}).get("summary")}
+        stat = _stat(store.path)
         if summary:
-            self._write_index()
+            # One row of the cache, whatever the number of villages.
+            self._index[store.vid] = {"stat": stat, "summary": asdict(store.summarize())}
+            self._stats_pending.pop(store.vid, None)
+            self.cache.put_summaries({store.vid: self._index[store.vid]})
+        else:
+            # An answer: the summary is the same; its file's new stat is written at close.
+            self._index.setdefault(store.vid, {"stat": None, "summary": asdict(VillageSummary())})["stat"] = stat
+            self._stats_pending[store.vid] = stat
 
-    # -- the index -------------------------------------------------------------
+    # -- the index (summaries) and the query cache ------------------------------
 
-    def _load_index(self) -> None:
-        path = self.root / INDEX
-        index: dict = {}
-        if path.exists():
-            try:
-                data = load_json(path)
-                if isinstance(data, dict) and data.get("version") == INDEX_VERSION and isinstance(data.get("villages"), dict):
-                    index = data["villages"]
-            except CorruptFile:
-                index = {}  # a cache: rebuilt below
-        stale = False
-        for v in self.villages(include_archived=True):
+    @property
+    def cache(self) -> QueryCache:
+        assert self._cache is not None
+        return self._cache
+
+    def _load_index(self, progress: Progress | None = None) -> None:
+        """Summaries from the cache; a village whose file changed (or that has none) is re-read.
+
+        Linear: one stat per village, and one read of each changed file, whose
+        query rows are refreshed in the same pass.
+        """
+        index = {vid: e for vid, e in self.cache.summaries().items() if index_entry_fits(e)}
+        villages = self.villages(include_archived=True)
+        stale = []
+        for v in villages:
             entry = index.get(v.id)
             now = _stat(self.village_path(v.id))
-            if not index_entry_fits(entry) or entry.get("stat") != now:
-                summary = self.store(v.id).summarize() if now else VillageSummary()
-                index[v.id] = {"stat": now, "summary": asdict(summary)}
-                stale = True
+            if entry is None or entry.get("stat") != now:
+                stale.append((v.id, now))
+        fresh: dict[str, dict] = {}
+        details = self.cache.detail_stats() if stale else {}
+        for done, (vid, now) in enumerate(stale):
+            if progress is not None:
+                progress(done, len(stale))
+            store = self.store(vid) if now else None
+            fresh[vid] = {"stat": now, "summary": asdict(store.summarize() if store else VillageSummary())}
+            if store is not None and details.get(vid, _MISSING) != now:
+                self.cache.put_details(vid, now, VillageRows(store))  # parsed anyway: refresh its rows too
+            if len(fresh) >= 200:
+                self.cache.put_summaries(fresh)
+                index.update(fresh)
+                fresh = {}
+        if fresh:
+            self.cache.put_summaries(fresh)
+            index.update(fresh)
+        if progress is not None and stale:
+            progress(len(stale), len(stale))
         self._index = index
-        if stale and not self.read_only:
-            self._write_index()
 
-    def _write_index(self) -> None:
-        # Not fsynced: the index is a cache checked against each file's stat.
-        # A failure (full disk) is not the caller's: what it saved is saved,
-        # and a stale index is rebuilt from the files at the next open.
+    def _flush_stats(self) -> None:
+        if self._stats_pending:
+            self.cache.put_stats(self._stats_pending)
+            self._stats_pending = {}
+
+    def query(self, vids: Iterable[str] | None = None) -> QueryCache:
+        """The query cache, with the rows of these villages (default: all) in step with their files.
+
+        Each village whose file changed since its rows were taken is re-read
+        (one file each); the others cost one stat.
+        """
+        wanted = [v.id for v in self.villages(include_archived=True)] if vids is None else list(vids)
+        known = self.cache.detail_stats()
+        for vid in wanted:
+            now = _stat(self.village_path(vid))
+            if known.get(vid, _MISSING) != now:
+                self.cache.put_details(vid, now, VillageRows(self.store(vid)) if now else _NO_ROWS)
+        return self.cache
+
+    def queried(self, ask: Callable[[QueryCache], list], vids: Iterable[str] | None = None) -> list:
+        """``ask(cache)`` on fresh rows; asked again once if the cache broke meanwhile."""
+        vids = None if vids is None else list(vids)
         try:
-            write_atomic(self.root / INDEX, dumps({"version": INDEX_VERSION, "villages": self._index}), durable=False)
-        except WriteFailed:
-            pass
+            return ask(self.query(vids))
+        except CacheLost:
+            return ask(self.query(vids))
+
+    def inspection_rows(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
+        """(village id, inspection, answers, observations, findings) by date and id, from the query cache."""
+        return self.queried(lambda cache: cache.inspections(vids, since), vids)
 
     def summary(self, vid: str) -> VillageSummary:
         raw = self._index.get(vid, {}).get("summary") or {}
@@ -362,6 +418,18 @@ class Database:
     def open_findings(self) -> list[OpenFinding]:
         """Every open finding of every active village, as the index has it."""
         return [f for s in self.summaries().values() for f in s.open]
+
+
+_MISSING = object()  # no rows cached for the village at all
+
+
+class _NoRows:
+    inspections: list = []
+    findings: list = []
+    events: list = []
+
+
+_NO_ROWS = _NoRows()
 
 
 def _identity(name: str, township: str) -> tuple[str, str]:

@@ -28,16 +28,17 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 CACHE = "index.sqlite"
-VERSION = "4"  # index.json was version 3
+VERSION = "5"  # index.json was version 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS summaries (vid TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, summary TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS details (vid TEXT PRIMARY KEY, mtime INTEGER, size INTEGER);
+CREATE TABLE IF NOT EXISTS summaries (vid TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, summary TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS details (vid TEXT PRIMARY KEY, mtime INTEGER, size INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS inspections (
     vid TEXT NOT NULL, id TEXT NOT NULL, day TEXT NOT NULL, doc TEXT NOT NULL,
     answers INTEGER NOT NULL, observations INTEGER NOT NULL, findings INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS inspections_vid ON inspections (vid);
+CREATE INDEX IF NOT EXISTS inspections_day ON inspections (day, id);
 CREATE TABLE IF NOT EXISTS findings (vid TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS findings_id ON findings (id);
 CREATE INDEX IF NOT EXISTS findings_vid ON findings (vid);
@@ -67,6 +68,8 @@ def _connect(path: Path | str) -> sqlite3.Connection:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.executescript(_SCHEMA)
         conn.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
+    else:
+        conn.executescript(_SCHEMA)  # a new index: made here, without a rebuild of the rows
     return conn
 
 
@@ -131,9 +134,15 @@ class QueryCache:
                 pass  # a stale or missing row is found by its stat and rebuilt
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        return list(self._stream(sql, params))
+
+    def _stream(self, sql: str, params: Iterable[Any] = ()) -> Iterator[tuple]:
+        """The rows, a batch at a time (a city's history does not sit in memory at once)."""
         with self._lock:
             try:
-                return self.conn.execute(sql, tuple(params)).fetchall()
+                cursor = self.conn.execute(sql, tuple(params))
+                while batch := cursor.fetchmany(2000):
+                    yield from batch
             except sqlite3.DatabaseError as exc:
                 # Broken under us: start again; the caller re-reads every village from its file.
                 self.conn.close()
@@ -145,7 +154,11 @@ class QueryCache:
     def summaries(self) -> dict[str, dict]:
         """{village id: {"stat", "summary"}}; a summary that does not parse is left out."""
         out = {}
-        for vid, mtime, size, text in self._rows("SELECT vid, mtime, size, summary FROM summaries"):
+        try:
+            rows = self._rows("SELECT vid, mtime, size, summary FROM summaries")
+        except CacheLost:
+            return {}  # all stale: rebuilt from the files
+        for vid, mtime, size, text in rows:
             try:
                 out[vid] = {"stat": _stat_of(mtime, size), "summary": orjson.loads(text)}
             except (orjson.JSONDecodeError, TypeError):
@@ -166,7 +179,11 @@ class QueryCache:
     # -- details (the history queries' rows) ---------------------------------
 
     def detail_stats(self) -> dict[str, list[int] | None]:
-        return {vid: _stat_of(mtime, size) for vid, mtime, size in self._rows("SELECT vid, mtime, size FROM details")}
+        try:
+            rows = self._rows("SELECT vid, mtime, size FROM details")
+        except CacheLost:
+            return {}
+        return {vid: _stat_of(mtime, size) for vid, mtime, size in rows}
 
     def put_details(self, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
         """Replace one village's rows with those of its file as it is at ``stat``."""
@@ -180,7 +197,7 @@ class QueryCache:
 
     # -- queries -------------------------------------------------------------
 
-    def maybe_open_on(self, day: str, vids: list[str] | None) -> list[tuple[str, dict, list[dict]]]:
+    def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, dict, list[dict]]]:
         """(village id, finding, all its events in order) for every finding that may be open on ``day``.
 
         A finding is left out when it was not found yet on ``day`` or when its
@@ -194,20 +211,19 @@ class QueryCache:
         )
         closing = ", ".join(f"'{c}'" for c in _CLOSING)
         if vids is None:
-            found = self._rows(sql.format(last=last.format(where=""), closing=closing), (day,))
-        else:
-            found = []
-            for vid in vids:  # by village: one index range each
-                found += self._rows(sql.format(last=last.format(where="AND vid = ?"), closing=closing), (day, vid))
-        out: list[tuple[str, dict, list[dict]]] = []
+            found: Iterator[tuple] = self._stream(sql.format(last=last.format(where=""), closing=closing), (day,))
+        else:  # by village: one index range each
+            by_village = sql.format(last=last.format(where="AND vid = ?"), closing=closing)
+            found = (row for vid in vids for row in self._stream(by_village, (day, vid)))
         current = None
         for vid, fdoc, edoc in found:
-            finding = orjson.loads(fdoc)
-            if current is None or current[1]["id"] != finding["id"]:
-                current = (vid, finding, [])
-                out.append(current)
+            if current is None or current[3] != fdoc:
+                if current is not None:
+                    yield current[:3]
+                current = (vid, orjson.loads(fdoc), [], fdoc)
             current[2].append(orjson.loads(edoc))
-        return out
+        if current is not None:
+            yield current[:3]
 
     def inspections(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
         """(village id, inspection, answers, observations, findings), by date and id."""
@@ -224,11 +240,11 @@ class QueryCache:
 
 
 class VillageRows:
-    """One village's rows for the cache, taken from its parsed file."""
+    """One village's rows for the cache, taken from its parsed file (read, never changed)."""
 
     def __init__(self, store: Any):
         vid = store.vid
-        findings = store.findings()
+        findings = sorted(store.raw("findings"), key=lambda d: d["id"])
         per_inspection: dict[str, int] = {}
         for f in findings:
             per_inspection[f.get("inspection", "")] = per_inspection.get(f.get("inspection", ""), 0) + 1
@@ -237,10 +253,12 @@ class VillageRows:
         self.inspections = [
             (vid, i["id"], str(i["date"])[:10], _dump(i), answers.get(i["id"], 0), observations.get(i["id"], 0),
              per_inspection.get(i["id"], 0))
-            for i in store.inspections()
+            for i in store.raw("inspections")
         ]
         self.findings = [(vid, f["id"], _dump(f)) for f in findings]
-        self.events = [(vid, e["finding"], e["seq"], e["type"], str(e["on"])[:10], _dump(e)) for e in store.events()]
+        # In (finding, seq) order, as store.events() gives them: derive() sorts by seq, stably.
+        events = sorted(store.raw("events"), key=lambda d: (d["finding"], d["seq"]))
+        self.events = [(vid, e["finding"], e["seq"], e["type"], str(e["on"])[:10], _dump(e)) for e in events]
 
 
 def _dump(doc: dict) -> str:

@@ -102,13 +102,16 @@ class VillageStore:
         return {item: dict(d) for item, d in self._answer_index().get(iid, {}).items()}
 
     def answer_counts(self) -> dict[str, int]:
-        """Answers per inspection, in one pass."""
-        return {iid: len(items) for iid, items in self._answer_index().items()}
+        """Answers per inspection (one per item: an answer is upserted by inspection and item)."""
+        items: dict[str, set] = defaultdict(set)
+        for d in self.raw("answers"):
+            items[d["inspection"]].add(d["item"])
+        return {iid: len(found) for iid, found in items.items()}
 
     def observation_counts(self) -> dict[str, int]:
         """Observations per inspection, in one pass (not one search per inspection)."""
         counts: dict[str, int] = defaultdict(int)
-        for d in self.tiny.table("observations").all():
+        for d in self.raw("observations"):
             counts[d["inspection"]] += 1
         return dict(counts)
 
@@ -212,12 +215,21 @@ class VillageStore:
 
     # -- summary for the index -------------------------------------------------
 
+    def raw(self, table: str) -> list[dict]:
+        """A table's documents as stored, for reading only (no copy, no TinyDB wrapper).
+
+        The summaries and the query cache read every record of a village; a
+        TinyDB Document per record was a third of an index rebuild.
+        """
+        data = self.tiny.storage.read() or {}
+        return list(data.get(table, {}).values())
+
     def summarize(self) -> VillageSummary:
-        inspections = self.tiny.table("inspections").all()
+        inspections = self.raw("inspections")
         by_finding: dict[str, list[dict]] = defaultdict(list)
-        for ev in self.tiny.table("events").all():
+        for ev in self.raw("events"):
             by_finding[ev["finding"]].append(ev)
-        findings = self.tiny.table("findings").all()
+        findings = self.raw("findings")
         open_: list[OpenFinding] = []
         for f in findings:
             st = wf.derive(by_finding[f["id"]])

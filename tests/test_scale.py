@@ -1,0 +1,202 @@
+"""City scale: work is counted (files read, villages built, bytes of index written), never timed.
+
+What grows with the number of villages must grow linearly, and what one
+record costs must not grow at all. Each test builds a small and a larger
+database of the same villages and compares the work done.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from inspector.catalog.loader import load_catalog
+from inspector.core import demo
+from inspector.core.overdue import rows_as_of
+from inspector.storage import atomic, database
+from inspector.storage.bulk import write_database
+from inspector.storage.database import Database
+from inspector.storage.query_cache import CACHE
+
+from .conftest import TODAY, fixed_clock
+
+WAL_FRAME = 4096 + 24  # one page of the cache and its frame header
+
+
+def _ledger(vid: str) -> dict[str, list[dict]]:
+    """One inspection and two findings, one closed before TODAY and one open."""
+    iid = f"{vid}-I0001"
+    events = []
+    for n, closed in ((1, True), (2, False)):
+        fid = f"{vid}-F{n:04d}"
+        events += [
+            {"finding": fid, "seq": 1, "type": "found", "on": "2026-10-01", "deadline": "2026-10-31", "unit": "镇民政办", "person": "", "by": "张伟"},
+            {"finding": fid, "seq": 2, "type": "assign", "on": "2026-10-02", "unit": "镇民政办", "person": "李秀英", "by": "张伟"},
+        ]
+        if closed:
+            events += [
+                {"finding": fid, "seq": 3, "type": "report", "on": "2026-10-10", "note": "已完成整改", "by": "张伟"},
+                {"finding": fid, "seq": 4, "type": "verify", "on": "2026-10-12", "by": "张伟"},
+                {"finding": fid, "seq": 5, "type": "close", "on": "2026-10-13", "by": "张伟"},
+            ]
+    return {
+        "inspections": [{"id": iid, "village": vid, "date": "2026-10-01", "kind": "routine", "inspectors": ["张伟"],
+                         "template": "chongqing", "template_version": "1", "state": "completed", "amendments": []}],
+        "answers": [{"inspection": iid, "item": f"signboards.0{k}", "value": "yes"} for k in range(1, 4)],
+        "findings": [{"id": f"{vid}-F{n:04d}", "village": vid, "inspection": iid, "title": f"问题{n}", "theme": "ledgers",
+                      "severity": "normal", "unit": "镇民政办"} for n in (1, 2)],
+        "events": events,
+    }
+
+
+def _build(root: Path, villages: int) -> Path:
+    docs = [{"id": f"V{n:04d}", "name": f"村{n:04d}", "township": f"镇{n % 7}", "kind": "village", "county": "",
+             "contact": "", "phone": "", "archived": False} for n in range(1, villages + 1)]
+    write_database(root, docs, ((d["id"], _ledger(d["id"])) for d in docs))
+    Database.open(root, clock=fixed_clock).close()  # builds the cache, as the demo does
+    return root
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> dict[int, Path]:
+    base = tmp_path_factory.mktemp("scale")
+    return {n: _build(base / f"db{n}", n) for n in (10, 300)}
+
+
+@pytest.fixture
+def sizes(built_once, tmp_path) -> dict[int, Path]:
+    """A copy of each database for this test alone."""
+    return {n: Path(shutil.copytree(root, tmp_path / root.name)) for n, root in built_once.items()}
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The name of every JSON file parsed."""
+    seen: list[str] = []
+    real = atomic.load_json
+
+    def counted(path: Path):
+        seen.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(atomic, "load_json", counted)
+    return seen
+
+
+@pytest.fixture
+def built(monkeypatch) -> list[str]:
+    """The id of every Village record built from the registry."""
+    seen: list[str] = []
+    real = database.Village
+
+    def counted(*args, **kwargs):
+        village = real(*args, **kwargs)
+        seen.append(village.id)
+        return village
+
+    monkeypatch.setattr(database, "Village", counted)
+    return seen
+
+
+@pytest.mark.parametrize("villages", [10, 300])
+def test_opening_reads_the_registry_only_and_one_store_reads_one_file(sizes, villages, reads, built):
+    db = Database.open(sizes[villages], clock=fixed_clock, read_only=True)
+    assert reads == ["inspector.json"]  # summaries come from the cache: no village file is read
+    assert len(built) == villages  # each village built once, for the whole session
+    reads.clear()
+    built.clear()
+    store = db.store("V0007")
+    assert reads == ["V0007.json"] and built == []  # no other village is built to find this one
+    assert [f["title"] for f in store.findings()] == ["问题1", "问题2"]
+    db.close()
+
+
+def _wal_bytes_of_one_event(root: Path, villages: int) -> int:
+    db = Database.open(root, clock=fixed_clock)
+    store = db.store("V0005")
+    fid = store.add_finding({"title": "基准", "theme": "ledgers"}, deadline="2026-12-31", by="张伟")["id"]
+    db.cache.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    wal = root / f"{CACHE}-wal"
+    assert wal.stat().st_size == 0
+    store.add_event(fid, "assign", by="张伟", unit="镇民政办")
+    written = wal.stat().st_size
+    db.close()
+    return written
+
+
+def test_a_finding_event_writes_a_bounded_index_whatever_the_number_of_villages(sizes):
+    small, large = (_wal_bytes_of_one_event(sizes[n], n) for n in (10, 300))
+    assert not (sizes[300] / "index.json").exists()
+    conn = sqlite3.connect(sizes[300] / CACHE)
+    summary_pages = conn.execute("SELECT sum(length(summary)) FROM summaries").fetchone()[0] // 4096
+    conn.close()
+    # One summary row (its page, and one more should the row move), not every village's summary.
+    assert 0 < small <= 32 + 2 * WAL_FRAME and 0 < large <= 32 + 2 * WAL_FRAME
+    assert summary_pages > 2 * 4
+
+
+def test_an_answer_does_not_write_the_index_until_close(sizes):
+    db = Database.open(sizes[300], clock=fixed_clock)
+    db.cache.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store = db.store("V0009")
+    store.save_answer("V0009-I0001", "signboards.09", value="no")
+    assert (sizes[300] / f"{CACHE}-wal").stat().st_size == 0
+    db.close()
+    again = Database.open(sizes[300], clock=fixed_clock, read_only=True)
+    assert again._stats_pending == {} and again.summary("V0009").findings == 2
+    again.close()
+
+
+def test_history_queries_read_only_the_villages_whose_file_changed(sizes, reads):
+    root = sizes[300]
+    db = Database.open(root, clock=fixed_clock)
+    reads.clear()
+    assert {r.id for r in rows_as_of(db, TODAY)} == {f"V{n:04d}-F0002" for n in range(1, 301)}
+    assert reads == []
+    store = db.store("V0011")
+    store.add_event("V0011-F0002", "report", by="张伟", note="已整改")
+    store.add_event("V0011-F0002", "verify", by="张伟")
+    store.add_event("V0011-F0002", "close", by="张伟")
+    reads.clear()
+    rows = rows_as_of(db, TODAY)
+    assert reads == []  # V0011 was in memory; the others unchanged
+    assert "V0011-F0002" not in {r.id for r in rows} and len(rows) == 299
+    # As of a date before the close it is open again, read from its history.
+    assert "V0011-F0002" in {r.id for r in rows_as_of(db, date(2026, 10, 20))}
+    db.close()
+    # Another program changes one file: only that one is read again (at open, for its summary and rows).
+    path = root / "villages" / "V0012.json"
+    path.write_bytes(path.read_bytes().replace("问题2".encode(), "改过的问题".encode()))
+    reads.clear()
+    again = Database.open(root, clock=fixed_clock, read_only=True)
+    assert reads == ["inspector.json", "V0012.json"]
+    assert [f.title for f in again.summary("V0012").open] == ["改过的问题"]
+    rows = rows_as_of(again, TODAY)
+    assert reads == ["inspector.json", "V0012.json"]
+    assert next(r.title for r in rows if r.id == "V0012-F0002") == "改过的问题"
+    again.close()
+
+
+def test_inspection_rows_follow_the_files(sizes):
+    db = Database.open(sizes[10], clock=fixed_clock)
+    store = db.store("V0003")
+    store.save_answer("V0003-I0001", "ledgers.01", value="no")
+    new = store.add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template="chongqing", template_version="1")
+    rows = {insp["id"]: (a, o, f) for _, insp, a, o, f in db.inspection_rows(["V0003"])}
+    assert rows == {"V0003-I0001": (4, 0, 2), new["id"]: (0, 0, 0)}
+    assert [insp["id"] for _, insp, *_ in db.inspection_rows(since="2026-11-01")] == [new["id"]]
+    db.close()
+
+
+def test_demo_names_are_unique_at_city_scale():
+    checklist = load_catalog()[0].checklists["chongqing"]
+    villages, _ = demo.generate(5000, 1, 1, TODAY, checklist)
+    names = [v["name"] for v in villages]
+    assert len(set(names)) == 5000
+    assert all(n.endswith(("村", "社区")) and 3 <= len(n) <= 6 for n in names)
+    # The first names are the ones county-scale demos always had (two syllables).
+    assert all(len(n.removesuffix("社区").removesuffix("村")) == 2 for n in names[:300])
