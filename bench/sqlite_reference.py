@@ -26,6 +26,7 @@ INDEXES = """
 CREATE INDEX villages_township ON villages (township);
 CREATE INDEX inspections_village ON inspections (village, day);
 CREATE INDEX findings_village ON findings (village);
+CREATE INDEX findings_inspection ON findings (inspection);
 CREATE INDEX events_type_day ON events (type, day);
 CREATE INDEX observations_inspection ON observations (inspection);
 """
@@ -114,10 +115,11 @@ def first_screen(conn: sqlite3.Connection, day: str) -> list[tuple[str, int, int
 
 def inspection_list(conn: sqlite3.Connection) -> list[tuple[str, int, int, int]]:
     return conn.execute("""
-        SELECT i.id, (SELECT count(*) FROM answers a WHERE a.inspection = i.id),
-               (SELECT count(*) FROM observations o WHERE o.inspection = i.id),
-               (SELECT count(*) FROM findings f WHERE f.inspection = i.id)
-        FROM inspections i ORDER BY i.day, i.id""").fetchall()
+        SELECT i.id, coalesce(a.n, 0), coalesce(o.n, 0), coalesce(f.n, 0) FROM inspections i
+        LEFT JOIN (SELECT inspection, count(*) AS n FROM answers GROUP BY inspection) a ON a.inspection = i.id
+        LEFT JOIN (SELECT inspection, count(*) AS n FROM observations GROUP BY inspection) o ON o.inspection = i.id
+        LEFT JOIN (SELECT inspection, count(*) AS n FROM findings GROUP BY inspection) f ON f.inspection = i.id
+        ORDER BY i.day, i.id""").fetchall()
 
 
 def township(conn: sqlite3.Connection, name: str, day: str) -> list[tuple]:

@@ -370,6 +370,7 @@ def compare_sqlite(root: Path, sizes: list[int], years: int, samples: int) -> No
             if "digest" in mine and (mine["rows"], mine["digest"]) != (theirs["rows"], theirs["digest"]):
                 raise SystemExit(f"{op} at {size}: results differ ({mine['rows']} rows here, {theirs['rows']} in SQLite)")
             results[size][op] = (mine, theirs)
+            print(f"    {op}: this store {ms(mine['seconds'])}, SQLite {ms(theirs['seconds'])}", flush=True)
         # The store's own folder may now hold a rebuilt cache; sizes on disk, record and cache apart.
         record = sum(p.stat().st_size for p in (ours / "villages").glob("*.json")) / 1e6
         cache = sum(p.stat().st_size for p in ours.glob("index.sqlite*")) / 1e6

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_documents_path
+
+EXPORTS = "exports"
 
 
 def data_folder() -> Path:
@@ -22,7 +24,24 @@ def demo_db() -> Path:
     return data_folder() / "demo"
 
 
-def default_exports() -> Path:
-    """Reports go to ./exports when run from the project, else to the data folder."""
-    here = Path.cwd() / "exports"
-    return here if here.is_dir() else data_folder() / "exports"
+def default_exports(db_root: Path | None = None) -> Path:
+    """Where reports go unless ``--out`` says otherwise: ``exports/`` beside the database.
+
+    A database kept in the hidden user data folder (the default one, the demo)
+    would put its reports where a township office never looks, so those go to
+    the user's documents folder instead (e.g. ~/Documents/inspector/exports).
+    The folder never depends on the current directory: the same database
+    always writes to the same place.
+    """
+    if db_root is None:
+        return documents_exports()
+    root = Path(db_root).absolute()
+    try:
+        root.relative_to(data_folder().absolute())
+    except ValueError:
+        return root.parent / EXPORTS
+    return documents_exports()
+
+
+def documents_exports() -> Path:
+    return user_documents_path() / "inspector" / EXPORTS

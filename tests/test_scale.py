@@ -200,3 +200,33 @@ def test_demo_names_are_unique_at_city_scale():
     assert all(n.endswith(("村", "社区")) and 3 <= len(n) <= 6 for n in names)
     # The first names are the ones county-scale demos always had (two syllables).
     assert all(len(n.removesuffix("社区").removesuffix("村")) == 2 for n in names[:300])
+
+
+class _FullDisk:
+    """A cache connection whose writes fail as on a full disk; reads pass through."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, *args):
+        if sql == "BEGIN":
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.conn.execute(sql, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.conn, name)
+
+
+def test_a_cache_that_cannot_be_written_never_answers_from_stale_rows(sizes):
+    db = Database.open(sizes[10], clock=fixed_clock)
+    assert len(rows_as_of(db, TODAY)) == 10
+    db.cache.conn = _FullDisk(db.cache.conn)
+    store = db.store("V0004")
+    for kind, extra in (("report", {"note": "已整改"}), ("verify", {}), ("close", {})):
+        store.add_event("V0004-F0002", kind, by="张伟", **extra)  # the village file is written; the cache row is not
+    assert "V0004-F0002" not in {r.id for r in rows_as_of(db, TODAY)}
+    assert db.cache.in_memory and len(rows_as_of(db, TODAY)) == 9
+    db.close()
+    again = Database.open(sizes[10], clock=fixed_clock, read_only=True)  # the file cache catches up from the files
+    assert not again.cache.in_memory and len(rows_as_of(again, TODAY)) == 9
+    again.close()

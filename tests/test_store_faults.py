@@ -128,11 +128,15 @@ def test_full_tmpfs_stream_loses_nothing_acknowledged(tmp_path: Path):
         assert temp_files(root) == []
         db.close()
         again = Database.open(root, clock=fixed_clock, read_only=True)
-        assert sorted(again.store(v.id).answers(iid)) == acked
+        try:
+            assert sorted(again.store(v.id).answers(iid)) == acked
+        finally:
+            again.close()
         for backup in (root / "backups").rglob("*.json"):
             assert backup.stat().st_size > 0 and usable(backup)
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        # Lazy: a file still open elsewhere must not leave the mount behind.
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_leftover_temp_files_are_cleaned_at_the_next_writable_open(db: Database, db_path: Path):

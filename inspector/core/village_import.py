@@ -1,4 +1,4 @@
-"""Read a list of villages from a CSV file, as spreadsheets in China save it.
+"""Read a list of villages from a CSV file or an Excel workbook, as spreadsheets in China save them.
 
 Pure: reads the one file it is given, writes nothing, knows no clock and no
 terminal. The result is a preview (the rows that would be added and every
@@ -18,6 +18,11 @@ What it accepts:
   and stray spaces tolerated; title rows above the header (a merged title
   cell, common in office spreadsheets) are skipped with a warning.
 
+- Excel workbooks (.xlsx, read by ``core.workbook``): the first sheet or a
+  named one, merged cells filled, numbers and dates as text. A header merged
+  over two sub-headers is read from both rows. An encrypted workbook, an old
+  .xls and a broken file are refused with one line naming the file.
+
 Row numbers are those a spreadsheet shows: the first line of the file is row
 1, a cell holding a line break does not start a new row.
 """
@@ -29,11 +34,12 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .models import Village
 from .names import MAX_NAME, clean_text, name_key, name_problem
+from .workbook import WorkbookError, kind_of, read_sheet
 
 ERROR = "error"  # the row is not imported
 WARNING = "warning"  # the row is imported; the user should look
@@ -143,6 +149,7 @@ class CsvTable:
     columns: dict[str, int]  # field -> index
     labels: list[str]  # each column as the user sees it (header text, or its letter)
     problems: list[Problem]  # about the header (unknown columns, title rows)
+    sheet: str = ""  # the worksheet read, for a workbook
 
 
 @dataclass
@@ -154,6 +161,7 @@ class ImportPreview:
     data_rows: int  # non-blank rows below the header
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sheet: str = ""  # the worksheet read, for a workbook
 
     @property
     def errors(self) -> list[Problem]:
@@ -169,21 +177,27 @@ class ImportPreview:
         return len({p.row for p in self.errors if p.row > self.header_row})
 
 
-def read_villages_csv(path: Path, existing: list[Village]) -> ImportPreview:
+def read_villages_csv(path: Path, existing: list[Village], sheet: str | None = None) -> ImportPreview:
     """The preview of importing ``path`` into a database holding ``existing``.
 
     ``existing`` should include archived villages: the database refuses a
     duplicate name in a township whether archived or not.
     Raises VillageImportError when the file as a whole cannot be imported.
     """
-    return check_rows(read_table(path), existing)
+    return check_rows(read_table(path, sheet), existing)
 
 
 # -- the file --------------------------------------------------------------------
 
 
-def read_table(path: Path) -> CsvTable:
-    """Decode and parse ``path`` and find its header. Raises VillageImportError."""
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK = "xlsx"  # ImportPreview.encoding of a workbook
+
+
+def read_table(path: Path, sheet: str | None = None) -> CsvTable:
+    """Decode and parse ``path`` (CSV, or a workbook's first or named ``sheet``) and find its header.
+
+    Raises VillageImportError."""
     path = Path(path)
     shown = str(path)
     if path.is_dir():
@@ -197,6 +211,13 @@ def read_table(path: Path) -> CsvTable:
         raise VillageImportError("import.error.not_found", path=shown) from None
     except OSError as exc:
         raise VillageImportError("import.error.unreadable", path=shown, reason=exc.strerror or str(exc)) from None
+    kind = kind_of(raw)
+    if kind == "encrypted":
+        raise VillageImportError("office.import.encrypted", path=shown)
+    if kind == "xlsx" and (b"xl/" in raw[:65536] or path.suffix.lower() in WORKBOOK_SUFFIXES):
+        return _read_workbook(path, sheet)
+    if sheet is not None and kind != "xls":
+        raise VillageImportError("office.import.sheet_for_csv", path=shown, sheet=sheet)
     text, encoding = _decode(raw, shown)
     if not text.strip(" \t\r\n\ufeff,;"):
         raise VillageImportError("import.error.empty", path=shown)
@@ -334,8 +355,60 @@ def _parse(text: str, delimiter: str, shown: str) -> list[list[str]]:
         csv.field_size_limit(previous)
 
 
-def _header(path: Path, encoding: str, delimiter: str, records: list[list[str]], index: int) -> CsvTable:
+def _read_workbook(path: Path, sheet: str | None) -> CsvTable:
     shown = str(path)
+    try:
+        read = read_sheet(path, sheet)
+    except WorkbookError as exc:
+        raise VillageImportError(exc.key, path=shown, **exc.params) from None
+    if not any(any(c.strip() for c in r) for r in read.records):
+        raise VillageImportError("import.error.empty", path=shown)
+    records = read.records
+    index, top, combined = _workbook_header(records, read.merged_across)
+    if combined is not None:
+        records = [*records[:index], combined, *records[index + 1 :]]
+    table = _header(path, WORKBOOK, "", records, index, top)
+    return replace(table, sheet=read.name)
+
+
+def _workbook_header(records: list[list[str]], across: set[tuple[int, int]]) -> tuple[int, int, list[str] | None]:
+    """(header row index, first header row index, the combined header or None).
+
+    A header may take two rows: "联系人" merged over "姓名" and "电话". Then
+    each column under a merge wider than one column is named by its
+    sub-header ("电话"), or by both ("联系人" + "姓名" = "联系人姓名") when
+    the sub-header alone names no field. The rows searched and the scoring
+    are those of a CSV file's header; a repeated field counts against a row.
+    """
+    best: tuple[tuple[int, int, int], int, int, list[str] | None] = ((-1, 0, 0), 0, 0, None)
+    for index, record in enumerate(records[:HEADER_SEARCH]):
+        candidates: list[tuple[int, int, list[str] | None]] = [(index, index, None)]
+        merged = [c for c in range(len(record)) if (index, c) in across and record[c].strip()]
+        if merged and index + 1 < len(records):
+            below = records[index + 1]
+            combined = []
+            for c in range(max(len(record), len(below))):
+                upper = record[c] if c < len(record) else ""
+                sub = below[c] if c < len(below) else ""
+                if (index, c) in across and sub.strip() and sub.strip() != upper.strip():
+                    joined = upper.strip() + sub.strip()
+                    combined.append(sub if _field_of(sub) or not _field_of(joined) else joined)
+                else:
+                    combined.append(upper)
+            candidates.append((index + 1, index, combined))
+        for header_index, top, combined in candidates:
+            cells = combined if combined is not None else record
+            fields = [f for f in (_field_of(c) for c in cells) if f]
+            score = (len(set(fields) & set(REQUIRED)), len(set(fields)), len(set(fields)) - len(fields))
+            if score > best[0]:
+                best = (score, header_index, top, combined)
+    return best[1], best[2], best[3]
+
+
+def _header(path: Path, encoding: str, delimiter: str, records: list[list[str]], index: int, top: int | None = None) -> CsvTable:
+    """The table with its header at ``records[index]``; a header of two rows starts at ``top``."""
+    shown = str(path)
+    top = index if top is None else top
     header = records[index] if index < len(records) else []
     columns: dict[str, int] = {}
     headings: dict[str, str] = {}
@@ -365,7 +438,7 @@ def _header(path: Path, encoding: str, delimiter: str, records: list[list[str]],
     labels = [(header[i].strip() if i < len(header) else "") or _letter(i) for i in range(width)]
     problems = [
         Problem(n, "", "import.problem.title_row", {}, WARNING)
-        for n, record in enumerate(records[:index], 1)
+        for n, record in enumerate(records[:top], 1)
         if any(c.strip() for c in record)
     ]
     used = set(columns.values())
@@ -407,7 +480,7 @@ def _letter(index: int) -> str:
 
 def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
     """Every data row checked against the others and against ``existing``."""
-    preview = ImportPreview(table.path, table.encoding, table.delimiter, table.header_row, 0)
+    preview = ImportPreview(table.path, table.encoding, table.delimiter, table.header_row, 0, sheet=table.sheet)
     problems = list(table.problems)
     # Look-alikes (NFC/NFD, full-width digits, invisible characters) are the same name.
     known = {(name_key(v.name), name_key(v.township)): v for v in existing}

@@ -11,10 +11,11 @@ from .files import report_filename, write_report
 from .visit import render_visit_report
 
 
-def default_folder() -> Path:
+def default_folder(db: Any = None) -> Path:
+    """exports/ beside the database ``db`` (see paths.default_exports)."""
     from ..paths import default_exports
 
-    return default_exports()
+    return default_exports(getattr(db, "root", None))
 
 
 def visit_report_text(db: Any, catalog: Catalog, inspection_id: str, lang: str) -> tuple[str, dict, Any]:
@@ -45,4 +46,4 @@ def export_visit(db: Any, catalog: Catalog, inspection_id: str, folder: Path | N
     name = report_filename(
         "inspection", inspection["date"], village.township, village.name, inspection_id.split("-")[-1], ident=village.id
     )
-    return write_report(folder or default_folder(), name, text)
+    return write_report(folder or default_folder(db), name, text)

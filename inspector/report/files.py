@@ -96,8 +96,9 @@ def _stem(day: str, places: list[str], tag: str, label: str, suffix: str) -> str
     return SEP.join(parts) or FALLBACK
 
 
-def write_report(folder: Path, name: str, text: str) -> Path:
-    """Write ``text`` as UTF-8 to ``folder/name`` atomically and return the path.
+def write_report(folder: Path, name: str, text: str | bytes) -> Path:
+    """Write ``text`` as UTF-8 (or bytes as they are: a .docx, an .xlsx) to ``folder/name``
+    atomically and return the path.
 
     The folder is created if needed. The text goes to a temporary file in the
     same folder, is flushed to disk, then replaces ``name`` in one step, so a
@@ -111,7 +112,7 @@ def write_report(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     temp = folder / f".report-{secrets.token_hex(6)}.tmp"  # short: name may be near the limit
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     # os.open with 0o666 lets the umask decide the permissions, as for any new file.
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:

@@ -19,7 +19,7 @@ from .files import report_filename, write_report
 
 def rewrite_visit_report(db: Any, catalog: Catalog, inspection_id: str, folder: Path | None, lang: str) -> tuple[Path, Path | None]:
     """(the new report, the earlier one kept) — the second is None when there was none."""
-    folder = Path(folder or default_folder())
+    folder = Path(folder or default_folder(db))
     _, inspection, village = visit_report_text(db, catalog, inspection_id, lang)
     number = inspection_id.split("-")[-1]
     name = report_filename("inspection", inspection["date"], village.township, village.name, number, lang=lang)

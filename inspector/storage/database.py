@@ -29,9 +29,9 @@ from typing import Callable, Iterable, Iterator
 from tinydb import Query, TinyDB
 
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
-from .atomic import AtomicJSONStorage, check_replaceable, dumps, load_json, remove_temp_files, write_atomic
+from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
-from .errors import CorruptFile, NotADatabase, NotFound, ReadOnly, WriteFailed, write_error
+from .errors import NotADatabase, NotFound, ReadOnly, write_error
 from .lock import WriterLock
 from .migrations import SCHEMA_VERSION
 from .query_cache import CacheLost, QueryCache, VillageRows, remove_old_index
@@ -205,6 +205,7 @@ class Database:
         self._before_registry_change()
         table.insert(village.to_dict())
         self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
+        self.cache.put_summaries({village.id: self._index[village.id]})  # else every open would add it
         return village
 
     def _check_identity(
@@ -247,6 +248,7 @@ class Database:
             table.insert_multiple(v.to_dict() for v in added)
         for village in added:
             self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
+        self.cache.put_summaries({v.id: self._index[v.id] for v in added})
         return added
 
     def update_village(self, vid: str, **changes) -> Village:
@@ -388,15 +390,25 @@ class Database:
             now = _stat(self.village_path(vid))
             if known.get(vid, _MISSING) != now:
                 self.cache.put_details(vid, now, VillageRows(self.store(vid)) if now else _NO_ROWS)
+        if self.cache.failed and not self.cache.in_memory:
+            self._cache_in_memory()  # a row could not be written (disk full...): never answer from stale rows
+            return self.query(vids)
         return self.cache
 
+    def _cache_in_memory(self) -> None:
+        self.cache.close()
+        self._cache = QueryCache(self.root, writable=False)
+
     def queried(self, ask: Callable[[QueryCache], list], vids: Iterable[str] | None = None) -> list:
-        """``ask(cache)`` on fresh rows; asked again once if the cache broke meanwhile."""
+        """``ask(cache)`` on fresh rows; asked again if the cache broke meanwhile, at last in memory."""
         vids = None if vids is None else list(vids)
-        try:
-            return ask(self.query(vids))
-        except CacheLost:
-            return ask(self.query(vids))
+        for _ in range(2):
+            try:
+                return ask(self.query(vids))
+            except CacheLost:
+                pass
+        self._cache_in_memory()
+        return ask(self.query(vids))
 
     def inspection_rows(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
         """(village id, inspection, answers, observations, findings) by date and id, from the query cache."""

@@ -23,7 +23,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import orjson
 
@@ -98,6 +98,7 @@ class QueryCache:
     def __init__(self, root: Path, *, writable: bool = True):
         self.path = Path(root) / CACHE
         self.in_memory = False
+        self.failed = False  # a write was lost: rows may be stale until the next open
         self._lock = threading.Lock()  # the app may read from a worker thread
         self.conn = self._open(writable)
 
@@ -124,14 +125,16 @@ class QueryCache:
         except sqlite3.Error:
             pass
 
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, work: Callable[[sqlite3.Connection], None]) -> None:
+        """``work`` in one transaction, or not at all."""
         with self._lock:
             try:
                 with _transaction(self.conn):
-                    yield self.conn
+                    work(self.conn)
             except sqlite3.Error:
-                pass  # a stale or missing row is found by its stat and rebuilt
+                # A stale or missing row is found by its stat at the next open; until
+                # then the Database asks an in-memory copy instead (see Database.query).
+                self.failed = True
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         return list(self._stream(sql, params))
@@ -143,8 +146,10 @@ class QueryCache:
                 cursor = self.conn.execute(sql, tuple(params))
                 while batch := cursor.fetchmany(2000):
                     yield from batch
+            except sqlite3.OperationalError as exc:
+                raise CacheLost() from exc  # busy, or gone read-only: the caller asks again, then in memory
             except sqlite3.DatabaseError as exc:
-                # Broken under us: start again; the caller re-reads every village from its file.
+                # Corrupt under us: start again; the caller re-reads every village from its file.
                 self.conn.close()
                 self.conn = self._open(not self.in_memory)
                 raise CacheLost() from exc
@@ -167,14 +172,12 @@ class QueryCache:
 
     def put_summaries(self, entries: dict[str, dict]) -> None:
         rows = [(vid, *(e["stat"] or (None, None)), orjson.dumps(e["summary"]).decode()) for vid, e in entries.items()]
-        with self._writing() as conn:
-            conn.executemany("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?)", rows)
+        self._write(lambda conn: conn.executemany("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?)", rows))
 
     def put_stats(self, stats: dict[str, list[int] | None]) -> None:
         """The village's file changed but not its summary (an answer was saved)."""
         rows = [(*(stat or (None, None)), vid) for vid, stat in stats.items()]
-        with self._writing() as conn:
-            conn.executemany("UPDATE summaries SET mtime = ?, size = ? WHERE vid = ?", rows)
+        self._write(lambda conn: conn.executemany("UPDATE summaries SET mtime = ?, size = ? WHERE vid = ?", rows))
 
     # -- details (the history queries' rows) ---------------------------------
 
@@ -187,13 +190,16 @@ class QueryCache:
 
     def put_details(self, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
         """Replace one village's rows with those of its file as it is at ``stat``."""
-        with self._writing() as conn:
+
+        def work(conn: sqlite3.Connection) -> None:
             for table in ("inspections", "findings", "events"):
                 conn.execute(f"DELETE FROM {table} WHERE vid = ?", (vid,))
             conn.executemany("INSERT INTO inspections VALUES (?, ?, ?, ?, ?, ?, ?)", rows.inspections)
             conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", rows.findings)
             conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", rows.events)
             conn.execute("INSERT OR REPLACE INTO details VALUES (?, ?, ?)", (vid, *(stat or (None, None))))
+
+        self._write(work)
 
     # -- queries -------------------------------------------------------------
 

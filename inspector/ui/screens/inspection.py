@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
 from ...catalog.model import CheckItem
@@ -24,6 +24,7 @@ from ...i18n import has, language, t
 from ...storage.errors import StoreError
 from ..bindings import Localized, localize
 from ..dialogs import ConfirmDialog, TextDialog
+from ..footer import FittingFooter
 from .completion_dialog import ProblemsDialog
 from .finding_dialog import FindingDialog
 from .observation_dialog import ObservationDialog
@@ -70,7 +71,7 @@ class InspectionScreen(Localized, Screen[None]):
             with VerticalScroll(id="detail"):
                 yield Static(id="item-text")
                 yield DataTable(id="observations", cursor_type="row")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._resume_position()
