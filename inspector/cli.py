@@ -228,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     rinsp = verb(rsub, "inspection", "cli.help.report_inspection")
     rinsp.add_argument("id", help=t("cli.help.inspection_id"))
     rinsp.add_argument("--out", type=Path, help=t("cli.help.out"))
+    rinsp.add_argument("--format", choices=("md", "docx"), default="md", help=t("office.help.format"))
     from .commands import supervise
 
     supervise.add_parsers(verbs, rsub, verb)

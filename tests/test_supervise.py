@@ -556,3 +556,20 @@ def test_supervision_modules_import_neither_textual_nor_rich():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("lang, item, basis", [
+    ("zh", "检查项：      1.1 村（社区）办公场所内外悬挂的每一块牌子", "依据：        负面清单第 2 项 拆迁拆违类"),
+    ("en", "Check item:             1.1 Does every board hung inside", "Basis:                  Negative list no. 2 拆迁拆违类"),
+])
+def test_finding_show_names_items_by_number_and_title_never_by_key(tmp_path, capsys, lang, item, basis):
+    db = Database.open(tmp_path / "db", clock=lambda: datetime(2026, 11, 21, 9, 0))
+    store = db.store(db.add_village("石堰村", "金鸡镇").id)
+    iid = inspection(store, "2026-11-21")
+    fid = finding(store, "悬挂无依据牌子", "signboards", "镇综治办", "2026-12-01", iid,
+                  item="signboards.01", basis=["cq2019.negative.02"])
+    db.close()
+    assert cli.main(["--db", str(tmp_path / "db"), "--lang", lang, "--today", "2026-11-21", "finding", "show", fid]) == 0
+    out = capsys.readouterr().out
+    assert item in out and basis in out
+    assert "signboards.01" not in out and "cq2019" not in out

@@ -63,6 +63,7 @@ def list_inspections(args, open_db) -> int:
 
 
 def report(args, open_db) -> int:
+    """`inspector report inspection ID [--out DIR] [--format md|docx]`."""
     from ..report.export import export_visit
     from .catalog import load_or_report
 
@@ -72,7 +73,10 @@ def report(args, open_db) -> int:
     iid = args.id.strip().upper()
     with open_db(args, read_only=True) as db:
         try:
-            path = export_visit(db, catalog, iid, args.out, args.lang)
+            if getattr(args, "format", "md") == "docx":
+                path = export_visit_docx(db, catalog, iid, args.out, args.lang)
+            else:
+                path = export_visit(db, catalog, iid, args.out, args.lang)
         except NotFound:
             raise Refused(t("cli.err.no_inspection", id=args.id.strip())) from None
         except KeyError as exc:
@@ -80,4 +84,24 @@ def report(args, open_db) -> int:
             return 1
     print(t("report.written", path=path))
     return 0
+
+
+def export_visit_docx(db, catalog, inspection_id: str, folder, lang: str):
+    """The visit report as a Word document, from the same Markdown the .md report is."""
+    from datetime import date
+    from pathlib import Path
+
+    from ..report.docx import docx_bytes
+    from ..report.export import default_folder, visit_report_text
+    from ..report.files import report_filename, write_report
+    from .supervise import with_suffix
+
+    text, inspection, village = visit_report_text(db, catalog, inspection_id, lang)
+    try:
+        day = date.fromisoformat(str(inspection.get("date", ""))[:10])
+    except ValueError:
+        day = db.today
+    name = report_filename("inspection", inspection["date"], village.township, village.name,
+                           inspection_id.split("-")[-1], ident=village.id, lang=lang)
+    return write_report(Path(folder or default_folder(db)), with_suffix(name, "docx"), docx_bytes(text, day=day, lang=lang))
 

@@ -1,10 +1,12 @@
 """The supervisor's verbs: the overdue list, one finding, and the supervision reports.
 
-    inspector overdue [--township T] [--village V] [--unit U] [--as-of D] [--format table|md|json|csv]
+    inspector overdue [--township T] [--village V] [--unit U] [--as-of D] [--format table|md|json|csv|xlsx] [--out FILE|DIR]
     inspector finding show ID [--as-of D] [--json]
-    inspector report village V [--township T] [--as-of D] [--out DIR]
-    inspector report township T [--as-of D] [--out DIR]
-    inspector report overdue [--township T] [--village V] [--unit U] [--as-of D] [--out DIR]
+    inspector report village V [--township T] [--as-of D] [--out DIR] [--format md|docx|xlsx]
+    inspector report township T [--as-of D] [--out DIR] [--format md|docx|xlsx]
+    inspector report overdue [--township T] [--village V] [--unit U] [--as-of D] [--out DIR] [--format md|docx|xlsx]
+
+Reports go to ``exports/`` beside the database unless ``--out`` names a folder.
 
 Every verb opens the database read-only. ``--as-of`` defaults to the
 database's today (``--today``); answers for another date are computed from
@@ -33,7 +35,8 @@ from .common import Refused, find_township, find_village
 from .village import format_table
 
 REPORT_ACTIONS = ("village", "township", "overdue")
-FORMATS = ("table", "md", "json", "csv")
+FORMATS = ("table", "md", "json", "csv", "xlsx")
+REPORT_FORMATS = ("md", "docx", "xlsx")
 # The columns of `overdue --format csv`, in order: the keys of FindingRow.to_json()
 # (the CSV's headers are their labels, csv.col.* in the interface language).
 CSV_COLUMNS = (
@@ -69,6 +72,7 @@ def add_parsers(verbs, report_subparsers, verb: Callable[..., argparse.ArgumentP
     p = verb(verbs, "overdue", "supervise.help.overdue")
     _filters(p)
     p.add_argument("--format", choices=FORMATS, default="table", help=t("supervise.help.format"))
+    p.add_argument("--out", type=Path, help=t("office.help.overdue_out"))
 
     finding = verbs.add_parser("finding", help=t("supervise.help.finding"))
     fsub = finding.add_subparsers(dest="action", required=True, parser_class=type(finding))
@@ -87,6 +91,7 @@ def add_parsers(verbs, report_subparsers, verb: Callable[..., argparse.ArgumentP
     ro = verb(report_subparsers, "overdue", "supervise.help.report_overdue")
     _filters(ro)
     ro.add_argument("--out", type=Path, help=t("cli.help.out"))
+    _format(ro)
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -99,6 +104,11 @@ def _filters(p: argparse.ArgumentParser) -> None:
 def _as_of_out(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=as_of_date, help=t("supervise.help.as_of"))
     p.add_argument("--out", type=Path, help=t("cli.help.out"))
+    _format(p)
+
+
+def _format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=REPORT_FORMATS, default="md", help=t("office.help.format"))
 
 
 # ── dispatch ──────────────────────────────────────────────────────────────
@@ -153,6 +163,11 @@ def overdue(args: argparse.Namespace, open_db) -> int:
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
         rows = overdue_rows(db, as_of, args.township, args.village, args.unit)
+        root = db.root
+    if args.format == "xlsx":
+        return _save_overdue_xlsx(args, rows, as_of, lang, root)
+    if getattr(args, "out", None) is not None:
+        raise Refused(t("office.out_needs_xlsx"), status=2)
     if args.format == "json":
         print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
     elif args.format == "csv":
@@ -166,6 +181,22 @@ def overdue(args: argparse.Namespace, open_db) -> int:
     else:
         print(overdue_table(rows, lang))
     return 0
+
+
+def _save_overdue_xlsx(args: argparse.Namespace, rows: list[FindingRow], as_of: date, lang: str, root: Path) -> int:
+    """``overdue --format xlsx``: to ``--out`` (a .xlsx file, or a folder) or to the exports folder."""
+    from ..report.files import report_filename
+    from ..report.office_sheets import overdue_sheet
+    from ..report.xlsx import workbook_bytes
+
+    data = workbook_bytes([overdue_sheet(rows, as_of, lang)], created=as_of)
+    out = getattr(args, "out", None)
+    if out is not None and Path(out).suffix.lower() == ".xlsx":
+        folder, name = Path(out).parent, Path(out).name
+    else:
+        folder = out
+        name = report_filename("overdue", as_of.isoformat(), args.township or "", args.village or "", args.unit or "", lang=lang)
+    return _write(folder, name, data, root, "xlsx")
 
 
 def overdue_csv(rows: list[FindingRow], lang: str | None = None) -> bytes:
@@ -281,16 +312,43 @@ def show_finding(args: argparse.Namespace, open_db) -> int:
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
         village, fa = load_finding(db, fid, as_of)
+        template = ""
+        if fa.finding.get("inspection"):
+            try:
+                template = db.store(village.id).inspection(fa.finding["inspection"]).get("template", "")
+            except NotFound:
+                pass
     details = finding_json(village, fa, as_of)
     if args.json:
         print(json.dumps(details, ensure_ascii=False, indent=2))
     else:
-        print(finding_text(details, fa.status, as_of, lang))
+        print(finding_text(details, fa.status, as_of, lang, names=_names(args, template, lang)))
     return 0
 
 
-def finding_text(d: dict, status: Any, as_of: date, lang: str) -> str:
-    """One finding as aligned "label: value" lines and its history as a table."""
+def _names(args: argparse.Namespace, template: str, lang: str):
+    """How a check item and a list item are shown: number and title, never the internal key."""
+    from ..core.item_text import item_label, list_item_label
+
+    catalog = _catalog(args)
+    checklist = catalog.checklists.get(template) if catalog and template else None
+
+    def item(key: str) -> str:
+        found = checklist.item(key) if checklist else None
+        return item_label(checklist, found, lang) if found else key
+
+    def basis(key: str) -> str:
+        return list_item_label(catalog, key, lang) if catalog else key
+
+    return item, basis
+
+
+def finding_text(d: dict, status: Any, as_of: date, lang: str, names: tuple | None = None) -> str:
+    """One finding as aligned "label: value" lines and its history as a table.
+
+    ``names`` = (check item -> label, list item -> label); without it keys show as stored.
+    """
+    item_name, basis_name = names or (str, str)
     none = t("supervise.show.none", lang=lang)
     colon = "：" if lang == "zh" else ": "
     known = messages(lang)
@@ -305,11 +363,11 @@ def finding_text(d: dict, status: Any, as_of: date, lang: str) -> str:
         ("village", [d["village"]]),
         ("township", [d["township"]]),
         ("inspection", [d["inspection"] or ""]),
-        ("item", [d["item"] or ""]),
+        ("item", [item_name(d["item"]) if d["item"] else ""]),
         ("theme", [coded("supervise.theme", d["theme"])]),
         ("title", [d["title"]]),
         ("description", [d["description"]]),
-        ("basis", [t("supervise.sep", lang=lang).join(str(b) for b in d["basis"])]),
+        ("basis", [t("supervise.sep", lang=lang).join(basis_name(str(b)) for b in d["basis"])]),
         ("basis_text", [d["basis_text"]]),
         ("severity", [coded("report.severity", d["severity"])]),
         ("unit", [d["unit"]]),
@@ -355,18 +413,42 @@ def one_village(db: Any, name_or_id: str, township: str | None = None):
     return find_village(db, name_or_id, township)
 
 
-def _save(args: argparse.Namespace, name: str, text: str) -> int:
+def _save(args: argparse.Namespace, name: str, content: str | bytes, root: Path | None = None) -> int:
+    """Write a report (``name`` is its .md name; the extension follows ``--format``) and say where."""
+    return _write(args.out, name, content, root, getattr(args, "format", "md"))
+
+
+def _write(out: Path | None, name: str, content: str | bytes, root: Path | None, fmt: str) -> int:
     from ..cli import os_reason
-    from ..report.export import default_folder
+    from ..paths import default_exports
     from ..report.files import write_report
 
-    folder = args.out or default_folder()
+    folder = out or default_exports(root)
+    name = with_suffix(name, fmt)
     try:
-        path = write_report(folder, name, text)
+        path = write_report(folder, name, content)
     except OSError as exc:
         raise Refused(t("supervise.write_failed", path=Path(folder) / name, reason=os_reason(exc))) from None
     print(t("report.written", path=path))
     return 0
+
+
+def with_suffix(name: str, fmt: str) -> str:
+    """A report's file name (made for .md by report_filename) for the format written."""
+    return name if fmt == "md" or not name.endswith(".md") else name[: -len(".md")] + "." + fmt
+
+
+def _office(fmt: str, markdown: str, day: date, lang: str, sheets) -> str | bytes:
+    """The report in ``fmt``: the Markdown itself, the Word document made from it, or the workbook."""
+    if fmt == "docx":
+        from ..report.docx import docx_bytes
+
+        return docx_bytes(markdown, day=day, lang=lang, sign_lines=[t("office.docx.sign", lang=lang)])
+    if fmt == "xlsx":
+        from ..report.xlsx import workbook_bytes
+
+        return workbook_bytes(sheets(), created=day)
+    return markdown
 
 
 def report_village(args: argparse.Namespace, open_db) -> int:
@@ -375,11 +457,17 @@ def report_village(args: argparse.Namespace, open_db) -> int:
 
     lang = _lang(args)
     catalog = _catalog(args)
+    from ..report.office_sheets import ledger_sheet
+
+    fmt = getattr(args, "format", "md")
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
         village = one_village(db, args.village, args.township)
         text = render_village_ledger(db, village.id, as_of, lang, catalog)
-    return _save(args, report_filename("ledger", as_of.isoformat(), village.township, village.name, lang=lang, ident=village.id), text)
+        content = _office(fmt, text, as_of, lang, lambda: [ledger_sheet(db, village.id, as_of, lang, catalog)])
+        root = db.root
+    name = report_filename("ledger", as_of.isoformat(), village.township, village.name, lang=lang, ident=village.id)
+    return _save(args, name, content, root)
 
 
 def report_township(args: argparse.Namespace, open_db) -> int:
@@ -388,11 +476,16 @@ def report_township(args: argparse.Namespace, open_db) -> int:
 
     lang = _lang(args)
     catalog = _catalog(args)
+    from ..report.office_sheets import township_sheets
+
+    fmt = getattr(args, "format", "md")
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
         township = find_township(db, args.township)
         text = render_township_summary(db, township, as_of, lang, catalog)
-    return _save(args, report_filename("township", as_of.isoformat(), township, "", lang=lang), text)
+        content = _office(fmt, text, as_of, lang, lambda: township_sheets(db, township, as_of, lang, catalog))
+        root = db.root
+    return _save(args, report_filename("township", as_of.isoformat(), township, "", lang=lang), content, root)
 
 
 def report_overdue(args: argparse.Namespace, open_db) -> int:
@@ -400,9 +493,13 @@ def report_overdue(args: argparse.Namespace, open_db) -> int:
     from ..report.overdue import render_overdue
 
     lang = _lang(args)
+    from ..report.office_sheets import overdue_sheet
+
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
         rows = overdue_rows(db, as_of, args.township, args.village, args.unit)
+        root = db.root
     text = render_overdue(rows, as_of, lang, _title_filters(args))
+    content = _office(getattr(args, "format", "md"), text, as_of, lang, lambda: [overdue_sheet(rows, as_of, lang)])
     name = report_filename("overdue", as_of.isoformat(), args.township or "", args.village or "", args.unit or "", lang=lang)
-    return _save(args, name, text)
+    return _save(args, name, content, root)

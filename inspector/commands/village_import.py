@@ -1,4 +1,4 @@
-"""`inspector village import FILE [--dry-run] [--yes]`: add villages from a CSV file.
+"""`inspector village import FILE [--sheet NAME] [--dry-run] [--yes]`: add villages from a CSV file or an .xlsx workbook.
 
 Shows what would be added and every problem by row and column, asks, then
 adds the valid rows in one write of the registry. Exit status: 0 when every
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from ..core.village_import import ImportPreview, Problem, VillageImportError, check_rows, read_table
+from ..core.village_import import WORKBOOK, ImportPreview, Problem, VillageImportError, check_rows, read_table
 from ..i18n import t
 from .village import format_table
 
@@ -25,6 +25,7 @@ def add_parser(subparsers, verb: Callable[..., argparse.ArgumentParser]) -> argp
     """Add ``import`` to the ``village`` subparsers, with cli.py's ``verb`` helper."""
     p = verb(subparsers, "import", "import.help")
     p.add_argument("file", type=Path, help=t("import.help_file"))
+    p.add_argument("--sheet", help=t("office.import.help_sheet"))
     p.add_argument("--dry-run", action="store_true", help=t("import.help_dry_run"))
     p.add_argument("--yes", "-y", action="store_true", help=t("import.help_yes"))
     return p
@@ -33,7 +34,7 @@ def add_parser(subparsers, verb: Callable[..., argparse.ArgumentParser]) -> argp
 def run(args, open_db) -> int:
     # The file first: a file that cannot be imported never opens (or creates) a database.
     try:
-        table = read_table(args.file)
+        table = read_table(args.file, getattr(args, "sheet", None))
     except VillageImportError as exc:
         print(t(exc.key, **exc.params), file=sys.stderr)
         return 2
@@ -81,6 +82,15 @@ def _existing_read_only(args, open_db) -> list:
 
 
 def _show(preview: ImportPreview) -> None:
+    if preview.encoding == WORKBOOK:
+        print(t("office.import.reading", path=preview.path, sheet=preview.sheet, header_row=preview.header_row,
+                rows=preview.data_rows))
+    else:
+        _show_csv_source(preview)
+    _show_rows(preview)
+
+
+def _show_csv_source(preview: ImportPreview) -> None:
     print(
         t(
             "import.reading",
@@ -91,6 +101,9 @@ def _show(preview: ImportPreview) -> None:
             rows=preview.data_rows,
         )
     )
+
+
+def _show_rows(preview: ImportPreview) -> None:
     if preview.rows:
         print(t("import.to_add", n=len(preview.rows)))
         header = [t("import.col.row"), t("col.township"), t("col.village"), t("col.kind"), t("import.col.county"), t("import.col.contact"), t("import.col.phone")]

@@ -124,8 +124,11 @@ def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
     openpyxl's read-only sheets do not read merged cells; they are listed at
     the end of the sheet's XML, so one more streaming pass finds them.
     """
-    out = []
-    source = ws._get_source()  # the sheet's XML in the workbook (openpyxl 3.1 read-only API)
+    out: list[tuple[int, int, int, int]] = []
+    get_source = getattr(ws, "_get_source", None)  # the sheet's XML in the workbook (openpyxl 3.1 read-only)
+    if get_source is None:
+        return out
+    source = get_source()
     try:
         for _, element in iterparse(source):
             if element.tag.endswith("}mergeCell"):

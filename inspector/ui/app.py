@@ -29,7 +29,7 @@ class Settings:
     demo: bool = False
     """Running on a throwaway demo database (shown in the title)."""
     exports: Path | None = None
-    """Folder for Markdown reports (default: ./exports or the data folder)."""
+    """Folder for reports (default: exports/ beside the database, see paths.default_exports)."""
     user: str = ""
     """Who is using the app (`--user`); empty: the saved name, else the login name."""
     ask_user: bool = False
@@ -165,6 +165,7 @@ class InspectorApp(App[None]):
         from ..report.export import export_visit
 
         path = export_visit(self.db, self.catalog, inspection_id, self.settings.exports, self.settings.lang)
+        self.last_report = path  # the report key (R) opens it
         self.notify(t("report.written", path=path), timeout=10)
 
     def action_command_palette(self) -> None:

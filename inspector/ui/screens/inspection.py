@@ -25,6 +25,7 @@ from ...storage.errors import StoreError
 from ..bindings import Localized, localize
 from ..dialogs import ConfirmDialog, TextDialog
 from ..footer import FittingFooter
+from ..opener import OpensReports
 from .completion_dialog import ProblemsDialog
 from .finding_dialog import FindingDialog
 from .observation_dialog import ObservationDialog
@@ -32,7 +33,7 @@ from .observation_dialog import ObservationDialog
 MARK = {"unanswered": "·", "ok": "✓", "na": "—", "fail": "✗"}
 
 
-class InspectionScreen(Localized, Screen[None]):
+class InspectionScreen(OpensReports, Localized, Screen[None]):
     BINDINGS = [
         Binding("y", "answer('yes')", "action.answer_yes"),
         Binding("n", "answer('no')", "action.answer_no"),
@@ -50,7 +51,14 @@ class InspectionScreen(Localized, Screen[None]):
         Binding("right_square_bracket", "next_theme", "action.next_theme", key_display="]", show=False),
         Binding("c", "complete", "action.complete"),
         Binding("escape", "back", "action.back"),
+        Binding("E", "open_exports", "action.open_exports", id="walk.open_exports", show=False),
+        Binding("R", "open_report", "action.open_report", id="walk.open_report", show=False),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_exports", "open_report"):
+            return self.visit.locked  # once completed: the report has been written
+        return True
 
     def __init__(self, visit: Visit) -> None:
         super().__init__()
@@ -523,6 +531,7 @@ class InspectionScreen(Localized, Screen[None]):
                 return
             self.load(keep_row=self._row())
             self.app.export_visit_report(self.visit.inspection_id)  # type: ignore[attr-defined]
+            self.refresh_bindings()  # the keys that open the report are live now
 
         self.app.push_screen(ConfirmDialog(t("inspection_screen.confirm_complete")), confirmed)
 
@@ -562,6 +571,7 @@ class InspectionScreen(Localized, Screen[None]):
         except OSError as exc:
             self.notify(t("walk.report_not_written", error=exc.strerror or exc), severity="error")
             return
+        app.last_report = path  # type: ignore[attr-defined]
         self.notify(t("walk.report_rewritten", path=path, kept=kept.name) if kept else t("report.written", path=path), timeout=10)
 
 

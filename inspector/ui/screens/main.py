@@ -13,10 +13,11 @@ from ...i18n import t
 from ..footer import FittingFooter
 from ..wrapped import WrappedText
 from ..bindings import Localized, localize
+from ..opener import OpensReports
 from . import ReloadOnReturn
 
 
-class MainScreen(ReloadOnReturn, Localized, Screen[None]):
+class MainScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
     BINDINGS = [
         Binding("enter", "open_village", "action.open_village", id="main.open", show=False),
         Binding("d", "resume_draft", "action.resume_draft", id="main.resume"),
@@ -24,6 +25,8 @@ class MainScreen(ReloadOnReturn, Localized, Screen[None]):
         Binding("a", "add_village", "action.add_village", id="main.add_village"),
         Binding("c", "catalog", "action.catalog", id="main.catalog"),
         Binding("r", "reload", "action.reload", id="main.reload"),
+        Binding("E", "open_exports", "action.open_exports", id="main.open_exports", show=False),
+        Binding("R", "open_report", "action.open_report", id="main.open_report", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -16,10 +16,11 @@ from ...i18n import language, t
 from ..footer import FittingFooter
 from ..dialogs import choice
 from ..bindings import Localized, localize
+from ..opener import OpensReports
 from . import ReloadOnReturn
 
 
-class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
+class VillageScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "action.back"),
         Binding("n", "new_inspection", "action.new_inspection"),
@@ -27,6 +28,8 @@ class VillageScreen(ReloadOnReturn, Localized, Screen[None]):
         Binding("e", "edit_village", "action.edit_village"),
         Binding("A", "archive_village", "action.archive_village"),
         Binding("enter", "open_inspection", "action.open_inspection", show=False),
+        Binding("E", "open_exports", "action.open_exports", id="village.open_exports", show=False),
+        Binding("R", "open_report", "action.open_report", id="village.open_report", show=False),
     ]
 
     def __init__(self, village_id: str) -> None:
