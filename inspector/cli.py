@@ -542,7 +542,10 @@ def _run_app(args: argparse.Namespace) -> int:
     from .ui.app import make_app
 
     # ask_user: with no --user and no saved name, the app asks once who is using it.
-    app = make_app(db=db, catalog=catalog, today=args.today or date.today(), lang=args.lang, demo=args.demo, user=args.user, ask_user=not args.user_chosen)
+    from .settings import keymap_path
+
+    app = make_app(db=db, catalog=catalog, today=args.today or date.today(), lang=args.lang, demo=args.demo, user=args.user,
+                   ask_user=not args.user_chosen, keymap=keymap_path())
     try:
         app.run()
     finally:

@@ -3,13 +3,15 @@
 One notion of "who": ``--user`` (or ``INSPECTOR_USER``), else the name saved
 here, else the login name. The file is small JSON in the platform's user
 config folder (``INSPECTOR_SETTINGS`` names another file: tests use it), so
-it survives a new database and a demo reset.
+it survives a new database and a demo reset. Beside it, an optional
+``keymap.toml`` rebinds the app's keys by binding id.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from platformdirs import user_config_path
@@ -85,3 +87,51 @@ def login_name() -> str:
 def resolve_user(explicit: str | None = None) -> str:
     """``explicit`` (``--user``), else the saved name, else the login name."""
     return clean_text(explicit or "") or load_user() or login_name()
+
+
+# The keymap: the user's own keys for the app's bindings (binding id -> keys).
+
+KEYMAP_FILE = "keymap.toml"
+_KEYS = re.compile(r"^[^\s,]+(,[^\s,]+)*$")  # "e", "ctrl+e", "f5,e": Textual's key names, comma-separated
+
+
+def keymap_path() -> Path:
+    """``keymap.toml`` beside the settings file (the user config folder, or beside ``INSPECTOR_SETTINGS``)."""
+    return settings_path().with_name(KEYMAP_FILE)
+
+
+def load_keymap(path: Path | None = None) -> dict[str, str]:
+    """The keymap file as {binding id: keys}; {} when there is none.
+
+    Ids may be written quoted (``"review.extend" = "e"``) or as tables
+    (``[review]`` then ``extend = "e"``). A file that cannot be read or holds
+    something else raises SettingsError naming the file, and the line or id.
+    """
+    import tomllib
+
+    path = path or keymap_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError("keymap.unreadable", path=path, error=getattr(exc, "strerror", None) or exc) from exc
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise SettingsError("keymap.bad_toml", path=path, line=line.group(1) if line else "?") from exc
+    keymap: dict[str, str] = {}
+
+    def walk(node: dict, prefix: str) -> None:
+        for name, value in node.items():
+            binding_id = prefix + name
+            if isinstance(value, dict):
+                walk(value, binding_id + ".")
+            elif isinstance(value, str) and _KEYS.match(value.strip()):
+                keymap[binding_id] = value.strip()
+            else:
+                raise SettingsError("keymap.bad_keys", path=path, id=binding_id)
+
+    walk(table, "")
+    return keymap

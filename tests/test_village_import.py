@@ -207,8 +207,7 @@ def xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-UNREADABLE = [
-        (xlsx_bytes(), "excel"),
+UNREADABLE = [  # a broken .xlsx is read as a workbook now: see "Excel workbooks" below
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "excel"),  # old .xls
         (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR", "binary"),
         (b"name,township\n\x01\x02\x03,x\n", "binary"),
@@ -496,3 +495,125 @@ def test_add_villages_checks_look_alikes_in_one_pass_and_writes_all_or_nothing(d
     with pytest.raises(ValueError):
         db.add_villages([dict(name="河口村", township="金鸡镇"), dict(name="村１", township="金鸡镇")])
     assert len(db.villages()) == before and not any(v.name == "河口村" for v in db.villages())
+
+
+# ── Excel workbooks (issue 12) ────────────────────────────────────────────────
+
+
+def workbook(tmp_path: Path, rows: list[list], *, name: str = "村名单.xlsx", merges: tuple[str, ...] = (),
+             title: str = "名单", more_sheets: tuple[str, ...] = (), date_cells: tuple[str, ...] = ()) -> Path:
+    """A workbook built in code (deterministic): ``rows`` from A1, ``merges`` as Excel ranges."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    for ref in merges:
+        ws.merge_cells(ref)
+    for ref in date_cells:
+        ws[ref].number_format = "yyyy年m月d日"
+    for extra in more_sheets:
+        wb.create_sheet(extra).append(["名称", "乡镇"])
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_xlsx_with_merged_headers_dates_numbers_and_a_gb_name_column(tmp_path):
+    from datetime import date as day, datetime as stamp
+
+    rows = [
+        ["綦江区村（社区）名单"],                                    # a title merged over the columns
+        ["序号", "村（社区）名称", "乡镇（街道）", "联系人", None, "建档日期"],  # 联系人 merged over two sub-headers
+        [None, None, None, "姓名", "电话", None],
+        [1, "石堰村", "金鸡镇", "张三", 13800001234, day(2026, 11, 21)],
+        [2, "垭口村", None, "李四", 2348661234.0, stamp(2026, 1, 5, 9, 30)],  # 金鸡镇 merged down over two rows
+        [3, "𬇙溪社区", "龙溪街道", "王五", "023-48661234", 46000],
+    ]
+    merges = ("A1:F1", "D2:E2", "A2:A3", "B2:B3", "C2:C3", "F2:F3", "C4:C5")
+    path = workbook(tmp_path, rows, merges=merges, date_cells=("F6",))
+    preview = read_villages_csv(path, [])
+    assert (preview.encoding, preview.sheet, preview.header_row, preview.data_rows) == ("xlsx", "名单", 3, 3)
+    assert [(r.row, r.name, r.township, r.kind, r.contact, r.phone) for r in preview.rows] == [
+        (4, "石堰村", "金鸡镇", "village", "张三", "13800001234"),  # a number: no ".0"
+        (5, "垭口村", "金鸡镇", "village", "李四", "2348661234"),  # the merged township fills the row
+        (6, "𬇙溪社区", "龙溪街道", "community", "王五", "023-48661234"),  # a name beyond GB2312
+    ]
+    # The title row is ignored with a warning; the two header rows are one header; 建档日期 is not a field.
+    assert where(preview) == [(1, "", "title_row", WARNING), (3, "建档日期", "unknown_column", WARNING)]
+
+
+def test_xlsx_cells_as_text():
+    from datetime import date as day, datetime as stamp, time as clock
+
+    from inspector.core.workbook import cell_text
+
+    assert [cell_text(v) for v in (None, 13800001234, 13800001234.0, 2.5, 1e-7, day(2026, 11, 21),
+                                   stamp(2026, 11, 21), stamp(2026, 11, 21, 9, 30), clock(8, 5), True)] == [
+        "", "13800001234", "13800001234", "2.5", "0.0000001", "2026-11-21", "2026-11-21", "2026-11-21 09:30", "08:05", "TRUE"]
+
+
+def test_xlsx_named_sheet_and_unknown_sheet(tmp_path):
+    path = workbook(tmp_path, [["说明"], ["请看第二张表"]], more_sheets=("村名单",))
+    with pytest.raises(VillageImportError) as caught:
+        read_villages_csv(path, [])  # the first sheet has no header
+    assert caught.value.key == "import.error.missing_columns"
+    wb_path = workbook(tmp_path, [["名称", "乡镇"], ["石堰村", "金鸡镇"]], name="b.xlsx", title="第一张", more_sheets=("空表",))
+    assert [r.name for r in read_villages_csv(wb_path, [], sheet="第一张").rows] == ["石堰村"]
+    with pytest.raises(VillageImportError) as caught:
+        read_villages_csv(wb_path, [], sheet="没有")
+    assert caught.value.key == "office.import.unknown_sheet"
+    message = i18n.t(caught.value.key, **caught.value.params)
+    assert str(wb_path) in message and "第一张、空表" in message
+
+
+BROKEN_WORKBOOKS = [
+    (xlsx_bytes(), "office.import.corrupt"),  # a zip naming xl/ parts it does not hold
+    (b"PK\x03\x04" + b"\x00" * 200, "office.import.corrupt"),  # a cut-off download
+    # An encrypted workbook is an OLE file holding an "EncryptedPackage" stream.
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 50,
+     "office.import.encrypted"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "import.error.excel"),  # old .xls
+]
+
+
+@pytest.mark.parametrize("content, key", BROKEN_WORKBOOKS, ids=["no-parts", "truncated", "encrypted", "xls"])
+def test_broken_protected_and_old_workbooks_are_refused(tmp_path, content, key):
+    path = write(tmp_path, content, name="村名单.xlsx" if key != "import.error.excel" else "村名单.xls")
+    with pytest.raises(VillageImportError) as caught:
+        read_villages_csv(path, [])
+    assert caught.value.key == key
+    message = i18n.t(caught.value.key, **caught.value.params)
+    assert str(path) in message and "{" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize("content", [xlsx_bytes(), BROKEN_WORKBOOKS[2][0]], ids=["corrupt", "encrypted"])
+def test_a_broken_workbook_exits_2_with_one_line_and_changes_nothing(existing_db, tmp_path, capsys, content):
+    path = write(tmp_path, content, name="村名单.xlsx")
+    before = snapshot(existing_db)
+    assert command.run(namespace(path, existing_db, yes=True), open_db) == 2
+    assert snapshot(existing_db) == before
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1 and str(path) in captured.err
+
+
+def test_xlsx_import_verb_dry_run_then_one_write(existing_db, tmp_path, capsys):
+    path = workbook(tmp_path, [["名称", "乡镇", "电话"], ["河口村", "金鸡镇", 13900001111], ["石堰村", "金鸡镇", None],
+                               ["新华社区", "龙溪街道", None]])
+    before = snapshot(existing_db)
+    assert command.run(namespace(path, existing_db, dry_run=True), open_db) == 1  # a duplicate of a stored village: an error row
+    out = capsys.readouterr().out
+    assert f"读取 {path}：Excel 工作簿，工作表“名单”，表头在第 1 行，数据 3 行。" in out
+    assert "第 3 行，列“名称”：错误" in out and snapshot(existing_db) == before
+    assert command.run(namespace(path, existing_db, yes=True), open_db) == 1  # written, with a skipped row
+    assert [(name, township, phone) for _, township, name, _, phone in stored(existing_db)] == [
+        ("石堰村", "金鸡镇", ""), ("河口村", "金鸡镇", "13900001111"), ("新华社区", "龙溪街道", "")]
+
+
+def test_sheet_option_on_a_csv_is_refused(tmp_path):
+    path = write(tmp_path, CN_HEADER + CN_ROWS)
+    with pytest.raises(VillageImportError) as caught:
+        read_villages_csv(path, [], sheet="名单")
+    assert caught.value.key == "office.import.sheet_for_csv"

@@ -324,17 +324,20 @@ def column_widths(rows: list[list[str]], columns: int, size: float = TABLE_PT) -
     the long columns in proportion to what they lack, so they wrap and nothing else does."""
     cell_mm = size * 0.3528 * 0.62  # one Latin character: room for wide fallback digits too
     pad = 4.5  # the cell's left and right margins (1.9 mm each) and a little air
-    natural, least = [], []
+    natural, least, usual = [], [], []
     for c in range(columns):
         texts = [r[c] for r in rows if c < len(r)]
         natural.append(max((width(x) for x in texts), default=4) * cell_mm + pad)
-        pieces = [p for x in texts[1:] for p in _TOKEN.findall(x)] + ["序号"]
+        body = texts[1:] or texts
+        usual.append(sum(width(x) for x in body) / len(body) * cell_mm + pad)
+        pieces = [p for x in body for p in _TOKEN.findall(x)] + ["已销号"]  # three characters at least
         least.append(max(width(p) for p in pieces) * cell_mm + pad)
     if sum(natural) <= TEXT_MM:
         scale = TEXT_MM / sum(natural)
         return [n * scale for n in natural]
+    # The rest goes by what a column usually holds, not its one longest cell (an extended deadline).
     spare = max(0.0, TEXT_MM - sum(least))
-    lacking = [n - m for n, m in zip(natural, least)]
+    lacking = [max(0.0, u - m) for u, m in zip(usual, least)]
     total = sum(lacking) or 1.0
     return [m + spare * lack / total for m, lack in zip(least, lacking)]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from contextlib import contextmanager
+from itertools import chain
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from .migrations import SCHEMA_VERSION
 from .query_cache import CacheLost, QueryCache, VillageRows, remove_old_index
 from .shapes import index_entry_fits
 from .tinyfile import open_tinydb
+from .village_scan import scan_all
 from .village_store import VillageStore
 
 REGISTRY = "inspector.json"
@@ -343,35 +345,46 @@ class Database:
         """Summaries from the cache; a village whose file changed (or that has none) is re-read.
 
         Linear: one stat per village, and one read of each changed file, whose
-        query rows are refreshed in the same pass.
+        query rows are refreshed in the same pass (village_scan.py: parsed,
+        checked and summarized at once, on every core when there are many).
         """
         index = {vid: e for vid, e in self.cache.summaries().items() if index_entry_fits(e)}
-        villages = self.villages(include_archived=True)
         stale = []
-        for v in villages:
+        for v in self.villages(include_archived=True):
             entry = index.get(v.id)
             now = _stat(self.village_path(v.id))
             if entry is None or entry.get("stat") != now:
                 stale.append((v.id, now))
-        fresh: dict[str, dict] = {}
-        details = self.cache.detail_stats() if stale else {}
-        for done, (vid, now) in enumerate(stale):
-            if progress is not None:
-                progress(done, len(stale))
-            store = self.store(vid) if now else None
-            fresh[vid] = {"stat": now, "summary": asdict(store.summarize() if store else VillageSummary())}
-            if store is not None and details.get(vid, _MISSING) != now:
-                self.cache.put_details(vid, now, VillageRows(store))  # parsed anyway: refresh its rows too
-            if len(fresh) >= 200:
-                self.cache.put_summaries(fresh)
-                index.update(fresh)
-                fresh = {}
-        if fresh:
-            self.cache.put_summaries(fresh)
-            index.update(fresh)
-        if progress is not None and stale:
-            progress(len(stale), len(stale))
+        if not stale:
+            return self._set_index(index)
+        if progress is not None:
+            progress(0, len(stale))
+        details = self.cache.detail_stats()
+        batch: list = []
+        # A missing file has an empty summary and no rows yet (query() gives it none).
+        missing = [(vid, None, asdict(VillageSummary()), None) for vid, now in stale if now is None]
+        jobs = [(vid, now, details.get(vid, _MISSING) != now) for vid, now in stale if now is not None]
+        stats = dict(stale)
+        for scanned in chain(missing, scan_all(self.root / VILLAGES, jobs, progress)):
+            if len(scanned) == 2:  # not for the quick path: opened the ordinary way, which may refuse it
+                scanned = self._scan_here(scanned[0], stats[scanned[0]], details)
+            batch.append(scanned)
+            index[scanned[0]] = {"stat": scanned[1], "summary": scanned[2]}
+            if len(batch) >= 50:  # one transaction per 50 villages: the rows of the others wait in no memory
+                self.cache.put_villages(batch)
+                batch = []
+        if batch:
+            self.cache.put_villages(batch)
+        self._set_index(index)
+
+    def _set_index(self, index: dict[str, dict]) -> None:
         self._index = index
+
+    def _scan_here(self, vid: str, now: list[int] | None, details: dict) -> tuple:
+        """The ordinary open of one file (migrated in memory, or refused with its backup named)."""
+        store = self.store(vid)
+        rows = VillageRows.of_store(store) if details.get(vid, _MISSING) != now else None
+        return vid, now, asdict(store.summarize()), rows
 
     def _flush_stats(self) -> None:
         if self._stats_pending:
@@ -389,7 +402,7 @@ class Database:
         for vid in wanted:
             now = _stat(self.village_path(vid))
             if known.get(vid, _MISSING) != now:
-                self.cache.put_details(vid, now, VillageRows(self.store(vid)) if now else _NO_ROWS)
+                self.cache.put_details(vid, now, VillageRows.of_store(self.store(vid)) if now else _NO_ROWS)
         if self.cache.failed and not self.cache.in_memory:
             self._cache_in_memory()  # a row could not be written (disk full...): never answer from stale rows
             return self.query(vids)

@@ -6,8 +6,8 @@ across villages fast. Per village it holds:
 - its summary (first screen, today's overdue list), rewritten as one row
   when a finding changes: the cost of a write no longer grows with the
   number of villages, as rewriting a whole ``index.json`` did;
-- the rows the history queries read (inspections with their counts,
-  findings, finding events), refreshed lazily, village by village, when the
+- the rows the history queries read (inspections with their counts and
+  figures, findings with their events), refreshed lazily, village by village, when the
   file they came from has changed.
 
 Every row set carries the size and mtime of the file it came from, so the
@@ -23,12 +23,14 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import orjson
 
+from .histories import Replayed, replay
+
 CACHE = "index.sqlite"
-VERSION = "5"  # index.json was version 3
+VERSION = "6"  # index.json was version 3; 6: one row per finding, with its history
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,22 +38,15 @@ CREATE TABLE IF NOT EXISTS summaries (vid TEXT PRIMARY KEY, mtime INTEGER, size 
 CREATE TABLE IF NOT EXISTS details (vid TEXT PRIMARY KEY, mtime INTEGER, size INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS inspections (
     vid TEXT NOT NULL, id TEXT NOT NULL, day TEXT NOT NULL, doc TEXT NOT NULL,
-    answers INTEGER NOT NULL, observations INTEGER NOT NULL, findings INTEGER NOT NULL);
+    answers INTEGER NOT NULL, observations INTEGER NOT NULL, findings INTEGER NOT NULL, figures TEXT);
 CREATE INDEX IF NOT EXISTS inspections_vid ON inspections (vid);
 CREATE INDEX IF NOT EXISTS inspections_day ON inspections (day, id);
-CREATE TABLE IF NOT EXISTS findings (vid TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS findings_id ON findings (id);
-CREATE INDEX IF NOT EXISTS findings_vid ON findings (vid);
-CREATE TABLE IF NOT EXISTS events (
-    vid TEXT NOT NULL, finding TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, day TEXT NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_finding ON events (finding, seq, day, type);
-CREATE INDEX IF NOT EXISTS events_vid ON events (vid, finding);
+CREATE TABLE IF NOT EXISTS findings (
+    vid TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, events TEXT NOT NULL, found TEXT NOT NULL, closed TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS findings_vid ON findings (vid, found);
+CREATE INDEX IF NOT EXISTS findings_closed ON findings (closed, found);
 """
-_TABLES = ("meta", "summaries", "details", "inspections", "findings", "events")
-# A finding is closed on a date when its last event by then is one of these
-# (only "reopen" leaves the closed state, and it opens it).
-_CLOSING = ("close", "followup_confirm")
-
+_TABLES = ("meta", "summaries", "details", "inspections", "findings", "events")  # events: up to version 5
 
 def _connect(path: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5)
@@ -190,14 +185,19 @@ class QueryCache:
 
     def put_details(self, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
         """Replace one village's rows with those of its file as it is at ``stat``."""
+        self._write(lambda conn: _put_rows(conn, vid, stat, rows))
+
+    def put_villages(self, scanned: list[tuple[str, list[int] | None, dict, "VillageRows | None"]]) -> None:
+        """Many villages re-read at open, in one transaction: (id, stat, summary, rows or None to keep them)."""
 
         def work(conn: sqlite3.Connection) -> None:
-            for table in ("inspections", "findings", "events"):
-                conn.execute(f"DELETE FROM {table} WHERE vid = ?", (vid,))
-            conn.executemany("INSERT INTO inspections VALUES (?, ?, ?, ?, ?, ?, ?)", rows.inspections)
-            conn.executemany("INSERT INTO findings VALUES (?, ?, ?)", rows.findings)
-            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", rows.events)
-            conn.execute("INSERT OR REPLACE INTO details VALUES (?, ?, ?)", (vid, *(stat or (None, None))))
+            conn.executemany(
+                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?)",
+                [(vid, *(stat or (None, None)), orjson.dumps(summary).decode()) for vid, stat, summary, _ in scanned],
+            )
+            for vid, stat, _, rows in scanned:
+                if rows is not None:
+                    _put_rows(conn, vid, stat, rows)
 
         self._write(work)
 
@@ -206,30 +206,28 @@ class QueryCache:
     def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, dict, list[dict]]]:
         """(village id, finding, all its events in order) for every finding that may be open on ``day``.
 
-        A finding is left out when it was not found yet on ``day`` or when its
-        last event by then closed it; the caller derives the exact status from
-        the events, so this only narrows which histories are read.
+        A finding is left out when it was not found yet on ``day`` or when it
+        is closed for good by then (histories.replay); the caller derives the
+        exact status from the events, so this only narrows which histories are read.
         """
-        last = "SELECT finding, type, max(seq) FROM events WHERE day <= ? {where} GROUP BY finding"
-        sql = (
-            "SELECT f.vid, f.doc, e.doc FROM ({last}) AS l JOIN findings f ON f.id = l.finding "
-            "JOIN events e ON e.finding = l.finding WHERE l.type NOT IN ({closing}) ORDER BY e.finding, e.seq, e.rowid"
-        )
-        closing = ", ".join(f"'{c}'" for c in _CLOSING)
+        sql = "SELECT vid, doc, events FROM findings WHERE closed > ? AND found <= ?"
         if vids is None:
-            found: Iterator[tuple] = self._stream(sql.format(last=last.format(where=""), closing=closing), (day,))
+            found: Iterator[tuple] = self._stream(sql, (day, day))
         else:  # by village: one index range each
-            by_village = sql.format(last=last.format(where="AND vid = ?"), closing=closing)
-            found = (row for vid in vids for row in self._stream(by_village, (day, vid)))
-        current = None
-        for vid, fdoc, edoc in found:
-            if current is None or current[3] != fdoc:
-                if current is not None:
-                    yield current[:3]
-                current = (vid, orjson.loads(fdoc), [], fdoc)
-            current[2].append(orjson.loads(edoc))
-        if current is not None:
-            yield current[:3]
+            found = (row for vid in vids for row in self._stream(
+                "SELECT vid, doc, events FROM findings WHERE vid = ? AND found <= ? AND closed > ?", (vid, day, day)))
+        for vid, doc, events in found:
+            yield vid, orjson.loads(doc), orjson.loads(events)
+
+    def found_by(self, vid: str, day: str) -> list[tuple[dict, list[dict]]]:
+        """(finding, all its events in order) for each finding of the village found on or before ``day``."""
+        rows = self._rows("SELECT doc, events FROM findings WHERE vid = ? AND found <= ? ORDER BY id, rowid", (vid, day))
+        return [(orjson.loads(doc), orjson.loads(events)) for doc, events in rows]
+
+    def inspection_figures(self, vid: str) -> list[tuple[dict, dict]]:
+        """(inspection, its figures: count answers and violations seen) for each inspection of the village."""
+        rows = self._rows("SELECT doc, figures FROM inspections WHERE vid = ? ORDER BY day, id", (vid,))
+        return [(orjson.loads(doc), orjson.loads(figures) if figures else _NO_FIGURES) for doc, figures in rows]
 
     def inspections(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
         """(village id, inspection, answers, observations, findings), by date and id."""
@@ -245,26 +243,61 @@ class QueryCache:
         return [(vid, orjson.loads(doc), a, o, f) for vid, doc, a, o, f in self._rows(sql, params)]
 
 
-class VillageRows:
-    """One village's rows for the cache, taken from its parsed file (read, never changed)."""
+def _put_rows(conn: sqlite3.Connection, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
+    for table in ("inspections", "findings"):
+        conn.execute(f"DELETE FROM {table} WHERE vid = ?", (vid,))
+    conn.executemany("INSERT INTO inspections VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows.inspections)
+    conn.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?)", rows.findings)
+    conn.execute("INSERT OR REPLACE INTO details VALUES (?, ?, ?)", (vid, *(stat or (None, None))))
 
-    def __init__(self, store: Any):
-        vid = store.vid
-        findings = sorted(store.raw("findings"), key=lambda d: d["id"])
+
+_NO_FIGURES: dict = {"counts": [], "violations": []}
+
+
+class VillageRows:
+    """One village's rows for the cache, taken from its file's tables (read, never changed).
+
+    ``replayed`` (finding id -> histories.Replayed) when the caller has just
+    checked the file (shapes.check_village): its histories are not replayed again.
+    """
+
+    def __init__(self, vid: str, tables: Mapping[str, Any], replayed: Mapping[str, Replayed] | None = None):
+        findings = sorted(tables.get("findings", {}).values(), key=lambda d: d["id"])
         per_inspection: dict[str, int] = {}
         for f in findings:
             per_inspection[f.get("inspection", "")] = per_inspection.get(f.get("inspection", ""), 0) + 1
-        answers = store.answer_counts()
-        observations = store.observation_counts()
-        self.inspections = [
-            (vid, i["id"], str(i["date"])[:10], _dump(i), answers.get(i["id"], 0), observations.get(i["id"], 0),
-             per_inspection.get(i["id"], 0))
-            for i in store.raw("inspections")
-        ]
-        self.findings = [(vid, f["id"], _dump(f)) for f in findings]
-        # In (finding, seq) order, as store.events() gives them: derive() sorts by seq, stably.
-        events = sorted(store.raw("events"), key=lambda d: (d["finding"], d["seq"]))
-        self.events = [(vid, e["finding"], e["seq"], e["type"], str(e["on"])[:10], _dump(e)) for e in events]
+        # Answers by inspection and item: one per item (upserted so; in a hand-made file the last one counts).
+        answers: dict[str, dict[str, dict]] = {}
+        for d in tables.get("answers", {}).values():
+            answers.setdefault(d["inspection"], {})[d["item"]] = d
+        observations: dict[str, int] = {}
+        violations: dict[str, list] = {}
+        for d in tables.get("observations", {}).values():
+            observations[d["inspection"]] = observations.get(d["inspection"], 0) + 1
+            if d.get("violation") is True:
+                violations.setdefault(d["inspection"], []).append(d.get("kind"))
+        self.inspections = []
+        for i in tables.get("inspections", {}).values():
+            given = answers.get(i["id"], {})
+            # What a township's figures count (report/township.py): count answers, violations seen.
+            counts = [[item, a.get("found"), a.get("allowed")] for item, a in given.items() if a.get("value") == "count"]
+            seen = violations.get(i["id"], [])
+            figures = _dump({"counts": counts, "violations": seen}) if counts or seen else None
+            self.inspections.append((vid, i["id"], str(i["date"])[:10], _dump(i), len(given), observations.get(i["id"], 0),
+                                     per_inspection.get(i["id"], 0), figures))
+        events: dict[str, list[dict]] = {}
+        for e in tables.get("events", {}).values():
+            events.setdefault(e["finding"], []).append(e)
+        self.findings = []
+        for f in findings:
+            # In seq order (stable), as store.events() gives them; derive() sorts by seq, stably.
+            history = sorted(events.get(f["id"], []), key=lambda e: e["seq"])
+            done = replayed[f["id"]] if replayed is not None else replay(history)
+            self.findings.append((vid, f["id"], _dump(f), _dump(history), done.found, done.closed_from))
+
+    @classmethod
+    def of_store(cls, store: Any) -> "VillageRows":
+        return cls(store.vid, store.tiny.storage.read() or {})
 
 
 def _dump(doc: dict) -> str:

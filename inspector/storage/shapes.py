@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 from ..core import findings as wf
 from ..core.models import VILLAGE_KINDS, OpenFinding
 from .errors import CorruptFile
+from .histories import Replayed, replay
 
 Check = Callable[[Any], str | None]  # None when fine, else a problem key (store.problem.*)
 
@@ -111,22 +112,33 @@ def _fail(path: Path, table: str, key: str, doc: Any, field: str, problem: str) 
     return CorruptFile(path, "bad_record", record=record, field=field, **params)
 
 
+def _compiled(spec: Spec) -> list[tuple[str, type | None, Check, bool]]:
+    return [(field, _FAST.get(check), check, required) for field, (check, required) in spec.items()]
+
+
 def _check_tables(path: Path, tables: Mapping[str, Any], specs: dict[str, Spec]) -> None:
+    passed: set[tuple[int, str]] = set()  # (check, text) found fine: dates repeat across thousands of records
     for table, spec in {"meta": META, **specs}.items():
+        fields = _compiled(spec)
         for key, doc in tables.get(table, {}).items():
-            if not isinstance(doc, dict):
+            if type(doc) is not dict and not isinstance(doc, dict):
                 raise _fail(path, table, key, doc, "-", "wrong_type:table")
-            for field, (check, required) in spec.items():
+            for field, fast, check, required in fields:
                 value = doc.get(field, _ABSENT)
+                if type(value) is fast:
+                    continue  # the common case, without a call (a county's file holds thousands of records)
                 if value is _ABSENT:
                     if required:
                         raise _fail(path, table, key, doc, field, "missing")
                     continue
-                if check in _FAST and type(value) is _FAST[check]:
-                    continue  # the common case, without a call (a county's file holds thousands of records)
+                memo = (id(check), value) if type(value) is str else None
+                if memo in passed:
+                    continue
                 problem = check(value)
                 if problem:
                     raise _fail(path, table, key, doc, field, problem)
+                if memo is not None:
+                    passed.add(memo)
 
 
 def check_meta(path: Path, tables: Mapping[str, Any]) -> None:
@@ -143,17 +155,24 @@ def check_registry(path: Path, tables: Mapping[str, Any]) -> None:
         seen.add(doc["id"])
 
 
-def check_village(path: Path, tables: Mapping[str, Any]) -> None:
+def check_village(path: Path, tables: Mapping[str, Any]) -> dict[str, Replayed]:
+    """Refuse a village file that does not fit; else each finding's replayed history, by id.
+
+    Every history must be replayed to be checked: the summary and the query
+    cache are made from these same replays instead of replaying them again.
+    """
     _check_tables(path, tables, VILLAGE)
     events: dict[str, list[dict]] = {}
     for ev in tables.get("events", {}).values():
         events.setdefault(ev["finding"], []).append(ev)
     # Every finding's history must replay (the summaries and reports derive the state from it).
+    replayed: dict[str, Replayed] = {}
     for key, doc in tables.get("findings", {}).items():
         try:
-            wf.derive(events.get(doc["id"], []))
+            replayed[doc["id"]] = replay(events.get(doc["id"], []))
         except (wf.WorkflowError, KeyError, ValueError, TypeError):
             raise _fail(path, "findings", key, doc, "events", "bad_history") from None
+    return replayed
 
 
 CHECKS = {"registry": check_registry, "village": check_village}

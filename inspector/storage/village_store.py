@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from tinydb import Query, TinyDB
 
@@ -225,34 +225,45 @@ class VillageStore:
         return list(data.get(table, {}).values())
 
     def summarize(self) -> VillageSummary:
-        inspections = self.raw("inspections")
+        return summarize_tables(self.vid, self.tiny.storage.read() or {})
+
+
+def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str, wf.FindingStatus] | None = None) -> VillageSummary:
+    """A village's summary from its file's tables.
+
+    ``statuses`` (finding id -> status today), when the caller has just
+    derived them (shapes.check_village does), saves replaying every history again.
+    """
+    inspections = list(tables.get("inspections", {}).values())
+    findings = list(tables.get("findings", {}).values())
+    if statuses is None:
         by_finding: dict[str, list[dict]] = defaultdict(list)
-        for ev in self.raw("events"):
+        for ev in tables.get("events", {}).values():
             by_finding[ev["finding"]].append(ev)
-        findings = self.raw("findings")
-        open_: list[OpenFinding] = []
-        for f in findings:
-            st = wf.derive(by_finding[f["id"]])
-            if st.is_open:
-                open_.append(
-                    OpenFinding(
-                        id=f["id"],
-                        village=self.vid,
-                        title=f.get("title", ""),
-                        theme=f.get("theme", ""),
-                        severity=f.get("severity", ""),
-                        unit=st.unit,
-                        deadline=st.deadline.isoformat(),
-                        state=st.state,
-                        escalation=st.escalation,
-                        original_deadline=st.original_deadline.isoformat(),
-                        extensions=len(st.extensions),
-                    )
+        statuses = {f["id"]: wf.derive(by_finding[f["id"]]) for f in findings}
+    open_: list[OpenFinding] = []
+    for f in findings:
+        st = statuses[f["id"]]
+        if st.is_open:
+            open_.append(
+                OpenFinding(
+                    id=f["id"],
+                    village=vid,
+                    title=f.get("title", ""),
+                    theme=f.get("theme", ""),
+                    severity=f.get("severity", ""),
+                    unit=st.unit,
+                    deadline=st.deadline.isoformat(),
+                    state=st.state,
+                    escalation=st.escalation,
+                    original_deadline=st.original_deadline.isoformat(),
+                    extensions=len(st.extensions),
                 )
-        return VillageSummary(
-            inspections=len(inspections),
-            drafts=sum(1 for i in inspections if i.get("state") == "draft"),
-            draft_ids=sorted(i["id"] for i in inspections if i.get("state") == "draft"),
-            findings=len(findings),
-            open=open_,
-        )
+            )
+    return VillageSummary(
+        inspections=len(inspections),
+        drafts=sum(1 for i in inspections if i.get("state") == "draft"),
+        draft_ids=sorted(i["id"] for i in inspections if i.get("state") == "draft"),
+        findings=len(findings),
+        open=open_,
+    )

@@ -17,7 +17,8 @@ from .. import i18n
 from ..catalog.model import Catalog
 from ..i18n import t
 from ..storage.database import Database
-from .bindings import localize
+from .messages import LanguageChanged
+from .theme_styles import tone
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Settings:
     """Ask once, at start, who is using the app, unless a name is saved (the CLI sets it when no --user)."""
     crash_log: Path | None = None
     """Where an unexpected error's trace is written (default: the platform's user log folder)."""
+    keymap: Path | None = None
+    """The user's keymap file (binding id = keys, see settings.load_keymap); None: the declared keys (tests)."""
 
     def __post_init__(self) -> None:
         from ..settings import clean_text, load_user, login_name
@@ -68,7 +71,10 @@ class InspectorApp(App[None]):
         super().__init__()
 
     def on_mount(self) -> None:
-        localize(self)
+        if self.settings.keymap is not None:
+            from .bindings import apply_user_keymap
+
+            apply_user_keymap(self, self.settings.keymap)
         self.title = t("app.title") + (t("app.demo_suffix") if self.settings.demo else "")
         self.sub_title = t("app.subtitle", db=self.db.root, today=self.today.isoformat())
         from .screens.main import MainScreen
@@ -114,16 +120,11 @@ class InspectorApp(App[None]):
     def action_toggle_language(self) -> None:
         self.settings.lang = "en" if self.settings.lang == "zh" else "zh"
         i18n.set_language(self.settings.lang)
-        self.on_language_changed()
-
-    def on_language_changed(self) -> None:
-        localize(self)
         self.title = t("app.title") + (t("app.demo_suffix") if self.settings.demo else "")
         self.sub_title = t("app.subtitle", db=self.db.root, today=self.today.isoformat())
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_language", None)
-            if refresh:
-                refresh()
+        for screen in self.screen_stack:  # the screens below redraw too, so going back shows one language
+            screen.post_message(LanguageChanged(self.settings.lang))
+        self.refresh_bindings()  # the footer redraws its (translated) descriptions
 
     def writable(self) -> bool:
         """May this copy write? When not (another copy holds the database), say so and return False.
@@ -178,15 +179,10 @@ class InspectorApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The screen's own actions (from its BINDINGS), then the app's: the same methods as the keys."""
-        from .palette import binding_commands
+        from .palette import app_commands, binding_commands
 
         seen: set[str] = set()
-        commands = [*binding_commands(screen), *getattr(screen, "palette_commands", lambda: [])()]
-        commands += [
-            SystemCommand(t("action.help"), "F1 · " + t("palette.help"), self.action_help),
-            SystemCommand(t("action.toggle_language"), "F2 · " + t("palette.language"), self.action_toggle_language),
-            SystemCommand(t("action.quit"), "Ctrl+Q · " + t("palette.quit"), self.exit),
-        ]
+        commands = [*binding_commands(screen), *getattr(screen, "palette_commands", lambda: [])(), *app_commands(screen)]
         for command in commands:
             if command.title not in seen:
                 seen.add(command.title)
@@ -206,7 +202,7 @@ class InspectorApp(App[None]):
         path = self._write_crash_log(error)
         super()._handle_exception(error)
         line = t("shell.crashed", error=f"{type(error).__name__}: {error}"[:200], path=path or "-")
-        self._exit_renderables[:] = [Text(line, style="bold red")]
+        self._exit_renderables[:] = [Text(line, style=tone(self, "error", bold=True))]
 
     def _write_crash_log(self, error: BaseException) -> Path | None:
         import traceback
@@ -231,8 +227,9 @@ def make_app(
     demo: bool = False,
     user: str = "",
     ask_user: bool = False,
+    keymap: Path | None = None,
     settings: Settings | None = None,
 ) -> InspectorApp:
     """The one way to build the app: the CLI and the tests call this."""
-    settings = settings or Settings(lang=lang, demo=demo, user=user, ask_user=ask_user)
+    settings = settings or Settings(lang=lang, demo=demo, user=user, ask_user=ask_user, keymap=keymap)
     return InspectorApp(db=db, catalog=catalog, today=today, settings=settings)

@@ -10,14 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ..i18n import t
-from .bindings import Localized
 from .wrapped import WrappedText
 
 
-class TextDialog(Localized, ModalScreen[str | None]):
+class TextDialog(ModalScreen[str | None]):
     """Ask for one line of text. Esc cancels (None); Enter accepts."""
 
-    BINDINGS = [Binding("escape", "cancel", "action.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "") -> None:
         super().__init__()
@@ -37,10 +36,10 @@ class TextDialog(Localized, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(Localized, ModalScreen[bool]):
+class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "confirm_yes", "action.confirm_yes"),
-        Binding("n,escape", "confirm_no", "action.confirm_no"),
+        Binding("y", "confirm_yes", "action.confirm_yes", id="confirm.yes"),
+        Binding("n,escape", "confirm_no", "action.confirm_no", id="confirm.no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -65,10 +64,10 @@ class ConfirmDialog(Localized, ModalScreen[bool]):
         self.dismiss(False)
 
 
-class MessageDialog(Localized, ModalScreen[None]):
+class MessageDialog(ModalScreen[None]):
     """A list of messages (e.g. what stops an inspection from being completed)."""
 
-    BINDINGS = [Binding("escape,enter", "close", "action.close")]
+    BINDINGS = [Binding("escape,enter", "close", "action.close", id="dialog.close")]
 
     def __init__(self, title: str, lines: list[str]) -> None:
         super().__init__()

@@ -17,17 +17,18 @@ from ...i18n import language, t
 from ...report.markdown import escape_inline
 from ..footer import FittingFooter
 from ..dialogs import choice
-from ..bindings import Localized, localize
+from ..messages import LanguageChanged
+from ..appref import inspector_app
 
 
 SET_CELLS = 10  # a set's name in search results, clipped
 
 
-class CatalogScreen(Localized, Screen[None]):
+class CatalogScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "action.back", id="catalog.back"),
         Binding("slash", "focus_search", "action.focus_search", id="catalog.search"),
-        Binding("f3", "focus_search", "action.focus_search", show=False),
+        Binding("f3", "focus_search", "action.focus_search", show=False, id="catalog.focus_search"),
     ]
 
     def __init__(self) -> None:
@@ -36,7 +37,7 @@ class CatalogScreen(Localized, Screen[None]):
 
     @property
     def catalog(self):
-        return self.app.catalog  # type: ignore[attr-defined]
+        return inspector_app(self).catalog
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,8 +68,7 @@ class CatalogScreen(Localized, Screen[None]):
             self.fill()
             table.move_cursor(row=row)
 
-    def refresh_language(self) -> None:
-        localize(self)
+    def on_language_changed(self, message: LanguageChanged) -> None:
         select = self.query_one("#listset", Select)
         value = select.value
         select.set_options(self._set_options())

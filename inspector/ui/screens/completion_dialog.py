@@ -15,13 +15,12 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...i18n import t
-from ..bindings import Localized
 
 
-class ProblemsDialog(Localized, ModalScreen[str | None]):
+class ProblemsDialog(ModalScreen[str | None]):
     """Returns the id of the check item chosen (None when closed with Esc)."""
 
-    BINDINGS = [Binding("escape", "close", "action.close")]
+    BINDINGS = [Binding("escape", "close", "action.close", id="dialog.close")]
 
     def __init__(self, title: str, rows: list[tuple[str, str]]) -> None:
         super().__init__()

@@ -23,13 +23,12 @@ from ...core import deadlines
 from ...core.deadlines import DeadlineError, parse_deadline
 from ...core.textwidth import clip
 from ...i18n import language, t
-from ..bindings import Localized
 
 FIELDS = ("title", "description", "unit", "person", "measure")
 
 
-class FindingDialog(Localized, ModalScreen[dict | None]):
-    BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.save")]
+class FindingDialog(ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.save", id="dialog.save")]
 
     def __init__(self, fields: dict, today: date, *, basis: list[str] | None = None, found_on: date | None = None) -> None:
         super().__init__()

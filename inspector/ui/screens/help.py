@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
 from ...i18n import t
 from ...core.textwidth import pad, width
-from ..bindings import screen_actions
-from ..bindings import Localized
+from ..appref import inspector_app
+from ..bindings import app_keys, screen_actions
 from ..wrapped import WrappedText
 
+if TYPE_CHECKING:
+    from ..app import InspectorApp
 
-class HelpScreen(Localized, ModalScreen[None]):
+
+class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "action.dismiss", id="help.close"),
-        Binding("f1", "dismiss", "action.dismiss", show=False),
-        Binding("q", "dismiss", "action.dismiss", show=False),
+        Binding("f1", "dismiss", "action.dismiss", show=False, id="help.close_f1"),
+        Binding("q", "dismiss", "action.dismiss", show=False, id="help.close_q"),
     ]
 
-    def __init__(self, under: DOMNode | None = None) -> None:
+    def __init__(self, under: Screen | None = None) -> None:
         super().__init__()
         self.under = under
 
     def compose(self) -> ComposeResult:
         # Plain text wrapped by the CJK rules (a Markdown widget would start lines with "、").
         with VerticalScroll(id="help-body"):
-            for kind, text in help_lines(self.app, self.under):
+            for kind, text in help_lines(inspector_app(self), self.under):
                 if kind == "heading":
                     yield Label(text, classes="help-heading")
                 else:
@@ -40,7 +44,7 @@ class HelpScreen(Localized, ModalScreen[None]):
         self.dismiss(None)
 
 
-def help_lines(app, under: DOMNode | None) -> list[tuple[str, str]]:
+def help_lines(app: InspectorApp, under: Screen | None) -> list[tuple[str, str]]:
     """The help, as (kind, text) lines: built from the screen's BINDINGS, so it lists every key the screen has."""
 
     def keys(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -52,13 +56,16 @@ def help_lines(app, under: DOMNode | None) -> list[tuple[str, str]]:
         rows = [(" / ".join(a.keys), a.description + (f" — {a.tooltip}" if a.tooltip else "")) for a in screen_actions(under)]
         if rows:
             lines += [("heading", t("shell.help.screen_keys"))] + keys(rows)
+    def bound(action: str, usual: str) -> str:  # the user's keymap may move them
+        return app_keys(under, action, usual) if under is not None else usual
+
     lines += [("heading", t("shell.help.global_keys"))] + keys([
-        ("F1", t("action.help")),
-        ("F2", t("tooltip.toggle_language")),
+        (bound("help", "F1"), t("action.help")),
+        (bound("toggle_language", "F2"), t("tooltip.toggle_language")),
         ("Ctrl+P", t("shell.help.palette")),
         ("↑ ↓ PgUp PgDn", t("shell.help.move")),
         ("Esc", t("action.back")),
-        ("Ctrl+Q", t("action.quit")),
+        (bound("quit", "Ctrl+Q"), t("action.quit")),
     ])
     colon = t("punct.colon")
     lines += [

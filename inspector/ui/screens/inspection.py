@@ -22,35 +22,37 @@ from ...core.textwidth import clip
 from ...core.visit import Locked, NotComplete, Visit
 from ...i18n import has, language, t
 from ...storage.errors import StoreError
-from ..bindings import Localized, localize
+from ..messages import LanguageChanged
 from ..dialogs import ConfirmDialog, TextDialog
 from ..footer import FittingFooter
+from ..theme_styles import tone
 from ..opener import OpensReports
 from .completion_dialog import ProblemsDialog
 from .finding_dialog import FindingDialog
 from .observation_dialog import ObservationDialog
+from ..appref import inspector_app
 
 MARK = {"unanswered": "·", "ok": "✓", "na": "—", "fail": "✗"}
 
 
-class InspectionScreen(OpensReports, Localized, Screen[None]):
+class InspectionScreen(OpensReports, Screen[None]):
     BINDINGS = [
-        Binding("y", "answer('yes')", "action.answer_yes"),
-        Binding("n", "answer('no')", "action.answer_no"),
-        Binding("x", "answer('na')", "action.answer_na"),
-        Binding("f", "count('found')", "action.count_found", show=False),
-        Binding("a", "count('allowed')", "action.count_allowed", show=False),
-        Binding("o", "observe", "action.observe"),
-        Binding("p", "finding", "action.finding"),
-        Binding("t", "note", "action.note"),
-        Binding("e", "evidence", "action.evidence", show=False),
-        Binding("w", "no_finding", "action.no_finding", show=False),
-        Binding("g", "toggle('guidance')", "action.toggle_guidance", show=False),
-        Binding("b", "toggle('basis')", "action.toggle_basis", show=False),
-        Binding("left_square_bracket", "prev_theme", "action.prev_theme", key_display="[", show=False),
-        Binding("right_square_bracket", "next_theme", "action.next_theme", key_display="]", show=False),
-        Binding("c", "complete", "action.complete"),
-        Binding("escape", "back", "action.back"),
+        Binding("y", "answer('yes')", "action.answer_yes", id="walk.answer_yes"),
+        Binding("n", "answer('no')", "action.answer_no", id="walk.answer_no"),
+        Binding("x", "answer('na')", "action.answer_na", id="walk.answer_na"),
+        Binding("f", "count('found')", "action.count_found", show=False, id="walk.count_found"),
+        Binding("a", "count('allowed')", "action.count_allowed", show=False, id="walk.count_allowed"),
+        Binding("o", "observe", "action.observe", id="walk.observe"),
+        Binding("p", "finding", "action.finding", id="walk.finding"),
+        Binding("t", "note", "action.note", id="walk.note"),
+        Binding("e", "evidence", "action.evidence", show=False, id="walk.evidence"),
+        Binding("w", "no_finding", "action.no_finding", show=False, id="walk.no_finding"),
+        Binding("g", "toggle('guidance')", "action.toggle_guidance", show=False, id="walk.toggle_guidance"),
+        Binding("b", "toggle('basis')", "action.toggle_basis", show=False, id="walk.toggle_basis"),
+        Binding("left_square_bracket", "prev_theme", "action.prev_theme", key_display="[", show=False, id="walk.prev_theme"),
+        Binding("right_square_bracket", "next_theme", "action.next_theme", key_display="]", show=False, id="walk.next_theme"),
+        Binding("c", "complete", "action.complete", id="walk.complete"),
+        Binding("escape", "back", "action.back", id="walk.back"),
         Binding("E", "open_exports", "action.open_exports", id="walk.open_exports", show=False),
         Binding("R", "open_report", "action.open_report", id="walk.open_report", show=False),
     ]
@@ -86,18 +88,17 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
         self.load()
         self.query_one("#checks", DataTable).focus()
 
-    def refresh_language(self) -> None:
-        localize(self)
+    def on_language_changed(self, message: LanguageChanged) -> None:
         self.load(keep_row=self._row())
 
     @property
     def user(self) -> str:
         """Who is using the app: every write records this one name."""
-        return self.app.settings.user  # type: ignore[attr-defined]
+        return inspector_app(self).settings.user
 
     def _writable(self) -> bool:
         """False (after the read-only notice) when this copy may not write."""
-        return self.app.writable()  # type: ignore[attr-defined]
+        return inspector_app(self).writable()
 
     def _store_failed(self, exc: StoreError) -> None:
         self.notify(exc.message(), severity="error")
@@ -133,7 +134,7 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
         """Rebuild the screen for the current theme (on opening, a theme switch, a language switch)."""
         lang = language()
         inspection = self.visit.inspection
-        village = self.app.db.village(inspection["village"])  # type: ignore[attr-defined]
+        village = inspector_app(self).db.village(inspection["village"])
         self.sub_title = (
             f"{village.name} · {inspection['date']} · {t('inspection.kind.' + inspection['kind'])} · "
             f"{t('inspection.state.' + inspection['state'])}"
@@ -148,7 +149,7 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
             table.add_column(" ", key="mark")
             table.add_column(t("inspection_screen.col_item"), key="item")
             for item in self.items:
-                table.add_row(_mark(statuses[item.id]), f"{numbers[item.id]} {clip(item.q(lang), 30)}", key=item.id)
+                table.add_row(_mark(self, statuses[item.id]), f"{numbers[item.id]} {clip(item.q(lang), 30)}", key=item.id)
             table.move_cursor(row=min(row, len(self.items) - 1))
             self._theme_bar(statuses)
             self.show_item()
@@ -161,7 +162,7 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
             if statuses != self._shown_statuses:  # most keys change no mark: no redraw of the table
                 for item in self.items:
                     if statuses[item.id] != self._shown_statuses.get(item.id):
-                        table.update_cell(item.id, "mark", _mark(statuses[item.id]))
+                        table.update_cell(item.id, "mark", _mark(self, statuses[item.id]))
                 self._theme_bar(statuses)
             self.show_item()
 
@@ -190,7 +191,7 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
         text.append((" " if lang == "en" else "") + item.q(lang) + "\n", style="bold")
         result = _result_text(item, answer, observations, status)
         text.append(f"{t('inspection_screen.result')}{t('punct.colon')}", style="bold")
-        text.append(result + "\n", style="bold red" if status == "fail" else "")
+        text.append(result + "\n", style=tone(self, "error", bold=True) if status == "fail" else "")
         if answer.get("note"):
             text.append(f"{t('inspection_screen.note')}{t('punct.colon')}{answer['note']}\n")
         if answer.get("evidence"):
@@ -204,12 +205,12 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
         if status == "fail" and item.answer != "list":
             covering = visit.covering(item)
             if covering:
-                text.append(t("walk.covered", findings=t("punct.list_sep").join(f["title"] for f in covering)) + "\n", style="green")
+                text.append(t("walk.covered", findings=t("punct.list_sep").join(f["title"] for f in covering)) + "\n", style=tone(self, "success"))
             elif visit.unsettled(item):
-                text.append(t("inspection_screen.needs_finding") + "\n", style="yellow")
+                text.append(t("inspection_screen.needs_finding") + "\n", style=tone(self, "warning"))
             missing = [] if covering else missing_requirements(item, answer)
             if missing:
-                text.append(t("walk.needs", what=t("punct.list_sep").join(t(f"walk.need.{m}") for m in missing)) + "\n", style="yellow")
+                text.append(t("walk.needs", what=t("punct.list_sep").join(t(f"walk.need.{m}") for m in missing)) + "\n", style=tone(self, "warning"))
         elif item.requires and status != "na":
             needs = t("punct.list_sep").join(t(f"walk.need.{m}") for m in ("note", "evidence") if m in item.requires)
             text.append(t("walk.requires_if_fail", what=needs) + "\n", style="dim")
@@ -243,7 +244,7 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
         for obs in observations:
             kind = (obs.get("override") or {}).get("kind") or (obs.get("classification") or {}).get("kind")
             verdict = t(f"kind_of_task.{kind}") if kind else "-"
-            mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style="red" if obs.get("violation") else "green")
+            mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style=tone(self, "error" if obs.get("violation") else "success"))
             finding = by_observation.get(obs["id"])
             flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))
             table.add_row(clip(obs.get("what", ""), 18), clip(obs.get("department", ""), 10), mark, flag, key=obs["id"])
@@ -442,7 +443,7 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
             if after:
                 after()
 
-        dialog = FindingDialog(fields, self.app.today, basis=basis, found_on=self.visit.day)  # type: ignore[attr-defined]
+        dialog = FindingDialog(fields, inspector_app(self).today, basis=basis, found_on=self.visit.day)
         self.app.push_screen(dialog, done)
 
     def action_no_finding(self) -> None:
@@ -530,7 +531,7 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
                 self._store_failed(exc)
                 return
             self.load(keep_row=self._row())
-            self.app.export_visit_report(self.visit.inspection_id)  # type: ignore[attr-defined]
+            inspector_app(self).export_visit_report(self.visit.inspection_id)
             self.refresh_bindings()  # the keys that open the report are live now
 
         self.app.push_screen(ConfirmDialog(t("inspection_screen.confirm_complete")), confirmed)
@@ -565,18 +566,19 @@ class InspectionScreen(OpensReports, Localized, Screen[None]):
         """The exported report follows the amendment; the earlier one is kept beside it."""
         from ...report.reexport import rewrite_visit_report
 
-        app = self.app
+        app = inspector_app(self)
         try:
-            path, kept = rewrite_visit_report(app.db, app.catalog, self.visit.inspection_id, app.settings.exports, app.settings.lang)  # type: ignore[attr-defined]
+            path, kept = rewrite_visit_report(app.db, app.catalog, self.visit.inspection_id, app.settings.exports, app.settings.lang)
         except OSError as exc:
             self.notify(t("walk.report_not_written", error=exc.strerror or exc), severity="error")
             return
-        app.last_report = path  # type: ignore[attr-defined]
+        app.last_report = path
         self.notify(t("walk.report_rewritten", path=path, kept=kept.name) if kept else t("report.written", path=path), timeout=10)
 
 
-def _mark(status: str) -> Text:
-    return Text(MARK[status], style={"fail": "bold red", "ok": "green"}.get(status, ""))
+def _mark(screen: Screen, status: str) -> Text:
+    styles = {"fail": tone(screen, "error", bold=True), "ok": tone(screen, "success")}
+    return Text(MARK[status], style=styles.get(status, ""))
 
 
 def _result_text(item: CheckItem, answer: dict, observations: list[dict], status: str) -> str:

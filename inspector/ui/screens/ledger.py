@@ -14,11 +14,13 @@ from ...core import findings as wf
 from ...core.textwidth import clip
 from ...i18n import t
 from ..footer import FittingFooter
-from ..bindings import Localized, localize
+from ..theme_styles import tone
+from ..messages import LanguageChanged
+from ..appref import inspector_app
 
 
-class LedgerScreen(Localized, Screen[None]):
-    BINDINGS = [Binding("escape", "back", "action.back")]
+class LedgerScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "action.back", id="ledger.back")]
 
     def __init__(self, village_id: str, focus: str | None = None) -> None:
         super().__init__()
@@ -36,13 +38,12 @@ class LedgerScreen(Localized, Screen[None]):
         self.load()
         self.query_one("#ledger", DataTable).focus()
 
-    def refresh_language(self) -> None:
-        localize(self)
+    def on_language_changed(self, message: LanguageChanged) -> None:
         self.load()
 
     def load(self) -> None:
-        db = self.app.db  # type: ignore[attr-defined]
-        today = self.app.today  # type: ignore[attr-defined]
+        db = inspector_app(self).db
+        today = inspector_app(self).today
         village = db.village(self.village_id)
         self.sub_title = t("ledger.title", township=village.township, village=village.name)
         store = db.store(self.village_id)
@@ -61,7 +62,7 @@ class LedgerScreen(Localized, Screen[None]):
             status = wf.derive(events.get(finding["id"], []))
             late = status.overdue(today)
             state = Text(t(f"workflow.state.{status.state}") + (f" · {t('review.days_overdue', n=status.days_overdue(today))}" if late else ""),
-                         style="red" if late else ("dim" if not status.is_open else ""))
+                         style=tone(self, "error") if late else ("dim" if not status.is_open else ""))
             table.add_row(finding["id"].split("-")[1], str(status.found_on or ""), clip(finding.get("title", ""), 20),
                           clip(status.unit, 10), status.deadline.isoformat(), state, key=finding["id"])
             if finding["id"] == self.focus_id:
@@ -121,17 +122,17 @@ def _basis(catalog, finding: dict) -> str:
     return t("punct.list_sep").join(titles)
 
 
-class FindingHistoryDialog(Localized, ModalScreen[None]):
+class FindingHistoryDialog(ModalScreen[None]):
     """Enter on a review row: the finding with its whole history, without leaving the review."""
 
-    BINDINGS = [Binding("escape,enter", "close", "action.close")]
+    BINDINGS = [Binding("escape,enter", "close", "action.close", id="dialog.close")]
 
     def __init__(self, village_id: str, fid: str) -> None:
         super().__init__()
         self.village_id, self.fid = village_id, fid
 
     def compose(self) -> ComposeResult:
-        store = self.app.db.store(self.village_id)  # type: ignore[attr-defined]
+        store = inspector_app(self).db.store(self.village_id)
         with VerticalScroll(classes="dialog wide"):
             yield Static(history_text(self.app, store, self.fid, store.events(self.fid)), id="finding-history")
 

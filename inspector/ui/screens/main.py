@@ -12,12 +12,14 @@ from rich.text import Text
 from ...i18n import t
 from ..footer import FittingFooter
 from ..wrapped import WrappedText
-from ..bindings import Localized, localize
+from ..theme_styles import tone
+from ..messages import LanguageChanged
 from ..opener import OpensReports
 from . import ReloadOnReturn
+from ..appref import inspector_app
 
 
-class MainScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
+class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
     BINDINGS = [
         Binding("enter", "open_village", "action.open_village", id="main.open", show=False),
         Binding("d", "resume_draft", "action.resume_draft", id="main.resume"),
@@ -68,7 +70,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
         self.action_open_village()
 
     def drafts(self) -> list[str]:
-        db = self.app.db  # type: ignore[attr-defined]
+        db = inspector_app(self).db
         return [d for s in db.summaries().values() for d in s.draft_ids]
 
     def action_resume_draft(self) -> None:
@@ -77,14 +79,14 @@ class MainScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
         if not drafts:
             self.notify(t("main.no_drafts"))
             return
-        latest = max(drafts, key=lambda iid: self.app.db.store(iid.split("-")[0]).inspection(iid)["created_at"])  # type: ignore[attr-defined]
-        self.app.open_inspection(latest)  # type: ignore[attr-defined]
+        latest = max(drafts, key=lambda iid: inspector_app(self).db.store(iid.split("-")[0]).inspection(iid)["created_at"])
+        inspector_app(self).open_inspection(latest)
 
     def action_add_village(self) -> None:
         from .village_dialog import VillageDialog
 
-        db = self.app.db  # type: ignore[attr-defined]
-        if not self.app.writable():  # type: ignore[attr-defined]
+        db = inspector_app(self).db
+        if not inspector_app(self).writable():
             return
         table = self.query_one("#villages", DataTable)
         township = ""
@@ -115,16 +117,15 @@ class MainScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
 
         self.app.push_screen(CatalogScreen())
 
-    def refresh_language(self) -> None:
-        localize(self)
+    def on_language_changed(self, message: LanguageChanged) -> None:
         self.load()
 
     def action_reload(self) -> None:
         self.load()
 
     def load(self) -> None:
-        db = self.app.db  # type: ignore[attr-defined]
-        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        db = inspector_app(self).db
+        today = inspector_app(self).today.isoformat()
         table = self.query_one("#villages", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
@@ -149,7 +150,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
                 Text(t("count.villages", n=len(members)), style="dim"),
                 Text(str(insp), style="bold"),
                 Text(str(open_), style="bold"),
-                _overdue_text(overdue, bold=True),
+                _overdue_text(self, overdue, bold=True),
                 key=f"t:{township}",
             )
             for v in members:
@@ -159,7 +160,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
                     t(f"kind.{v.kind}"),
                     str(s.inspections),
                     str(len(s.open)),
-                    _overdue_text(s.overdue(today)),
+                    _overdue_text(self, s.overdue(today)),
                     key=f"v:{v.id}",
                 )
             totals["villages"] += len(members)
@@ -177,6 +178,5 @@ def _warm_up() -> None:
     from . import inspection, ledger, review, village  # noqa: F401  (not catalog: pinyin tables are big)
 
 
-def _overdue_text(n: int, bold: bool = False) -> Text:
-    style = ("bold " if bold else "") + ("red" if n else "")
-    return Text(str(n), style=style.strip())
+def _overdue_text(screen: Screen, n: int, bold: bool = False) -> Text:
+    return Text(str(n), style=tone(screen, "error", bold=bold) if n else ("bold" if bold else ""))

@@ -23,19 +23,19 @@ from ...catalog.model import Catalog
 from ...core.inspection import ASSIGNED_HOW, CLASSIFIED, classify_observation, is_violation
 from ...core.item_text import list_item_label
 from ...i18n import has, language, t
-from ..bindings import Localized
+from ..theme_styles import tone
 
 
 class SpaceCheckbox(Checkbox, inherit_bindings=False):
     """A checkbox toggled by space only: Enter belongs to the dialog (it saves)."""
 
-    BINDINGS = [Binding("space", "toggle_button", show=False)]
+    BINDINGS = [Binding("space", "toggle_button", show=False, id="observation.tick")]
 
 
 class ArrowSelect(Select, inherit_bindings=False):
     """A dropdown opened by space or the arrows only: Enter belongs to the dialog (it saves)."""
 
-    BINDINGS = [Binding("down,space,up", "show_overlay", show=False)]
+    BINDINGS = [Binding("down,space,up", "show_overlay", show=False, id="observation.open_choices")]
 
 FLAGS = {
     "task": ("approval_document", "purchase_contract"),
@@ -43,12 +43,12 @@ FLAGS = {
 }
 
 
-class ObservationDialog(Localized, ModalScreen[dict | None]):
+class ObservationDialog(ModalScreen[dict | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "action.cancel"),
-        Binding("ctrl+s", "save", "action.save"),
-        Binding("enter", "save", "action.save", show=False),
-        Binding("ctrl+d", "delete", "action.delete"),
+        Binding("escape", "cancel", "action.cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "action.save", id="dialog.save"),
+        Binding("enter", "save", "action.save", show=False, id="observation.save_enter"),
+        Binding("ctrl+d", "delete", "action.delete", id="dialog.delete"),
     ]
 
     def __init__(self, kind: str, classifier: Classifier, current: dict | None = None, *, catalog: Catalog | None = None) -> None:
@@ -98,7 +98,7 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
             if cls:
                 text.append(f"{t('observation.classified')}{t('punct.colon')}", style="bold")
                 text.append(t(f"kind_of_task.{cls['kind']}") + " — " + t(f"verdict.{cls['kind']}") + "\n",
-                            style="bold yellow" if cls["kind"] == "uncertain" else "")
+                            style=tone(self, "warning", bold=True) if cls["kind"] == "uncertain" else "")
                 if cls.get("item"):
                     text.append(f"{t('observation.basis')}{t('punct.colon')}{self._item_text(cls)}\n", style="italic")
                 if cls.get("reason") and has(f"classifier.reason.{cls['reason']}"):
@@ -112,10 +112,10 @@ class ObservationDialog(Localized, ModalScreen[dict | None]):
                         kind = t(f"kind_of_task.{cand['kind']}") if cand.get("kind") else ""
                         text.append(f"· {self._item_text(cand)} {kind}\n", style="" if cls["kind"] == "uncertain" else "dim")
                     if cls["kind"] == "uncertain":
-                        text.append(t("walk.pick_kind") + "\n", style="yellow")
+                        text.append(t("walk.pick_kind") + "\n", style=tone(self, "warning"))
             doc["classification"] = cls
         if is_violation(doc):
-            text.append(t("observation.is_violation"), style="bold red")
+            text.append(t("observation.is_violation"), style=tone(self, "error", bold=True))
         self.query_one("#verdict", Static).update(text)
 
     def _item_text(self, ref: dict) -> str:

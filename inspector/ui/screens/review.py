@@ -24,9 +24,11 @@ from ...core.textwidth import clip, pad, width
 from ...core.visit import village_of
 from ...i18n import t
 from ..footer import FittingFooter
-from ..bindings import Localized, localize
+from ..theme_styles import tone
+from ..messages import LanguageChanged
 from . import ReloadOnReturn
 from .review_dialogs import FilterDialog, MoveDialog, PickDialog, explain, precheck
+from ..appref import inspector_app
 
 SORTS = ("days", "village", "unit", "deadline")
 TOP = 5  # bars in the chart; the rest are summed on one "others" line
@@ -34,24 +36,24 @@ MIN_TITLE = 14  # cells the finding's title keeps before other columns give way
 PAGE = 120  # rows added per page (a few screens): the first rows show at once at county scale
 
 
-class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
+class ReviewScreen(ReloadOnReturn, Screen[None]):
     BINDINGS = [
-        Binding("a", "move('assign')", "action.move_assign"),
-        Binding("p", "move('progress')", "action.move_progress"),
-        Binding("d", "move('report')", "action.move_report"),
-        Binding("v", "move('verify')", "action.move_verify"),
-        Binding("c", "move('close')", "action.move_close"),
-        Binding("x", "move('extend')", "action.move_extend"),
-        Binding("u", "move('escalate')", "action.move_escalate"),
-        Binding("f", "filter", "action.filter"),
-        Binding("s", "save_filter", "action.save_filter", show=False),
-        Binding("o", "open_filter", "action.open_filter", show=False),
-        Binding("t", "sort", "action.sort", show=False),
-        Binding("b", "chart", "action.chart", show=False),
-        Binding("l", "ledger", "action.ledger"),
-        Binding("enter", "open_finding", "action.open_finding", show=False),
-        Binding("m", "more", "action.more", show=False),
-        Binding("escape", "back", "action.back"),
+        Binding("a", "move('assign')", "action.move_assign", id="review.assign"),
+        Binding("p", "move('progress')", "action.move_progress", id="review.progress"),
+        Binding("d", "move('report')", "action.move_report", id="review.report"),
+        Binding("v", "move('verify')", "action.move_verify", id="review.verify"),
+        Binding("c", "move('close')", "action.move_close", id="review.close"),
+        Binding("x", "move('extend')", "action.move_extend", id="review.extend"),
+        Binding("u", "move('escalate')", "action.move_escalate", id="review.escalate"),
+        Binding("f", "filter", "action.filter", id="review.filter"),
+        Binding("s", "save_filter", "action.save_filter", show=False, id="review.save_filter"),
+        Binding("o", "open_filter", "action.open_filter", show=False, id="review.open_filter"),
+        Binding("t", "sort", "action.sort", show=False, id="review.sort"),
+        Binding("b", "chart", "action.chart", show=False, id="review.chart"),
+        Binding("l", "ledger", "action.ledger", id="review.ledger"),
+        Binding("enter", "open_finding", "action.open_finding", show=False, id="review.open_finding"),
+        Binding("m", "more", "action.more", show=False, id="review.more"),
+        Binding("escape", "back", "action.back", id="review.back"),
     ]
 
     def __init__(self) -> None:
@@ -64,7 +66,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
 
     @property
     def today(self) -> date:
-        return self.app.today  # type: ignore[attr-defined]
+        return inspector_app(self).today
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,8 +80,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         self.load()
         self.query_one("#review", DataTable).focus()
 
-    def refresh_language(self) -> None:
-        localize(self)
+    def on_language_changed(self, message: LanguageChanged) -> None:
         self.load()
 
     def palette_commands(self) -> list[SystemCommand]:
@@ -94,7 +95,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
     # -- data ------------------------------------------------------------------------
 
     def load(self, keep: str | None = None) -> None:
-        all_rows = rows_from_index(self.app.db, self.today)  # type: ignore[attr-defined]
+        all_rows = rows_from_index(inspector_app(self).db, self.today)
         self.rows = _sorted([r for r in all_rows if matches(r, self.filters)], self.sort)
         self._counts()
         self._chart()
@@ -119,7 +120,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         table = self.query_one("#review", DataTable)
         for row in self.rows[self.shown : self.shown + PAGE]:
             days = Text(t("review.days_overdue", n=row.days) if row.days > 0 else t("review.days_left", n=-row.days),
-                        style="bold red" if row.days > 0 else ("yellow" if row.days >= -3 else ""))
+                        style=tone(self, "error", bold=True) if row.days > 0 else (tone(self, "warning") if row.days >= -3 else ""))
             level = wf.ESCALATIONS[row.escalation - 1] if row.escalation else "none"
             state, escalation = t(f"workflow.state.{row.state}"), t(f"workflow.escalation.{level}")
             cells = {"days": days, "village": row.village, "title": row.title, "unit": row.unit or "-",
@@ -177,7 +178,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         counts = Counter(r.bucket for r in self.rows)
         text = Text()
         for bucket in BUCKETS:
-            style = {"overdue": "bold red", "due3": "bold yellow"}.get(bucket, "bold")
+            style = {"overdue": tone(self, "error", bold=True), "due3": tone(self, "warning", bold=True)}.get(bucket, "bold")
             text.append(f" {t('review.bucket.' + bucket)} ", style="dim")
             text.append(str(counts.get(bucket, 0)), style=style)
             text.append("  ")
@@ -199,7 +200,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         label_width = max((width(clip(name, 14)) for name, _ in lines), default=0)
         for name, n in lines:
             text.append(" " + pad(clip(name, 14), label_width) + " ")
-            text.append("█" * max(1, round(24 * n / top)), style="red")
+            text.append("█" * max(1, round(24 * n / top)), style=tone(self, "error"))
             text.append(f" {n}\n")
         self.query_one("#review-chart", Static).update(text)
 
@@ -216,9 +217,9 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
         row = self.current
         if row is None:
             return
-        if not self.app.writable():  # type: ignore[attr-defined]
+        if not inspector_app(self).writable():
             return
-        store = self.app.db.store(village_of(row.id))  # type: ignore[attr-defined]
+        store = inspector_app(self).db.store(village_of(row.id))
         status = store.status(row.id)
         try:  # say at once when the move cannot be made, before anything is typed
             precheck(kind, status, self.today)
@@ -231,7 +232,7 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
                 return
             move = payload.pop("_move", kind)
             try:
-                store.add_event(row.id, move, by=self.app.settings.user, **payload)  # type: ignore[attr-defined]
+                store.add_event(row.id, move, by=inspector_app(self).settings.user, **payload)
             except wf.WorkflowError as exc:
                 self.notify(explain(exc), severity="error", timeout=8)
                 return
@@ -248,23 +249,23 @@ class ReviewScreen(ReloadOnReturn, Localized, Screen[None]):
                 self.filters = filters
                 self.load()
 
-        self.app.push_screen(FilterDialog(self.filters, self.app.db), done)  # type: ignore[attr-defined]
+        inspector_app(self).push_screen(FilterDialog(self.filters, inspector_app(self).db), done)
 
     def action_save_filter(self) -> None:
         from ..dialogs import TextDialog
 
-        if not self.app.writable():  # type: ignore[attr-defined]
+        if not inspector_app(self).writable():
             return
 
         def done(name: str | None) -> None:
             if name and name.strip():
-                self.app.db.save_filter(name, self.filters)  # type: ignore[attr-defined]
+                inspector_app(self).db.save_filter(name, self.filters)
                 self.notify(t("review.filter_saved", name=name.strip()))
 
         self.app.push_screen(TextDialog(t("review.ask_filter_name"), hint=_describe(self.filters, self.app.db)), done)
 
     def action_open_filter(self) -> None:
-        saved = self.app.db.saved_filters()  # type: ignore[attr-defined]
+        saved = inspector_app(self).db.saved_filters()
         if not saved:
             self.notify(t("review.no_saved_filters"))
             return

@@ -17,9 +17,9 @@ from ...core import findings as wf
 from ...core.deadlines import DeadlineError, parse_deadline
 from ...core.overdue import BUCKETS, FindingRow
 from ...i18n import language, t
-from ..bindings import Localized
 from ..dialogs import choice
 from ..wrapped import WrappedText
+from ..appref import inspector_app
 
 FILTER_FIELDS = ("township", "village", "unit", "theme", "severity", "escalation", "bucket")
 
@@ -50,10 +50,10 @@ def precheck(kind: str, status: wf.FindingStatus, today: date) -> None:
             raise wf.WorkflowError("review.max_level")
 
 
-class MoveDialog(Localized, ModalScreen[dict | None]):
+class MoveDialog(ModalScreen[dict | None]):
     """Ask only for what one move needs."""
 
-    BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.save")]
+    BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.save", id="dialog.save")]
 
     def __init__(self, kind: str, row: FindingRow, status: wf.FindingStatus, today: date) -> None:
         super().__init__()
@@ -78,7 +78,7 @@ class MoveDialog(Localized, ModalScreen[dict | None]):
                 yield Label(t("review.verify_result"))
                 yield choice([(t("review.verify_pass"), "verify"), (t("review.verify_fail"), "verify_fail")], value="verify", allow_blank=False, id="result", compact=True)
                 yield Label(t("review.verifier"))
-                yield Input(value=self.app.settings.user, id="by", compact=True)  # type: ignore[attr-defined]
+                yield Input(value=inspector_app(self).settings.user, id="by", compact=True)
             elif self.kind == "extend":
                 yield Label(t("review.new_deadline"))
                 yield Input(placeholder=t("finding.deadline_hint"), id="deadline", compact=True)
@@ -162,8 +162,8 @@ def _copy(status: wf.FindingStatus) -> wf.FindingStatus:
     return deepcopy(status)
 
 
-class FilterDialog(Localized, ModalScreen[dict | None]):
-    BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.save")]
+class FilterDialog(ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.save", id="dialog.save")]
 
     def __init__(self, filters: dict[str, str], db) -> None:
         super().__init__()
@@ -213,8 +213,8 @@ class FilterDialog(Localized, ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class PickDialog(Localized, ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "action.cancel")]
+class PickDialog(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         super().__init__()

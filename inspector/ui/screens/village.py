@@ -15,19 +15,20 @@ from ...core.inspection import INSPECTION_KINDS
 from ...i18n import language, t
 from ..footer import FittingFooter
 from ..dialogs import choice
-from ..bindings import Localized, localize
+from ..messages import LanguageChanged
 from ..opener import OpensReports
 from . import ReloadOnReturn
+from ..appref import inspector_app
 
 
-class VillageScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
+class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
     BINDINGS = [
-        Binding("escape", "back", "action.back"),
-        Binding("n", "new_inspection", "action.new_inspection"),
-        Binding("l", "ledger", "action.ledger"),
-        Binding("e", "edit_village", "action.edit_village"),
-        Binding("A", "archive_village", "action.archive_village"),
-        Binding("enter", "open_inspection", "action.open_inspection", show=False),
+        Binding("escape", "back", "action.back", id="village.back"),
+        Binding("n", "new_inspection", "action.new_inspection", id="village.new_inspection"),
+        Binding("l", "ledger", "action.ledger", id="village.ledger"),
+        Binding("e", "edit_village", "action.edit_village", id="village.edit_village"),
+        Binding("A", "archive_village", "action.archive_village", id="village.archive_village"),
+        Binding("enter", "open_inspection", "action.open_inspection", show=False, id="village.open_inspection"),
         Binding("E", "open_exports", "action.open_exports", id="village.open_exports", show=False),
         Binding("R", "open_report", "action.open_report", id="village.open_report", show=False),
     ]
@@ -49,19 +50,18 @@ class VillageScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
     def reload_on_return(self) -> None:
         self.load()
 
-    def refresh_language(self) -> None:
-        localize(self)
+    def on_language_changed(self, message: LanguageChanged) -> None:
         self.load()
 
     def palette_commands(self) -> list[SystemCommand]:
         return [SystemCommand(t("action.new_inspection"), t("palette.new_inspection"), self.action_new_inspection)]
 
     def load(self) -> None:
-        db = self.app.db  # type: ignore[attr-defined]
+        db = inspector_app(self).db
         village = db.village(self.village_id)
         store = db.store(self.village_id)
         summary = db.summary(self.village_id)
-        today = self.app.today.isoformat()  # type: ignore[attr-defined]
+        today = inspector_app(self).today.isoformat()
         self.sub_title = f"{village.township} · {village.name}"
         contact = " · ".join(x for x in (village.contact, village.phone) if x)
         self.query_one("#village-info", Static).update(
@@ -91,8 +91,8 @@ class VillageScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
     def action_edit_village(self) -> None:
         from .village_dialog import VillageDialog
 
-        db = self.app.db  # type: ignore[attr-defined]
-        if not self.app.writable():  # type: ignore[attr-defined]
+        db = inspector_app(self).db
+        if not inspector_app(self).writable():
             return
 
         def done(values: dict | None) -> None:
@@ -111,9 +111,9 @@ class VillageScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
     def action_archive_village(self) -> None:
         from ..dialogs import ConfirmDialog
 
-        db = self.app.db  # type: ignore[attr-defined]
+        db = inspector_app(self).db
         village = db.village(self.village_id)
-        if not self.app.writable():  # type: ignore[attr-defined]
+        if not inspector_app(self).writable():
             return
 
         def done(yes: bool | None) -> None:
@@ -131,43 +131,43 @@ class VillageScreen(OpensReports, ReloadOnReturn, Localized, Screen[None]):
         self.app.push_screen(LedgerScreen(self.village_id))
 
     def action_new_inspection(self) -> None:
-        if not self.app.writable():  # type: ignore[attr-defined]
+        if not inspector_app(self).writable():
             return
 
         def started(result: dict | None) -> None:
             if result:
-                self.app.start_inspection(self.village_id, **result)  # type: ignore[attr-defined]
+                inspector_app(self).start_inspection(self.village_id, **result)
 
-        self.app.push_screen(NewInspectionDialog(self.app.today), started)  # type: ignore[attr-defined]
+        inspector_app(self).push_screen(NewInspectionDialog(inspector_app(self).today), started)
 
     def action_open_inspection(self) -> None:
         table = self.query_one("#inspections", DataTable)
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.open_inspection(key)  # type: ignore[attr-defined]
+            inspector_app(self).open_inspection(key)
 
     @on(DataTable.RowSelected, "#inspections")
     def _selected(self) -> None:
         self.action_open_inspection()
 
 
-class NewInspectionDialog(Localized, ModalScreen[dict | None]):
+class NewInspectionDialog(ModalScreen[dict | None]):
     """Date (default today), kind, inspectors and checklist of a new inspection."""
 
-    BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.start")]
+    BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.start", id="dialog.save")]
 
     def __init__(self, today: date) -> None:
         super().__init__()
         self.today = today
 
     def compose(self) -> ComposeResult:
-        catalog = self.app.catalog  # type: ignore[attr-defined]
+        catalog = inspector_app(self).catalog
         lang = language()
         default = catalog.checklist_for(catalog.default.id)
         with Vertical(classes="dialog"):
             yield Label(t("new_inspection.title"), classes="dialog-title")
             yield Label(t("new_inspection.inspectors"))
-            yield Input(value=self.app.settings.user, placeholder=t("new_inspection.inspectors_hint"), id="inspectors", compact=True)  # type: ignore[attr-defined]
+            yield Input(value=inspector_app(self).settings.user, placeholder=t("new_inspection.inspectors_hint"), id="inspectors", compact=True)
             yield Label(t("new_inspection.date"))
             yield Input(value=self.today.isoformat(), id="date", compact=True)
             yield Label(t("new_inspection.kind"))

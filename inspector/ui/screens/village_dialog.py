@@ -11,15 +11,14 @@ from textual.widgets import Input, Label, Select, Static
 
 from ...core.models import VILLAGE_KINDS, Village
 from ...i18n import t
-from ..bindings import Localized
 from ..dialogs import choice
 from ..wrapped import WrappedText
 
 FIELDS = ("name", "township", "county", "contact", "phone")
 
 
-class VillageDialog(Localized, ModalScreen[dict | None]):
-    BINDINGS = [Binding("escape", "cancel", "action.cancel"), Binding("ctrl+s", "save", "action.save")]
+class VillageDialog(ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.save", id="dialog.save")]
 
     def __init__(self, village: Village | None = None, township: str = "") -> None:
         super().__init__()
