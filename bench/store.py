@@ -267,10 +267,10 @@ if side == "ours":
             out["seconds"] = time.perf_counter() - t0
             out.update(digest(sorted((r.id, r.deadline.isoformat()) for r in rows if r.overdue)))
         elif op == "township":
-            from inspector.report.township import village_figures
+            from inspector.report.township import township_figures
             rows = []
-            for v in sorted((v for v in db.villages() if v.township == township), key=lambda v: v.id):
-                f = village_figures(db.store(v.id), TODAY)
+            members = sorted((v for v in db.villages() if v.township == township), key=lambda v: v.id)
+            for v, f in zip(members, township_figures(db, [v.id for v in members], TODAY)):
                 rows.append((v.id, f.inspections, f.findings, f.open, f.overdue, f.closed, f.cut["signboards"], f.cut["ledgers"]))
             out["seconds"] = time.perf_counter() - t0
             out.update(digest(rows))

@@ -301,7 +301,8 @@ def check_db_path(path: Path) -> None:
         raise
 
 
-def open_db(args: argparse.Namespace, *, read_only: bool = False):
+def open_db(args: argparse.Namespace, *, read_only: bool = False, defer_index: bool = False):
+    from .commands.rebuild_progress import rebuild_line
     from .paths import default_db
     from .storage.database import Database
 
@@ -309,7 +310,9 @@ def open_db(args: argparse.Namespace, *, read_only: bool = False):
     check_db_path(path)
     if args.db is None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return Database.open(path, clock=make_clock(args.today), read_only=read_only)
+    # A lost query index is rebuilt here: a terminal sees a progress line (the app shows its own screen).
+    with rebuild_line() as progress:
+        return Database.open(path, clock=make_clock(args.today), read_only=read_only, progress=progress, defer_index=defer_index)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -538,7 +541,7 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
     if args.demo:
         args.db = _demo_database(args)
-    db = open_db(args)
+    db = open_db(args, defer_index=True)  # a lost index is rebuilt inside the app, behind a progress bar
     from .ui.app import make_app
 
     # ask_user: with no --user and no saved name, the app asks once who is using it.
@@ -550,4 +553,6 @@ def _run_app(args: argparse.Namespace) -> int:
         app.run()
     finally:
         db.close()
+    if app.load_error is not None:
+        raise app.load_error  # said in one line like any verb's (a damaged village file, with its backup)
     return app.return_code or 0  # 1 after an unexpected error (the app has said it in one line)

@@ -92,7 +92,7 @@ def resolve_user(explicit: str | None = None) -> str:
 # The keymap: the user's own keys for the app's bindings (binding id -> keys).
 
 KEYMAP_FILE = "keymap.toml"
-_KEYS = re.compile(r"^[^\s,]+(,[^\s,]+)*$")  # "e", "ctrl+e", "f5,e": Textual's key names, comma-separated
+_KEYS = re.compile(r"^[^\s,]+( *, *[^\s,]+)*$")  # "e", "ctrl+e", "f5, e": Textual's key names, comma-separated
 
 
 def keymap_path() -> Path:
@@ -129,7 +129,7 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
             if isinstance(value, dict):
                 walk(value, binding_id + ".")
             elif isinstance(value, str) and _KEYS.match(value.strip()):
-                keymap[binding_id] = value.strip()
+                keymap[binding_id] = ",".join(part.strip() for part in value.split(","))
             else:
                 raise SettingsError("keymap.bad_keys", path=path, id=binding_id)
 

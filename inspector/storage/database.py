@@ -85,6 +85,7 @@ class Database:
         self.read_only = read_only
         self._stores: OrderedDict[str, VillageStore] = OrderedDict()
         self._index: dict[str, dict] = {}
+        self._stale: list[tuple[str, list[int] | None]] = []  # (village, its file's stat) to re-read
         self._cache: QueryCache | None = None
         self._stats_pending: dict[str, list[int] | None] = {}  # answers saved: file changed, summary not
         self._registry: TinyDB | None = None
@@ -96,7 +97,17 @@ class Database:
     # -- opening and closing -------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Clock, read_only: bool = False, progress: Progress | None = None) -> "Database":
+    def open(
+        cls, path: Path | str, *, clock: Clock, read_only: bool = False, progress: Progress | None = None, defer_index: bool = False
+    ) -> "Database":
+        """Open (or create) the database at ``path``.
+
+        Village files that changed since the query cache last saw them are
+        re-read here (``progress(done, total)`` is told as they are), or, with
+        ``defer_index``, left for the caller to re-read with ``load_index``
+        (the app does it in a worker behind a progress bar): until then
+        ``index_pending`` is their number and no summary may be asked for.
+        """
         root = check_location(Path(path))
         creating = not (root / REGISTRY).exists()
         if creating:
@@ -120,7 +131,9 @@ class Database:
             # A read-only copy reads and refreshes the cache too (it is not the
             # record; SQLite locks it); where it cannot be written it is in memory.
             db._cache = QueryCache(root, writable=True)
-            db._load_index(progress)
+            db._find_stale()
+            if not defer_index:
+                db.load_index(progress)
         except BaseException:
             if db._cache is not None:
                 db._cache.close()
@@ -341,22 +354,34 @@ class Database:
         assert self._cache is not None
         return self._cache
 
-    def _load_index(self, progress: Progress | None = None) -> None:
-        """Summaries from the cache; a village whose file changed (or that has none) is re-read.
+    def _find_stale(self) -> None:
+        """Summaries from the cache; the villages whose file changed (or that have none) are noted.
 
-        Linear: one stat per village, and one read of each changed file, whose
-        query rows are refreshed in the same pass (village_scan.py: parsed,
-        checked and summarized at once, on every core when there are many).
+        One stat per village: a missing or other cache costs its re-reading, never a wrong summary.
         """
-        index = {vid: e for vid, e in self.cache.summaries().items() if index_entry_fits(e)}
-        stale = []
+        self._index = {vid: e for vid, e in self.cache.summaries().items() if index_entry_fits(e)}
+        self._stale = []
         for v in self.villages(include_archived=True):
-            entry = index.get(v.id)
+            entry = self._index.get(v.id)
             now = _stat(self.village_path(v.id))
             if entry is None or entry.get("stat") != now:
-                stale.append((v.id, now))
+                self._stale.append((v.id, now))
+
+    @property
+    def index_pending(self) -> int:
+        """Village files still to re-read before the summaries can be trusted (see ``open``)."""
+        return len(self._stale)
+
+    def load_index(self, progress: Progress | None = None) -> None:
+        """Re-read the village files noted stale, refreshing their summaries and query rows.
+
+        Linear: one read of each changed file, whose query rows are refreshed
+        in the same pass (village_scan.py: parsed, checked and summarized at
+        once, on every core when there are many).
+        """
+        stale, index = self._stale, self._index
         if not stale:
-            return self._set_index(index)
+            return
         if progress is not None:
             progress(0, len(stale))
         details = self.cache.detail_stats()
@@ -365,20 +390,21 @@ class Database:
         missing = [(vid, None, asdict(VillageSummary()), None) for vid, now in stale if now is None]
         jobs = [(vid, now, details.get(vid, _MISSING) != now) for vid, now in stale if now is not None]
         stats = dict(stale)
-        for scanned in chain(missing, scan_all(self.root / VILLAGES, jobs, progress)):
-            if len(scanned) == 2:  # not for the quick path: opened the ordinary way, which may refuse it
-                scanned = self._scan_here(scanned[0], stats[scanned[0]], details)
-            batch.append(scanned)
-            index[scanned[0]] = {"stat": scanned[1], "summary": scanned[2]}
-            if len(batch) >= 50:  # one transaction per 50 villages: the rows of the others wait in no memory
+        told = None if progress is None else (lambda done, _: progress(len(missing) + done, len(stale)))
+        with self.cache.bulk():
+            for scanned in chain(missing, scan_all(self.root / VILLAGES, jobs, told)):
+                if len(scanned) == 2:  # not for the quick path: opened the ordinary way, which may refuse it
+                    scanned = self._scan_here(scanned[0], stats[scanned[0]], details)
+                batch.append(scanned)
+                index[scanned[0]] = {"stat": scanned[1], "summary": scanned[2]}
+                if len(batch) >= 50:  # one transaction per 50 villages: few commits, few rows held
+                    self.cache.put_villages(batch)
+                    batch = []
+            if batch:
                 self.cache.put_villages(batch)
-                batch = []
-        if batch:
-            self.cache.put_villages(batch)
-        self._set_index(index)
-
-    def _set_index(self, index: dict[str, dict]) -> None:
-        self._index = index
+        self._stale = []
+        if progress is not None:
+            progress(len(stale), len(stale))
 
     def _scan_here(self, vid: str, now: list[int] | None, details: dict) -> tuple:
         """The ordinary open of one file (migrated in memory, or refused with its backup named)."""

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
+import pickle
+import subprocess
+import sys
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
+
+import orjson
 
 from . import atomic
 from .migrations import SCHEMA_VERSION, schema_of
@@ -32,7 +33,7 @@ from .query_cache import VillageRows
 from .shapes import check_meta, check_village
 from .village_store import summarize_tables
 
-POOL_FROM = 200  # files: below this, starting the workers (~0.3 s) costs more than it saves
+POOL_FROM = 200  # files: below this, starting the workers (~0.2 s) costs more than it saves
 WORKERS = 2
 IN_FLIGHT = 4  # villages handed out per worker: bounds the rows held in memory
 
@@ -70,12 +71,12 @@ def scan_all(folder: Path, jobs: list[Job], progress: Callable[[int, int], None]
     done = 0
     pending = deque(jobs)
     if total >= POOL_FROM and (os.cpu_count() or 1) > 1:
-        for result in _in_pool(str(folder), pending):
+        for result in _in_workers(str(folder), pending):
             done += 1
             if progress is not None:
                 progress(done, total)
             yield result
-    # In this process: few files, one core, or a pool that could not start or broke (what is left).
+    # In this process: few files, one core, or workers that could not start or broke (what is left).
     while pending:
         job = pending.popleft()
         yield scan(str(folder), job) or (job[0], None)
@@ -84,34 +85,88 @@ def scan_all(folder: Path, jobs: list[Job], progress: Callable[[int, int], None]
             progress(done, total)
 
 
-def _in_pool(folder: str, pending: deque) -> Iterable[Scanned | tuple[str, None]]:
-    """Results from worker processes while ``pending`` lasts; stops quietly if the pool fails."""
-    try:
-        # spawn, not fork: the app opens the database from a thread, and forking a threaded process can hang.
-        pool = ProcessPoolExecutor(WORKERS, mp_context=get_context("spawn"), initializer=_quiet_worker)
-    except (OSError, ValueError, ImportError):
-        return
-    running: deque[tuple[Job, Future]] = deque()
-    try:
-        while pending or running:
-            while pending and len(running) < WORKERS * IN_FLIGHT:
-                job = pending.popleft()
-                running.append((job, pool.submit(scan, folder, job)))
-            job, future = running.popleft()
+class _Worker:
+    """One worker process: jobs go in as JSON lines, results come back as pickles.
+
+    A plain subprocess running this module, not multiprocessing: spawn would
+    run the caller's main script again in each worker, and fork from the app's
+    thread can hang. Its stderr goes nowhere: whatever it meets, this process decides.
+    """
+
+    def __init__(self, folder: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", __name__, folder],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl+C reaches this process only, which stops the workers
+        )
+        self.jobs: deque[Job] = deque()
+
+    def send(self, job: Job) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(orjson.dumps(job) + b"\n")
+        self.proc.stdin.flush()
+        self.jobs.append(job)
+
+    def receive(self) -> tuple[Job, Scanned | None]:
+        assert self.proc.stdout is not None
+        head = self.proc.stdout.read(4)
+        if len(head) < 4:
+            raise EOFError("worker ended")
+        size = int.from_bytes(head, "big")
+        body = self.proc.stdout.read(size)
+        if len(body) < size:
+            raise EOFError("worker ended")
+        return self.jobs.popleft(), pickle.loads(body)
+
+    def stop(self) -> None:
+        for pipe in (self.proc.stdin, self.proc.stdout):
             try:
-                result = future.result()
-            except (BrokenProcessPool, OSError, EOFError):
-                # A worker died (killed, out of memory): finish here, this job first.
-                pending.extendleft(reversed([job, *(j for j, _ in running)]))
-                running.clear()
+                pipe.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _in_workers(folder: str, pending: deque) -> Iterator[Scanned | tuple[str, None]]:
+    """Results from worker processes while ``pending`` lasts; stops quietly if a worker fails."""
+    workers: list[_Worker] = []
+    try:
+        for _ in range(WORKERS):
+            workers.append(_Worker(folder))
+        while True:
+            for worker in workers:  # each worker holds a few jobs, so none waits while we write
+                while pending and len(worker.jobs) < IN_FLIGHT:
+                    worker.send(pending.popleft())
+            busy = [w for w in workers if w.jobs]
+            if not busy:
                 return
-            yield result or (job[0], None)
+            for worker in busy:
+                job, result = worker.receive()
+                yield result or (job[0], None)
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+        # A worker could not start or died (killed, out of memory): the rest is read here.
+        pending.extendleft(reversed([job for w in workers for job in w.jobs]))
     finally:
-        for _, future in running:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        for worker in workers:
+            worker.stop()
 
 
-def _quiet_worker() -> None:
-    # Ctrl+C is for the main process, which stops the pool: no worker prints a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _serve(folder: str) -> None:
+    """The worker's loop: one job per line on stdin, one length-prefixed pickle per result on stdout."""
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        vid, stat, want_rows = orjson.loads(line)
+        body = pickle.dumps(scan(folder, (vid, stat, want_rows)), protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(body).to_bytes(4, "big") + body)
+        out.flush()
+
+
+if __name__ == "__main__":
+    try:
+        _serve(sys.argv[1])
+    except (KeyboardInterrupt, BrokenPipeError):
+        pass

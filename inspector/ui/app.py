@@ -67,6 +67,7 @@ class InspectorApp(App[None]):
         self.today = today
         self.settings = settings
         self.classifiers: dict = {}  # one task classifier per list set, built on first use
+        self.load_error: Exception | None = None  # what stopped the index rebuild; the CLI says it on exit
         i18n.set_language(settings.lang)
         super().__init__()
 
@@ -77,13 +78,35 @@ class InspectorApp(App[None]):
             apply_user_keymap(self, self.settings.keymap)
         self.title = t("app.title") + (t("app.demo_suffix") if self.settings.demo else "")
         self.sub_title = t("app.subtitle", db=self.db.root, today=self.today.isoformat())
+        if self.db.index_pending:
+            # The query index must be rebuilt first: say so with a progress bar, then open (index_loaded).
+            from .screens.loading import LoadingScreen
+
+            self.push_screen(LoadingScreen())
+        else:
+            self._open_main()
+
+    def _open_main(self, replace: bool = False) -> None:
         from .screens.main import MainScreen
 
-        self.push_screen(MainScreen())
+        (self.switch_screen if replace else self.push_screen)(MainScreen())
         if self.db.read_only:
             self.notify(t("store.read_only_notice", holder=self.db.holder), severity="warning", timeout=10)
         elif self.settings.ask_user:
             self.ask_user()
+
+    def index_loaded(self, error: Exception | None) -> None:
+        """The loading screen's rebuild ended: the main screen, or quit and let the CLI say what stopped it."""
+        if error is not None:
+            self.load_error = error
+            self.exit(return_code=2)
+            return
+        self._open_main(replace=True)
+
+    @property
+    def loading(self) -> bool:
+        """The index is still being rebuilt: only the loading screen is up."""
+        return bool(self.db.index_pending) and self.load_error is None
 
     def ask_user(self) -> None:
         """Ask once who is using the app, and save it: every write records this name."""
@@ -114,7 +137,7 @@ class InspectorApp(App[None]):
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if not isinstance(self.screen, HelpScreen) and not self.loading:
             self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_language(self) -> None:
@@ -174,7 +197,7 @@ class InspectorApp(App[None]):
 
         from .palette import LocalizedPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self) and not self.loading:
             self.push_screen(LocalizedPalette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

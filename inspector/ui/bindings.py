@@ -145,8 +145,9 @@ def binding_ids() -> dict[str, str]:
 
 
 def _subclasses(cls: type) -> list[type]:
-    out = []
-    for sub in cls.__subclasses__():
+    out: list[type] = []
+    subclasses: list[type] = type.__subclasses__(cls)
+    for sub in subclasses:
         out += [sub, *_subclasses(sub)]
     return out
 
@@ -158,7 +159,7 @@ def apply_user_keymap(app: App, path: Path) -> None:
     try:
         keymap = load_keymap(path)
     except SettingsError as exc:
-        app.notify(t(exc.key, **exc.params), severity="warning", timeout=10)
+        app.notify(t(exc.key, None, **exc.params), severity="warning", timeout=10)
         return
     if not keymap:
         return

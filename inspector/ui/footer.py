@@ -65,8 +65,8 @@ class FittingFooter(Footer):
 
 def _translate(widget: Widget) -> None:
     shown = cast(ShownKey, widget)
-    if has(shown.description):
-        shown.description = t(shown.description)
+    if has(shown.description) or has(key(shown.action)):  # ours, or Textual's palette key (action.command_palette)
+        shown.description = t(shown.description) if has(shown.description) else t(key(shown.action))
         tooltip_key = key(shown.action).replace("action.", "tooltip.", 1)
         if has(tooltip_key):
             widget.tooltip = t(tooltip_key)

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "dismiss", "action.dismiss", id="help.close"),
-        Binding("f1", "dismiss", "action.dismiss", show=False, id="help.close_f1"),
-        Binding("q", "dismiss", "action.dismiss", show=False, id="help.close_q"),
+        Binding("escape", "close", "action.dismiss", id="help.close"),
+        Binding("f1", "close", "action.dismiss", show=False, id="help.close_f1"),
+        Binding("q", "close", "action.dismiss", show=False, id="help.close_q"),
     ]
 
     def __init__(self, under: Screen | None = None) -> None:
@@ -40,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
                 else:
                     yield WrappedText(text, classes=f"help-{kind}")
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    def action_close(self) -> None:  # not action_dismiss: ModalScreen has one, with another signature
         self.dismiss(None)
 
 

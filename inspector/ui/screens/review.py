@@ -100,7 +100,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         self._counts()
         self._chart()
         self.query_one("#review-filter", Static).update(
-            t("review.filter_line", filters=_describe(self.filters, self.app.db), sort=t(f"review.sort.{self.sort}"), n=len(self.rows))
+            t("review.filter_line", filters=_describe(self.filters, inspector_app(self).db), sort=t(f"review.sort.{self.sort}"), n=len(self.rows))
         )
         table = self.query_one("#review", DataTable)
         table.clear(columns=True)
@@ -262,7 +262,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
                 inspector_app(self).db.save_filter(name, self.filters)
                 self.notify(t("review.filter_saved", name=name.strip()))
 
-        self.app.push_screen(TextDialog(t("review.ask_filter_name"), hint=_describe(self.filters, self.app.db)), done)
+        self.app.push_screen(TextDialog(t("review.ask_filter_name"), hint=_describe(self.filters, inspector_app(self).db)), done)
 
     def action_open_filter(self) -> None:
         saved = inspector_app(self).db.saved_filters()
@@ -275,7 +275,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
                 self.filters = dict(saved[name])
                 self.load()
 
-        self.app.push_screen(PickDialog(t("review.pick_filter"), [(f"{n}: {_describe(f, self.app.db)}", n) for n, f in saved.items()]), done)
+        self.app.push_screen(PickDialog(t("review.pick_filter"), [(f"{n}: {_describe(f, inspector_app(self).db)}", n) for n, f in saved.items()]), done)
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
