@@ -160,7 +160,7 @@ else:
     if op == "overdue":
         villages = db.table("villages").all()
         from collections import defaultdict
-        from inspector.core.findings import derive
+        from inspector.core.workflow import derive
         events = defaultdict(list)
         for ev in db.table("events").all():
             events[ev["finding"]].append(ev)

@@ -553,6 +553,7 @@ def _run_app(args: argparse.Namespace) -> int:
         app.run()
     finally:
         db.close()
-    if app.load_error is not None:
-        raise app.load_error  # said in one line like any verb's (a damaged village file, with its backup)
+    error = getattr(app, "load_error", None)
+    if error is not None:
+        raise error  # the index rebuild stopped: said in one line like any verb's (a damaged village file...)
     return app.return_code or 0  # 1 after an unexpected error (the app has said it in one line)

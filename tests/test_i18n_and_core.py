@@ -53,7 +53,7 @@ def test_translation_changes_with_language():
 
 def test_core_does_not_import_textual_or_rich():
     code = (
-        "import sys, inspector.core.findings, inspector.core.demo, inspector.storage.database, "
+        "import sys, inspector.core.workflow, inspector.core.demo, inspector.storage.database, "
         "inspector.storage.bulk, inspector.catalog.loader, inspector.catalog.classifier, inspector.cli, "
         "inspector.commands.village, inspector.commands.catalog; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"

@@ -40,18 +40,21 @@ def without_index(built, tmp_path) -> Path:
     return root
 
 
-def _gate(db: Database) -> threading.Event:
-    """Hold the rebuild after it says it started, until the test lets it go."""
-    release = threading.Event()
+def _gate(db: Database) -> tuple[threading.Event, threading.Event]:
+    """Hold the rebuild after it says it started, until the test lets it go; the second event: it ended."""
+    release, ended = threading.Event(), threading.Event()
     real = db.load_index
 
     def held(progress=None):
-        progress(0, db.index_pending)
-        assert release.wait(10)
-        real(progress)
+        try:
+            progress(0, db.index_pending)
+            assert release.wait(10)
+            real(progress)
+        finally:
+            ended.set()
 
     db.load_index = held  # type: ignore[method-assign]
-    return release
+    return release, ended
 
 
 async def _until(pilot, done) -> None:
@@ -65,7 +68,7 @@ async def _until(pilot, done) -> None:
 async def test_the_app_shows_the_rebuild_then_the_main_screen(without_index, catalog):
     db = Database.open(without_index, clock=fixed_clock, defer_index=True)
     assert db.index_pending == VILLAGES  # nothing re-read yet: the app does it
-    release = _gate(db)
+    release, _ = _gate(db)
     app = make_app(db=db, catalog=catalog, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         count = lambda: str(app.screen.query_one("#loading-count", Static).render())  # noqa: E731
@@ -75,12 +78,14 @@ async def test_the_app_shows_the_rebuild_then_the_main_screen(without_index, cat
         await pilot.press("f1")  # no help over a screen that is about to go
         assert type(app.screen).__name__ == "LoadingScreen"
         await pilot.press("f2")  # the language switches on this screen too
+        await pilot.pause()
         assert count() == f"0 of {VILLAGES} village files read"
         await pilot.press("f2")
+        await pilot.pause()
         release.set()
-        await _until(pilot, lambda: type(app.screen).__name__ == "MainScreen")
+        await _until(pilot, lambda: type(app.screen).__name__ == "MainScreen" and app.screen.query("#villages DataTable, DataTable#villages"))
         table = app.screen.query_one("#villages", DataTable)
-        assert table.row_count > VILLAGES  # townships and their villages
+        await _until(pilot, lambda: table.row_count > VILLAGES)  # townships and their villages
         assert len(app.screen_stack) == 2  # the loading screen was replaced, not left below
     assert db.index_pending == 0 and app.load_error is None
     summaries = db.summaries()
@@ -103,16 +108,14 @@ async def test_a_damaged_village_file_stops_the_app_and_is_named(without_index, 
 
 async def test_quitting_during_the_rebuild_stops_it_and_loses_nothing(without_index, catalog):
     db = Database.open(without_index, clock=fixed_clock, defer_index=True)
-    release = _gate(db)
+    release, ended = _gate(db)
     app = make_app(db=db, catalog=catalog, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await _until(pilot, lambda: type(app.screen).__name__ == "LoadingScreen")
         await pilot.press("ctrl+q")
-        release.set()
-    for _ in range(200):
-        if not any(t.name.startswith("asyncio") or "ThreadPool" in t.name for t in threading.enumerate() if t.is_alive() and t is not threading.main_thread()):
-            break
-        threading.Event().wait(0.01)
+    release.set()  # the app has gone: its worker was cancelled, and stops at its next step
+    assert ended.wait(10)
+    assert db.index_pending == VILLAGES  # stopped, not finished behind the user's back
     db.close()
     assert app.load_error is None
     again = Database.open(without_index, clock=fixed_clock)  # the next open finishes the job

@@ -230,3 +230,137 @@ def test_a_cache_that_cannot_be_written_never_answers_from_stale_rows(sizes):
     again = Database.open(sizes[10], clock=fixed_clock, read_only=True)  # the file cache catches up from the files
     assert not again.cache.in_memory and len(rows_as_of(again, TODAY)) == 9
     again.close()
+
+
+# ── rebuilding the index: each file read once, each history replayed once, on every core ──
+
+
+def _lose_index(root: Path) -> None:
+    for path in root.glob(f"{CACHE}*"):
+        path.unlink()
+
+
+def _everything(db: Database) -> tuple:
+    """What the index answers: summaries, open findings today and a month back, the inspection list."""
+    return (
+        db.summaries(),
+        [r.to_json() for r in rows_as_of(db, TODAY)],
+        [r.to_json() for r in rows_as_of(db, date(2026, 10, 11))],
+        db.inspection_rows(),
+    )
+
+
+def test_a_rebuild_reads_each_file_once_and_replays_each_history_once(sizes, reads, monkeypatch):
+    from inspector.core import workflow
+
+    applied = []
+    real = workflow.apply
+    monkeypatch.setattr(workflow, "apply", lambda status, ev: applied.append(ev["finding"]) or real(status, ev))
+    _lose_index(sizes[10])
+    reads.clear()
+    db = Database.open(sizes[10], clock=fixed_clock, read_only=True)
+    assert sorted(reads) == sorted(["inspector.json", *(f"V{n:04d}.json" for n in range(1, 11))])
+    events = sum(len(_ledger(f"V{n:04d}")["events"]) for n in range(1, 11))
+    assert len(applied) == events  # checked, summarized and indexed from one replay of each history
+    assert rows_as_of(db, TODAY) and reads.count("V0001.json") == 1  # the history queries read the index only
+    db.close()
+
+
+def test_a_rebuild_in_worker_processes_gives_the_index_one_process_gives(sizes, monkeypatch):
+    from inspector.storage import village_scan
+
+    root = sizes[300]
+    _lose_index(root)
+    started = []
+    real = village_scan._Worker
+    monkeypatch.setattr(village_scan, "_Worker", lambda folder: started.append(folder) or real(folder))
+    told = []
+    db = Database.open(root, clock=fixed_clock, progress=lambda done, total: told.append((done, total)))
+    assert len(started) == village_scan.WORKERS  # 300 files: shared out
+    assert told[0] == (0, 300) and told[-1] == (300, 300) and len(told) > 300
+    in_workers = _everything(db)
+    db.close()
+    _lose_index(root)
+    monkeypatch.setattr(village_scan, "POOL_FROM", 10**9)
+    db = Database.open(root, clock=fixed_clock)
+    assert len(started) == village_scan.WORKERS  # none started this time
+    assert _everything(db) == in_workers
+    db.close()
+
+
+def test_a_damaged_file_among_many_is_still_named_at_a_rebuild(sizes):
+    from inspector.storage.errors import CorruptFile
+
+    root = sizes[300]
+    _lose_index(root)
+    damaged = root / "villages" / "V0150.json"
+    data = damaged.read_text(encoding="utf-8").replace('"seq": 2', '"seq": "two"', 1)
+    damaged.write_text(data, encoding="utf-8")
+    with pytest.raises(CorruptFile) as caught:
+        Database.open(root, clock=fixed_clock)
+    assert caught.value.path == damaged and caught.value.field == "seq"
+    assert damaged.read_text(encoding="utf-8") == data  # left as it was
+
+
+def test_workers_that_cannot_start_leave_the_rebuild_to_this_process(sizes, monkeypatch):
+    from inspector.storage import village_scan
+
+    root = sizes[300]
+    db = Database.open(root, clock=fixed_clock)
+    expected = _everything(db)
+    db.close()
+    _lose_index(root)
+    monkeypatch.setattr(village_scan.sys, "executable", str(root / "no-such-python"))
+    db = Database.open(root, clock=fixed_clock)
+    assert _everything(db) == expected
+    db.close()
+
+
+# ── a township's figures come from the index, the same as from the files ──
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("township") / "db"
+    demo.build_demo(root, villages=40, years=2, seed=3, today=TODAY)
+    return root
+
+
+@pytest.mark.parametrize("as_of", [TODAY, date(2026, 3, 31), date(2025, 12, 31)])
+def test_a_township_report_from_the_index_is_the_report_from_the_files(demo_db, as_of, monkeypatch, reads):
+    from inspector.report import township
+
+    catalog = load_catalog()[0]
+    db = Database.open(demo_db, clock=fixed_clock, read_only=True)
+    name = db.townships()[0]
+    members = [v.id for v in db.villages() if v.township == name]
+    reads.clear()
+    from_index = township.render_township_summary(db, name, as_of, "zh", catalog)
+    assert reads == []  # no village file parsed
+    figures = township.township_figures(db, members, as_of, catalog)
+    total = township.VillageFigures()
+    for f in figures:
+        total.add(f)
+    assert total.inspections and total.closed and sum(total.cut.values())  # the test means something
+    assert total.open or as_of != TODAY
+    by_file = lambda db, vids, day, cat: [township.village_figures(db.store(v), day, cat) for v in vids]  # noqa: E731
+    monkeypatch.setattr(township, "township_figures", by_file)
+    assert township.render_township_summary(db, name, as_of, "zh", catalog) == from_index
+    db.close()
+
+
+def test_a_township_report_follows_a_changed_file(demo_db, tmp_path, catalog):
+    from inspector.report import township
+
+    root = Path(shutil.copytree(demo_db, tmp_path / "db"))
+    db = Database.open(root, clock=fixed_clock)
+    name = db.townships()[0]
+    vid = next(v.id for v in db.villages() if v.township == name)
+    before = township.township_figures(db, [vid], TODAY, catalog)[0]
+    store = db.store(vid)
+    done = next(i for i in store.inspections() if i["state"] == "completed")
+    store.save_answer(done["id"], "signboards.bench", value="count", found=9, allowed=2)
+    after = township.township_figures(db, [vid], TODAY, catalog)[0]
+    assert after.cut["signboards"] == before.cut["signboards"] + 7
+    assert after == township.village_figures(db.store(vid), TODAY, catalog)
+    db.close()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from inspector.core import findings as wf
+from inspector.core import workflow
 
 
 def ev(seq: int, kind: str, on: str, **payload) -> dict:
@@ -31,9 +31,9 @@ def test_the_usual_life():
         ("verify", "2026-10-22", {"by": "李秀英"}),
         ("close", "2026-10-23", {}),
     )
-    states = [wf.derive(events[: n + 1]).state for n in range(len(events))]
+    states = [workflow.derive(events[: n + 1]).state for n in range(len(events))]
     assert states == ["found", "assigned", "rectifying", "reported", "verified", "closed"]
-    status = wf.derive(events)
+    status = workflow.derive(events)
     assert status.closed_on == date(2026, 10, 23) and not status.is_open
     assert status.person == "王强"
 
@@ -58,32 +58,32 @@ def test_the_usual_life():
 def test_refused_moves_say_why(state_moves, refused):
     events = history(*[(k, "2026-10-05", p) for k, p in state_moves])
     payload = {"note": "x", "deadline": "2026-12-31", "level": "reminder", "by": "x", "unit": "u"}
-    with pytest.raises(wf.WorkflowError) as err:
-        wf.check_move(events, ev(len(events) + 1, refused, "2026-11-05", **payload))
+    with pytest.raises(workflow.WorkflowError) as err:
+        workflow.check_move(events, ev(len(events) + 1, refused, "2026-11-05", **payload))
     assert err.value.key == f"workflow.refused.{refused}"
-    assert err.value.params["state"] == wf.derive(events).state
+    assert err.value.params["state"] == workflow.derive(events).state
 
 
 def test_failed_verification_goes_back_with_its_reason():
     events = history(("assign", "2026-10-02", {"unit": "u"}), ("report", "2026-10-20", {"note": "done"}))
-    with pytest.raises(wf.WorkflowError) as err:
-        wf.check_move(events, ev(4, "verify_fail", "2026-10-21"))
+    with pytest.raises(workflow.WorkflowError) as err:
+        workflow.check_move(events, ev(4, "verify_fail", "2026-10-21"))
     assert err.value.key == "workflow.need_note.verify_fail"
-    status = wf.check_move(events, ev(4, "verify_fail", "2026-10-21", note="现场仍有一块牌子"))
+    status = workflow.check_move(events, ev(4, "verify_fail", "2026-10-21", note="现场仍有一块牌子"))
     assert status.state == "rectifying"
 
 
 def test_extension_needs_a_reason_and_a_later_date_and_keeps_the_original():
     events = history(("assign", "2026-10-02", {"unit": "u"}))
-    with pytest.raises(wf.WorkflowError) as err:
-        wf.check_move(events, ev(3, "extend", "2026-10-20", deadline="2026-11-30"))
+    with pytest.raises(workflow.WorkflowError) as err:
+        workflow.check_move(events, ev(3, "extend", "2026-10-20", deadline="2026-11-30"))
     assert err.value.key == "workflow.need_note.extend"
-    with pytest.raises(wf.WorkflowError) as err:
-        wf.check_move(events, ev(3, "extend", "2026-10-20", deadline="2026-10-15", note="x"))
+    with pytest.raises(workflow.WorkflowError) as err:
+        workflow.check_move(events, ev(3, "extend", "2026-10-20", deadline="2026-10-15", note="x"))
     assert err.value.key == "workflow.extend_not_later"
     events.append(ev(3, "extend", "2026-10-20", deadline="2026-11-30", note="涉及多个部门"))
     events.append(ev(4, "extend", "2026-11-25", deadline="2026-12-15", note="资金未到位"))
-    status = wf.derive(events)
+    status = workflow.derive(events)
     assert status.original_deadline == date(2026, 10, 31)
     assert status.deadline == date(2026, 12, 15)
     assert [(e["from"], e["to"], e["reason"]) for e in status.extensions] == [
@@ -94,19 +94,19 @@ def test_extension_needs_a_reason_and_a_later_date_and_keeps_the_original():
 
 def test_escalations_in_order_and_only_when_overdue():
     events = history(("assign", "2026-10-02", {"unit": "u"}))
-    with pytest.raises(wf.WorkflowError) as err:  # not overdue yet (deadline 10-31 is a whole day)
-        wf.check_move(events, ev(3, "escalate", "2026-10-31", level="reminder"))
+    with pytest.raises(workflow.WorkflowError) as err:  # not overdue yet (deadline 10-31 is a whole day)
+        workflow.check_move(events, ev(3, "escalate", "2026-10-31", level="reminder"))
     assert err.value.key == "workflow.escalate_not_overdue"
-    with pytest.raises(wf.WorkflowError) as err:  # summons before reminder
-        wf.check_move(events, ev(3, "escalate", "2026-11-01", level="summons"))
+    with pytest.raises(workflow.WorkflowError) as err:  # summons before reminder
+        workflow.check_move(events, ev(3, "escalate", "2026-11-01", level="summons"))
     assert err.value.key == "workflow.escalate_order"
     events.append(ev(3, "escalate", "2026-11-01", level="reminder"))
     events.append(ev(4, "escalate", "2026-11-10", level="summons"))
     events.append(ev(5, "escalate", "2026-11-20", level="criticism"))
-    status = wf.derive(events)
+    status = workflow.derive(events)
     assert status.escalation == 3 and status.escalation_name == "criticism"
-    with pytest.raises(wf.WorkflowError):
-        wf.check_move(events, ev(6, "escalate", "2026-11-21", level="criticism"))
+    with pytest.raises(workflow.WorkflowError):
+        workflow.check_move(events, ev(6, "escalate", "2026-11-21", level="criticism"))
 
 
 def test_follow_up_confirms_or_reopens():
@@ -116,10 +116,10 @@ def test_follow_up_confirms_or_reopens():
         ("verify", "2026-10-22", {"by": "x"}),
         ("close", "2026-10-23", {}),
     )
-    assert wf.check_move(closed, ev(6, "followup_confirm", "2026-11-20", note="回头看无反弹")).state == "closed"
-    with pytest.raises(wf.WorkflowError):
-        wf.check_move(closed, ev(6, "reopen", "2026-11-20"))  # needs the reason
-    reopened = wf.check_move(closed, ev(6, "reopen", "2026-11-20", note="牌子又挂上了"))
+    assert workflow.check_move(closed, ev(6, "followup_confirm", "2026-11-20", note="回头看无反弹")).state == "closed"
+    with pytest.raises(workflow.WorkflowError):
+        workflow.check_move(closed, ev(6, "reopen", "2026-11-20"))  # needs the reason
+    reopened = workflow.check_move(closed, ev(6, "reopen", "2026-11-20", note="牌子又挂上了"))
     assert reopened.state == "rectifying" and reopened.is_open and reopened.closed_on is None
 
 
@@ -130,17 +130,17 @@ def test_as_of_uses_only_the_events_up_to_that_day():
         ("verify", "2026-11-06", {"by": "x"}),
         ("close", "2026-11-08", {}),
     )
-    on_nov_3 = wf.derive(events, date(2026, 11, 3))
+    on_nov_3 = workflow.derive(events, date(2026, 11, 3))
     assert on_nov_3.state == "assigned" and on_nov_3.overdue(date(2026, 11, 3))
     assert on_nov_3.days_overdue(date(2026, 11, 3)) == 3
-    assert wf.derive(events, date(2026, 11, 8)).state == "closed"
-    assert not wf.derive(events).overdue(date(2026, 11, 21))
+    assert workflow.derive(events, date(2026, 11, 8)).state == "closed"
+    assert not workflow.derive(events).overdue(date(2026, 11, 21))
 
 
 def test_backdated_events_are_refused():
     events = history(("assign", "2026-10-10", {"unit": "u"}))
-    with pytest.raises(wf.WorkflowError) as err:
-        wf.check_move(events, ev(3, "progress", "2026-10-05", note="x"))
+    with pytest.raises(workflow.WorkflowError) as err:
+        workflow.check_move(events, ev(3, "progress", "2026-10-05", note="x"))
     assert err.value.key == "workflow.backdated"
 
 
@@ -148,7 +148,7 @@ def test_store_refuses_a_move_and_keeps_the_events(db):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
     f = store.add_finding({"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-30", by="张伟")
-    with pytest.raises(wf.WorkflowError):
+    with pytest.raises(workflow.WorkflowError):
         store.add_event(f["id"], "close", by="张伟")
     assert [e["type"] for e in store.events(f["id"])] == ["found"]
     store.add_event(f["id"], "assign", by="张伟", unit="镇综治办", person="王强")

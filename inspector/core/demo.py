@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..catalog.loader import load_catalog
 from ..catalog.model import CheckItem
-from . import findings as wf
+from . import workflow
 
 TOWNSHIPS = [
     "金鸡镇", "龙溪街道", "石船镇", "统景镇", "大湾镇", "兴隆镇", "木耳镇", "茨竹镇", "古路镇", "洛碛镇",
@@ -219,4 +219,4 @@ def build_demo(root: Path, *, villages: int, years: int, seed: int, today: date,
     return stats
 
 
-__all__ = ["build_demo", "generate", "wf"]
+__all__ = ["build_demo", "generate", "workflow"]

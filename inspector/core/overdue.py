@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from . import findings as wf
+from . import workflow
 
 BUCKETS = ("overdue", "due3", "due10", "later")
 
@@ -49,7 +49,7 @@ class FindingRow:
         data["deadline"] = self.deadline.isoformat()
         data["original_deadline"] = self.original_deadline.isoformat() if self.original_deadline else None
         data["bucket"] = self.bucket
-        data["escalation_level"] = wf.ESCALATIONS[self.escalation - 1] if self.escalation else None
+        data["escalation_level"] = workflow.ESCALATIONS[self.escalation - 1] if self.escalation else None
         return data
 
 
@@ -100,9 +100,9 @@ def rows_as_of(db: Any, as_of: date, village_ids: Iterable[str] | None = None) -
             village = villages.get(vid)
             if village is None:
                 continue  # archived
-            if not history or wf.event_day(min(history, key=lambda e: e["seq"])) > as_of:
+            if not history or workflow.event_day(min(history, key=lambda e: e["seq"])) > as_of:
                 continue  # not found yet on that date
-            status = wf.derive(history, as_of)
+            status = workflow.derive(history, as_of)
             if not status.is_open:
                 continue
             rows.append(FindingRow(
@@ -131,7 +131,7 @@ def matches(row: FindingRow, filters: dict[str, str]) -> bool:
             if wanted not in (row.village_id, row.village):
                 return False
         elif key == "escalation":
-            level = wf.ESCALATIONS[row.escalation - 1] if row.escalation else "none"
+            level = workflow.ESCALATIONS[row.escalation - 1] if row.escalation else "none"
             if level != wanted:
                 return False
         elif key == "bucket":

@@ -1,6 +1,6 @@
 """The overdue list (逾期问题清单) as Markdown, grouped by responsible unit.
 
-Pure: rows in (``core.overdue.FindingRow``, already filtered), text out. Each
+Pure: findings in (``core.finding_view.FindingView``, already filtered), text out. Each
 unit gets a heading with its count and a table; units come in the order of
 their most overdue finding, so the unit that has kept a village waiting
 longest is read first. Findings that are not overdue are left out.
@@ -10,28 +10,27 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any, Iterable
+from typing import Iterable
 
-from ..core import findings as wf
+from ..core import labels, workflow
+from ..core.finding_view import FindingView, sort_views
 from ..i18n import t
-from .ledger import DASH, deadline_text, escalation_text, field_lines, gfm_table
+from .ledger import DASH, deadline_text, field_lines, gfm_table
 from .markdown import escape_inline
 
 FILTERS = ("township", "village", "unit")
 
 
-def group_by_unit(rows: Iterable[Any]) -> list[tuple[str, list[Any]]]:
-    """(unit, its overdue rows, most overdue first), units by their most overdue finding."""
-    groups: dict[str, list[Any]] = {}
-    for row in rows:
-        if row.days > 0:
+def group_by_unit(rows: Iterable[FindingView]) -> list[tuple[str, list[FindingView]]]:
+    """(unit, its overdue findings, most overdue first), units by their most overdue finding."""
+    groups: dict[str, list[FindingView]] = {}
+    for row in sort_views(rows):
+        if row.overdue:
             groups.setdefault(row.unit or "", []).append(row)
-    for unit_rows in groups.values():
-        unit_rows.sort(key=lambda r: (-r.days, r.deadline, r.id))
     return sorted(groups.items(), key=lambda g: (-g[1][0].days, g[0] == "", g[0]))
 
 
-def render_overdue(rows: list[Any], as_of: date, lang: str, title_filters: dict[str, str | None] | None = None) -> str:
+def render_overdue(rows: list[FindingView], as_of: date, lang: str, title_filters: dict[str, str | None] | None = None) -> str:
     """The overdue list on ``as_of`` in ``lang``; ``title_filters`` (township, village,
     unit) are the filters the rows were chosen by, shown in the header."""
     groups = group_by_unit(rows)
@@ -48,7 +47,7 @@ def render_overdue(rows: list[Any], as_of: date, lang: str, title_filters: dict[
         return "\n".join(lines + [t("supervise.none_overdue", lang=lang, date=as_of.isoformat()), ""])
     levels = Counter(r.escalation for r in overdue)
     lines += [t("supervise.overdue.summary", lang=lang, date=as_of.isoformat(), n=len(overdue), units=len(groups),
-                **{name: levels[n] for n, name in enumerate(wf.ESCALATIONS, 1)}), ""]
+                **{name: levels[n] for n, name in enumerate(workflow.ESCALATIONS, 1)}), ""]
     several_townships = len({r.township for r in overdue}) > 1
     header = [t(f"supervise.col.{c}", lang=lang) for c in ("village", "problem", "deadline", "days", "escalation", "state")]
     for unit, unit_rows in groups:
@@ -63,10 +62,10 @@ def render_overdue(rows: list[Any], as_of: date, lang: str, title_filters: dict[
             table.append([
                 village,
                 t("supervise.overdue.problem", lang=lang, title=escape_inline(r.title) or DASH, id=escape_inline(r.id)),
-                deadline_text(r.deadline, r.original_deadline, r.extensions, lang),
-                str(r.days),
-                escalation_text(r.escalation, lang),
-                t(f"supervise.state.{r.state}", lang=lang) if r.state in wf.STATES else escape_inline(r.state) or DASH,
+                deadline_text(r, lang),
+                str(r.days_overdue),
+                labels.escalation(r.escalation, lang),
+                escape_inline(labels.state(r.state, lang)) or DASH,
             ])
         lines += gfm_table(header, table)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -11,33 +11,33 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from ..core import findings as wf
+from ..core import workflow
 
 OPEN_STILL = "9999-12-31"  # closed_from of a finding open today: never closed for good
 
 
 @dataclass(slots=True)
 class Replayed:
-    status: wf.FindingStatus  # as of today (every event)
+    status: workflow.FindingStatus  # as of today (every event)
     found: str  # ISO day of its first event: before it the finding did not exist yet
-    # ISO day from which it is closed on every date, as core.findings.derive counts
+    # ISO day from which it is closed on every date, as core.workflow.derive counts
     # (the events up to the first dated after the date); OPEN_STILL when open today.
     closed_from: str
 
 
 def replay(events: Iterable[Mapping[str, Any]]) -> Replayed:
-    """Like ``wf.derive(events)`` (same order, same refusals), noting the days as it goes.
+    """Like ``workflow.derive(events)`` (same order, same refusals), noting the days as it goes.
 
     On a date D, derive applies the events in order up to the first one dated
     after D: the running maximum of the days is what decides how far it goes.
     So once the state is closed and stays closed to the end, it is closed on
     every date from the running maximum at that event.
     """
-    status: wf.FindingStatus | None = None
+    status: workflow.FindingStatus | None = None
     found = reach = ""
     closed_from: str | None = None
     for ev in sorted(events, key=lambda e: e["seq"]):
-        status = wf.apply(status, ev)  # checks the day too
+        status = workflow.apply(status, ev)  # checks the day too
         day = _iso(ev["on"])
         if not found:
             found = day
@@ -48,7 +48,7 @@ def replay(events: Iterable[Mapping[str, Any]]) -> Replayed:
         elif closed_from is None:
             closed_from = reach
     if status is None:
-        raise wf.WorkflowError("workflow.not_found_yet")
+        raise workflow.WorkflowError("workflow.not_found_yet")
     return Replayed(status, found, closed_from or OPEN_STILL)
 
 

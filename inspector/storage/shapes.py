@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..core import findings as wf
+from ..core import workflow
 from ..core.models import VILLAGE_KINDS, OpenFinding
 from .errors import CorruptFile
 from .histories import Replayed, replay
@@ -170,7 +170,7 @@ def check_village(path: Path, tables: Mapping[str, Any]) -> dict[str, Replayed]:
     for key, doc in tables.get("findings", {}).items():
         try:
             replayed[doc["id"]] = replay(events.get(doc["id"], []))
-        except (wf.WorkflowError, KeyError, ValueError, TypeError):
+        except (workflow.WorkflowError, KeyError, ValueError, TypeError):
             raise _fail(path, "findings", key, doc, "events", "bad_history") from None
     return replayed
 

@@ -70,7 +70,8 @@ def scan_all(folder: Path, jobs: list[Job], progress: Callable[[int, int], None]
     total = len(jobs)
     done = 0
     pending = deque(jobs)
-    if total >= POOL_FROM and (os.cpu_count() or 1) > 1:
+    # (A frozen build's executable is the program itself, not a Python to run this module with.)
+    if total >= POOL_FROM and (os.cpu_count() or 1) > 1 and not getattr(sys, "frozen", False):
         for result in _in_workers(str(folder), pending):
             done += 1
             if progress is not None:
@@ -103,9 +104,9 @@ class _Worker:
 
     def send(self, job: Job) -> None:
         assert self.proc.stdin is not None
+        self.jobs.append(job)  # first: should the write fail, the job is still known to be owed
         self.proc.stdin.write(orjson.dumps(job) + b"\n")
         self.proc.stdin.flush()
-        self.jobs.append(job)
 
     def receive(self) -> tuple[Job, Scanned | None]:
         assert self.proc.stdout is not None
@@ -113,10 +114,13 @@ class _Worker:
         if len(head) < 4:
             raise EOFError("worker ended")
         size = int.from_bytes(head, "big")
+        if size > 1 << 30:
+            raise ValueError("not a result")
         body = self.proc.stdout.read(size)
         if len(body) < size:
             raise EOFError("worker ended")
-        return self.jobs.popleft(), pickle.loads(body)
+        result = pickle.loads(body)
+        return self.jobs.popleft(), result  # only now: a job whose result never came is read here again
 
     def stop(self) -> None:
         for pipe in (self.proc.stdin, self.proc.stdout):
@@ -147,8 +151,8 @@ def _in_workers(folder: str, pending: deque) -> Iterator[Scanned | tuple[str, No
             for worker in busy:
                 job, result = worker.receive()
                 yield result or (job[0], None)
-    except (OSError, EOFError, ValueError, pickle.UnpicklingError):
-        # A worker could not start or died (killed, out of memory): the rest is read here.
+    except Exception:  # noqa: BLE001 - only the workers' plumbing runs in here, never the caller's code
+        # A worker could not start, died (killed, out of memory) or said nonsense: the rest is read here.
         pending.extendleft(reversed([job for w in workers for job in w.jobs]))
     finally:
         for worker in workers:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from tinydb import Query, TinyDB
 
-from ..core import findings as wf
+from ..core import workflow
 from ..core.models import OpenFinding, VillageSummary
 from .errors import NotFound
 
@@ -154,7 +154,7 @@ class VillageStore:
             "unit": fields.get("unit", ""),
             "person": fields.get("person", ""),
         }
-        wf.apply(None, event)
+        workflow.apply(None, event)
         with self.db.changing(self):
             self.tiny.table("findings").insert(doc)
             self.tiny.table("events").insert(event)
@@ -192,7 +192,7 @@ class VillageStore:
         docs = self.tiny.table("events").all() if fid is None else self.tiny.table("events").search(Q.finding == fid)
         return sorted((dict(d) for d in docs), key=lambda d: (d["finding"], d["seq"]))
 
-    def add_event(self, fid: str, kind: str, *, by: str, **payload: Any) -> wf.FindingStatus:
+    def add_event(self, fid: str, kind: str, *, by: str, **payload: Any) -> workflow.FindingStatus:
         """Record one move; refused (WorkflowError) when the workflow does not allow it."""
         self.finding(fid)
         history = self.events(fid)
@@ -205,13 +205,13 @@ class VillageStore:
             "by": by,
             **payload,
         }
-        status = wf.check_move(history, event)
+        status = workflow.check_move(history, event)
         with self.db.changing(self):
             self.tiny.table("events").insert(event)
         return status
 
-    def status(self, fid: str, as_of=None) -> wf.FindingStatus:
-        return wf.derive(self.events(fid), as_of)
+    def status(self, fid: str, as_of=None) -> workflow.FindingStatus:
+        return workflow.derive(self.events(fid), as_of)
 
     # -- summary for the index -------------------------------------------------
 
@@ -228,7 +228,7 @@ class VillageStore:
         return summarize_tables(self.vid, self.tiny.storage.read() or {})
 
 
-def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str, wf.FindingStatus] | None = None) -> VillageSummary:
+def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str, workflow.FindingStatus] | None = None) -> VillageSummary:
     """A village's summary from its file's tables.
 
     ``statuses`` (finding id -> status today), when the caller has just
@@ -240,7 +240,7 @@ def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str,
         by_finding: dict[str, list[dict]] = defaultdict(list)
         for ev in tables.get("events", {}).values():
             by_finding[ev["finding"]].append(ev)
-        statuses = {f["id"]: wf.derive(by_finding[f["id"]]) for f in findings}
+        statuses = {f["id"]: workflow.derive(by_finding[f["id"]]) for f in findings}
     open_: list[OpenFinding] = []
     for f in findings:
         st = statuses[f["id"]]

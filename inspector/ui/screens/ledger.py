@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
-from ...core import findings as wf
+from ...core import workflow
 from ...core.textwidth import clip
 from ...i18n import t
 from ..footer import FittingFooter
@@ -59,7 +59,7 @@ class LedgerScreen(Screen[None]):
         self.findings = list(reversed(store.findings()))
         focus_row = 0
         for n, finding in enumerate(self.findings):
-            status = wf.derive(events.get(finding["id"], []))
+            status = workflow.derive(events.get(finding["id"], []))
             late = status.overdue(today)
             state = Text(t(f"workflow.state.{status.state}") + (f" · {t('review.days_overdue', n=status.days_overdue(today))}" if late else ""),
                          style=tone(self, "error") if late else ("dim" if not status.is_open else ""))
@@ -86,7 +86,7 @@ class LedgerScreen(Screen[None]):
 def history_text(app, store, fid: str, history: list[dict]) -> Text:
     """One finding: its fields, its deadline (with the original), and every event of its history."""
     finding = store.finding(fid)
-    status = wf.derive(history)
+    status = workflow.derive(history)
     text = Text()
     text.append(f"{fid}  {finding.get('title', '')}\n", style="bold")
     for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", status.unit),

@@ -18,6 +18,7 @@ from textual.widgets import Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ...i18n import t
+from ..messages import LanguageChanged
 from ..wrapped import WrappedText
 
 
@@ -57,6 +58,9 @@ class LoadingScreen(Screen[None]):
         self.total = db.index_pending
         self.refresh_language()
         self.rebuild(db)
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        self.refresh_language()
 
     def refresh_language(self) -> None:
         self.query_one("#loading-why", WrappedText).set_text(t("index_rebuild.title") + "\n" + t("index_rebuild.why"))

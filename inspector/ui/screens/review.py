@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
-from ...core import findings as wf
+from ...core import workflow
 from ...core.overdue import BUCKETS, FindingRow, matches, rows_from_index
 from ...core.textwidth import clip, pad, width
 from ...core.visit import village_of
@@ -121,7 +121,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         for row in self.rows[self.shown : self.shown + PAGE]:
             days = Text(t("review.days_overdue", n=row.days) if row.days > 0 else t("review.days_left", n=-row.days),
                         style=tone(self, "error", bold=True) if row.days > 0 else (tone(self, "warning") if row.days >= -3 else ""))
-            level = wf.ESCALATIONS[row.escalation - 1] if row.escalation else "none"
+            level = workflow.ESCALATIONS[row.escalation - 1] if row.escalation else "none"
             state, escalation = t(f"workflow.state.{row.state}"), t(f"workflow.escalation.{level}")
             cells = {"days": days, "village": row.village, "title": row.title, "unit": row.unit or "-",
                      "deadline": row.deadline.isoformat(), "state": state, "escalation": escalation,
@@ -134,8 +134,8 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         days = [r.days for r in self.rows] or [0]
         def day_text(n: int) -> str:
             return t("review.days_overdue", n=n) if n > 0 else t("review.days_left", n=-n)
-        states = [t(f"workflow.state.{s}") for s in wf.STATES]
-        levels = [t(f"workflow.escalation.{e}") for e in ("none", *wf.ESCALATIONS)]
+        states = [t(f"workflow.state.{s}") for s in workflow.STATES]
+        levels = [t(f"workflow.escalation.{e}") for e in ("none", *workflow.ESCALATIONS)]
         natural = {
             "days": max(width(day_text(max(days))), width(day_text(min(days)))),
             "village": max((width(r.village) for r in self.rows), default=0),
@@ -223,7 +223,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         status = store.status(row.id)
         try:  # say at once when the move cannot be made, before anything is typed
             precheck(kind, status, self.today)
-        except wf.WorkflowError as exc:
+        except workflow.WorkflowError as exc:
             self.notify(explain(exc), severity="warning", timeout=8)
             return
 
@@ -233,7 +233,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
             move = payload.pop("_move", kind)
             try:
                 store.add_event(row.id, move, by=inspector_app(self).settings.user, **payload)
-            except wf.WorkflowError as exc:
+            except workflow.WorkflowError as exc:
                 self.notify(explain(exc), severity="error", timeout=8)
                 return
             self.notify(t("review.done", move=t(f"workflow.event.{move}"), id=row.id))

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ...catalog.model import SEVERITIES, THEMES
-from ...core import findings as wf
+from ...core import workflow
 from ...core.deadlines import DeadlineError, parse_deadline
 from ...core.overdue import BUCKETS, FindingRow
 from ...i18n import language, t
@@ -24,30 +24,30 @@ from ..appref import inspector_app
 FILTER_FIELDS = ("township", "village", "unit", "theme", "severity", "escalation", "bucket")
 
 
-def explain(exc: wf.WorkflowError) -> str:
+def explain(exc: workflow.WorkflowError) -> str:
     """A refused move, in words: the state named in the interface language."""
     params = dict(exc.params)
     if "state" in params:
         params["state"] = t(f"workflow.state.{params['state']}")
-    if "expected" in params and params["expected"] in wf.ESCALATIONS:
+    if "expected" in params and params["expected"] in workflow.ESCALATIONS:
         params["expected"] = t(f"workflow.escalation.{params['expected']}")
     return t(exc.key, **params)
 
 
-def precheck(kind: str, status: wf.FindingStatus, today: date) -> None:
+def precheck(kind: str, status: workflow.FindingStatus, today: date) -> None:
     """Refuse a move before its dialog opens when nothing typed in it could make it allowed.
 
     Raises the WorkflowError the save would raise: the state does not allow the
     move, or (escalation) the finding is not overdue or already at the top level.
     """
-    allowed, _ = wf.MOVES[kind]
+    allowed, _ = workflow.MOVES[kind]
     if status.state not in allowed:
-        raise wf.WorkflowError(f"workflow.refused.{kind}", state=status.state)
+        raise workflow.WorkflowError(f"workflow.refused.{kind}", state=status.state)
     if kind == "escalate":
         if not today > status.deadline:
-            raise wf.WorkflowError("workflow.escalate_not_overdue", deadline=status.deadline.isoformat())
-        if status.escalation >= len(wf.ESCALATIONS):
-            raise wf.WorkflowError("review.max_level")
+            raise workflow.WorkflowError("workflow.escalate_not_overdue", deadline=status.deadline.isoformat())
+        if status.escalation >= len(workflow.ESCALATIONS):
+            raise workflow.WorkflowError("review.max_level")
 
 
 class MoveDialog(ModalScreen[dict | None]):
@@ -55,7 +55,7 @@ class MoveDialog(ModalScreen[dict | None]):
 
     BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.save", id="dialog.save")]
 
-    def __init__(self, kind: str, row: FindingRow, status: wf.FindingStatus, today: date) -> None:
+    def __init__(self, kind: str, row: FindingRow, status: workflow.FindingStatus, today: date) -> None:
         super().__init__()
         self.kind, self.row, self.status, self.today = kind, row, status, today
         self.resolved = None
@@ -84,7 +84,7 @@ class MoveDialog(ModalScreen[dict | None]):
                 yield Input(placeholder=t("finding.deadline_hint"), id="deadline", compact=True)
                 yield Static(id="deadline-resolved", markup=False)
             elif self.kind == "escalate":
-                nxt = wf.ESCALATIONS[st.escalation] if st.escalation < len(wf.ESCALATIONS) else None
+                nxt = workflow.ESCALATIONS[st.escalation] if st.escalation < len(workflow.ESCALATIONS) else None
                 self.level = nxt
                 yield Static(t("review.next_level", level=t(f"workflow.escalation.{nxt}") if nxt else "—"), markup=False)
             if self.kind == "report":
@@ -146,8 +146,8 @@ class MoveDialog(ModalScreen[dict | None]):
         move = payload.get("_move", self.kind)
         probe = {"type": move, "on": self.today.isoformat(), "seq": 10**6, **{k: v for k, v in payload.items() if k != "_move"}}
         try:
-            wf.apply(_copy(self.status), probe)
-        except wf.WorkflowError as exc:
+            workflow.apply(_copy(self.status), probe)
+        except workflow.WorkflowError as exc:
             self.query_one("#error", Static).update(explain(exc))
             return
         self.dismiss(payload)
@@ -156,7 +156,7 @@ class MoveDialog(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-def _copy(status: wf.FindingStatus) -> wf.FindingStatus:
+def _copy(status: workflow.FindingStatus) -> workflow.FindingStatus:
     from copy import deepcopy
 
     return deepcopy(status)
@@ -176,7 +176,7 @@ class FilterDialog(ModalScreen[dict | None]):
             "village": [(f"{v.township} {v.name}", v.id) for v in villages],
             "theme": [(t(f"theme.{th}"), th) for th in THEMES],
             "severity": [(t(f"severity.{s}"), s) for s in SEVERITIES],
-            "escalation": [(t(f"workflow.escalation.{e}"), e) for e in ("none", *wf.ESCALATIONS)],
+            "escalation": [(t(f"workflow.escalation.{e}"), e) for e in ("none", *workflow.ESCALATIONS)],
             "bucket": [(t(f"review.bucket.{b}"), b) for b in BUCKETS],
         }
         with VerticalScroll(classes="dialog"):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
 
+from .errors import UserError
+
 # States, in the order of the usual life of a finding.
 FOUND = "found"  # 发现
 ASSIGNED = "assigned"  # 交办
@@ -41,13 +43,8 @@ MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {
 EVENT_TYPES = ("found", *MOVES)
 
 
-class WorkflowError(ValueError):
+class WorkflowError(UserError):
     """A move the workflow does not allow. ``key`` names the message to show."""
-
-    def __init__(self, key: str, **params: Any):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
 
 
 @dataclass
@@ -66,28 +63,31 @@ class FindingStatus:
     def is_open(self) -> bool:
         return self.state != CLOSED
 
-    def days_overdue(self, as_of: date) -> int:
-        """Days past the deadline (a deadline is a whole day: overdue from the day after)."""
-        return (as_of - self.deadline).days if self.is_open else 0
-
-    def overdue(self, as_of: date) -> bool:
-        return self.is_open and as_of > self.deadline
-
-    @property
-    def escalation_name(self) -> str | None:
-        return ESCALATIONS[self.escalation - 1] if self.escalation else None
-
 
 def event_day(event: Mapping[str, Any]) -> date:
     return date.fromisoformat(str(event["on"])[:10])
 
 
+def known_on(events: Iterable[Mapping[str, Any]], as_of: date | None) -> list[Mapping[str, Any]]:
+    """The events that count on ``as_of``: in order, up to the first one dated after it.
+
+    The one "as of" cut: ``derive`` and every read model use it. Events are
+    recorded in order and never backdated (``check_move``), so stopping at
+    the first later event is the same as keeping those on or before the date.
+    """
+    ordered = sorted(events, key=lambda e: e["seq"])
+    if as_of is None:
+        return ordered
+    for n, ev in enumerate(ordered):
+        if event_day(ev) > as_of:
+            return ordered[:n]
+    return ordered
+
+
 def derive(events: Iterable[Mapping[str, Any]], as_of: date | None = None) -> FindingStatus:
-    """The finding's status from its events (those on or before ``as_of``)."""
+    """The finding's status from its events (those ``known_on`` ``as_of``)."""
     status: FindingStatus | None = None
-    for ev in sorted(events, key=lambda e: e["seq"]):
-        if as_of is not None and event_day(ev) > as_of:
-            break
+    for ev in known_on(events, as_of):
         status = apply(status, ev)
     if status is None:
         raise WorkflowError("workflow.not_found_yet")
