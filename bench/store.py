@@ -43,7 +43,7 @@ PAST = date(2025, 11, 21)  # "as of a year ago"
 
 
 def build(root: Path, villages: int, years: int) -> tuple[Path, Path]:
-    from inspector.core.demo import build_demo
+    from inspector.wiring import build_demo
 
     ours = root / f"store-{villages}"
     build_demo(ours, villages=villages, years=years, seed=1, today=TODAY)
@@ -348,7 +348,7 @@ def scale_probe(side: str, path: Path, op: str, samples: int) -> dict:
 
 
 def compare_sqlite(root: Path, sizes: list[int], years: int, samples: int) -> None:
-    from inspector.core.demo import build_demo
+    from inspector.wiring import build_demo
 
     from . import sqlite_reference
 

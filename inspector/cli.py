@@ -25,15 +25,14 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__, i18n
-from .commands.common import Refused
+from .commands.common import DAY_MAX, DAY_MIN, Refused, check_day, os_reason  # noqa: F401  (verbs share them)
 from .i18n import t
-from .storage.errors import NotFound, StoreError
+from .core.repository import NotFound, RepositoryError
 
 # "Today" and as-of dates are refused outside this century: the demo reaches 20 years
 # back, deadlines 10 years ahead, and China's working-day calendar only covers
 # 2004 onwards; a date beyond these is a typo, and at the edges of what `date`
 # holds (0001-01-01, 9999-12-31) that arithmetic overflows.
-DAY_MIN, DAY_MAX = date(2000, 1, 1), date(2099, 12, 31)
 # Demo sizes: 20,000 villages is a large prefecture (a county has 200-600);
 # 20 years is longer than the lists have existed (2019 onwards). Beyond these the
 # demo would run for hours or fill the disk, so they are refused before anything is made.
@@ -118,12 +117,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ── argument types ────────────────────────────────────────────────────────────
-
-
-def check_day(day: date) -> date:
-    if not DAY_MIN <= day <= DAY_MAX:
-        raise ValueError(t("cli.err.day_out_of_range", value=day.isoformat(), low=DAY_MIN.isoformat(), high=DAY_MAX.isoformat()))
-    return day
 
 
 def _date(text: str) -> date:
@@ -304,7 +297,7 @@ def check_db_path(path: Path) -> None:
 def open_db(args: argparse.Namespace, *, read_only: bool = False, defer_index: bool = False):
     from .commands.rebuild_progress import rebuild_line
     from .paths import default_db
-    from .storage.database import Database
+    from .wiring import open_database
 
     path = args.db or default_db()
     check_db_path(path)
@@ -312,7 +305,7 @@ def open_db(args: argparse.Namespace, *, read_only: bool = False, defer_index: b
         path.parent.mkdir(parents=True, exist_ok=True)
     # A lost query index is rebuilt here: a terminal sees a progress line (the app shows its own screen).
     with rebuild_line() as progress:
-        return Database.open(path, clock=make_clock(args.today), read_only=read_only, progress=progress, defer_index=defer_index)
+        return open_database(path, clock=make_clock(args.today), read_only=read_only, progress=progress, defer_index=defer_index)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -346,7 +339,7 @@ def _main(argv: list[str]) -> int:
     except NotFound as exc:
         print(t("cli.not_found", what=t(f"noun.{exc.what}"), id=exc.key), file=sys.stderr)
         return 1
-    except StoreError as exc:
+    except RepositoryError as exc:
         print(store_message(exc), file=sys.stderr)
         return getattr(exc, "exit_status", 2)
     except OSError as exc:
@@ -359,33 +352,12 @@ def _main(argv: list[str]) -> int:
         return _internal_error(exc)
 
 
-def store_message(exc: StoreError) -> str:
+def store_message(exc: RepositoryError) -> str:
     """One line (two with a backup) that says what is wrong with which file."""
     message = getattr(exc, "message", None)
     if callable(message):
         return message()
     return str(exc)
-
-
-_OS_ERRORS = {
-    errno.ENOSPC: "disk_full",
-    getattr(errno, "EDQUOT", -1): "disk_full",
-    errno.EACCES: "permission",
-    errno.EPERM: "permission",
-    errno.EROFS: "read_only_fs",
-    errno.EISDIR: "is_directory",
-    errno.ENOTDIR: "not_directory",
-    errno.ELOOP: "link_loop",
-    errno.EEXIST: "exists",
-    errno.ENAMETOOLONG: "name_too_long",
-    errno.ENOENT: "missing",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """What the system said, in the interface language (strerror is always English)."""
-    reason = _OS_ERRORS.get(exc.errno or 0)
-    return t(f"cli.os.{reason}") if reason else t("cli.os.other", code=errno.errorcode.get(exc.errno or 0, exc.errno))
 
 
 def os_error_line(exc: OSError) -> str:
@@ -472,7 +444,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def write_demo(root: Path, *, villages: int, years: int, seed: int, today: date, catalog_dir: Path | None) -> dict:
     """Build a demo database at ``root``; on any failure remove what this call made."""
-    from .core.demo import build_demo
+    from .wiring import build_demo
 
     existed = root.exists()
     before = set(root.iterdir()) if existed else set()
@@ -490,7 +462,7 @@ def write_demo(root: Path, *, villages: int, years: int, seed: int, today: date,
 def _demo(args: argparse.Namespace) -> int:
     if args.db is None:
         raise UsageError(t("cli.demo_needs_db"))
-    from .storage.database import check_location
+    from .wiring import check_location
 
     check_db_path(args.db)
     root = check_location(args.db)
@@ -511,9 +483,9 @@ def _demo_database(args: argparse.Namespace) -> Path:
     made = False
     if args.reset and root.exists():
         if (root / "inspector.json").exists():  # never pull the demo from under a running copy
-            from .storage.database import Database
+            from .wiring import open_database
 
-            db = Database.open(root, clock=make_clock(args.today))
+            db = open_database(root, clock=make_clock(args.today))
             held, holder = db.read_only, db.holder
             db.close()
             if held:

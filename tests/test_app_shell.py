@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from inspector.core.demo import build_demo
+from inspector.wiring import build_demo
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
 

@@ -66,7 +66,7 @@ def test_overdue_csv_from_the_command_neutralises_hostile_titles(tmp_path, capsy
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "＝")), row
     assert {row[4] for row in rows[1:]} == {"'" + p for p in PAYLOADS}
-    assert {row[5] for row in rows[1:]} == {"事项准入"} and {row[6] for row in rows[1:]} == {"严重"}
+    assert {row[5] for row in rows[1:]} == {"工作事项准入"} and {row[6] for row in rows[1:]} == {"严重"}  # one set of theme labels (issue 10)
 
 
 # ── report file names ─────────────────────────────────────────────────────────

@@ -10,8 +10,6 @@ so they keep passing when a newer chinese_calendar adds a year.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
@@ -346,12 +344,3 @@ def test_deadline_catalogs_have_the_same_keys_and_placeholders():
     field = re.compile(r"{(\w+)}")
     for key in zh:
         assert set(field.findall(zh[key])) == set(field.findall(en[key])), key
-
-
-def test_deadlines_module_does_not_import_textual_or_rich():
-    code = (
-        "import sys, inspector.core.deadlines; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"

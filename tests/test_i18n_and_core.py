@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from inspector import i18n
@@ -49,14 +47,3 @@ def test_every_literal_key_used_in_code_exists():
 def test_translation_changes_with_language():
     assert i18n.t("action.help", lang="zh") == "帮助"
     assert i18n.t("action.help", lang="en") == "Help"
-
-
-def test_core_does_not_import_textual_or_rich():
-    code = (
-        "import sys, inspector.core.workflow, inspector.core.demo, inspector.storage.database, "
-        "inspector.storage.bulk, inspector.catalog.loader, inspector.catalog.classifier, inspector.cli, "
-        "inspector.commands.village, inspector.commands.catalog; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"

@@ -8,6 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Input
 
+from inspector.core.errors import UserError
 from inspector.storage.database import Database
 from inspector.ui.app import Settings, make_app
 
@@ -173,8 +174,9 @@ async def test_completed_inspection_is_locked_and_amended(db, catalog, tmp_path)
     first = checklist.items[0]
     with pytest.raises(Locked):
         visit.answer(first, value="na")
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError) as err:  # a refusal with its message key (issue 10), not a ValueError
         visit.amend(first, "note", "补充", reason=" ", by="张伟")
+    assert err.value.key == "inspection.amend_needs_reason"
     visit.amend(first, "note", "补充说明", reason="现场记录遗漏", by="李秀英")
     stored = store.inspection(inspection["id"])
     assert stored["amendments"][0]["by"] == "李秀英" and stored["amendments"][0]["reason"] == "现场记录遗漏"

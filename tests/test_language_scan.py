@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from inspector import i18n
-from inspector.core.demo import build_demo
+from inspector.wiring import build_demo
 from inspector.core.overdue import rows_as_of
 from inspector.report.export import visit_report_text
 from inspector.report.ledger import render_village_ledger

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 
 from inspector.cli import main
 from inspector.commands.rebuild_progress import DELAY, RebuildLine, rebuild_line
-from inspector.core.demo import build_demo
+from inspector.wiring import build_demo
 from inspector.storage.database import Database
 from inspector.storage.errors import CorruptFile
 from inspector.storage.query_cache import CACHE

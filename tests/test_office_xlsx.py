@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from inspector import cli
+from inspector.core import labels
 from inspector.i18n import t
 from inspector.paths import default_exports
 from inspector.report.xlsx import Sheet, workbook_bytes
@@ -121,7 +122,7 @@ def test_ledger_xlsx_headers_types_and_hostile_text(odb, tmp_path, capsys):
     assert f1["依据"] == LONG_BASIS  # whole: the Markdown table cuts it with "…"
     assert f1["整改时限"] == datetime(2026, 10, 15) and f1["原定时限"] == datetime(2026, 10, 1)
     assert f1["发现日期"] == datetime(2026, 9, 1) and f1["延期次数"] == 1 and f1["逾期天数"] == 37
-    assert f1["状态"] == "整改中" and f1["严重程度"] == "严重" and f1["方面"] == "挂牌" and f1["督办措施"] == "催办"
+    assert f1["状态"] == "整改中" and f1["严重程度"] == "严重" and f1["方面"] == "清理挂牌" and f1["督办措施"] == "催办"
     assert f1["整改进展"] == "2026-10-05 整改进展：已摘除两块"
     assert f1["销号日期"] is None
     f2 = by_id["V0001-F0002"]
@@ -152,9 +153,9 @@ def test_english_headers_and_labels(odb, tmp_path):
     assert run(odb, "--lang", "en", "report", "village", "V0001", "--format", "xlsx", "--out", str(tmp_path)) == 0
     header, rows = sheet_rows(next(tmp_path.glob("*.xlsx")))
     assert header[:4] == ["No.", "Problem", "Basis", "Responsible unit"]
-    states = {t(f"supervise.state.{s}", lang="en") for s in ("rectifying", "closed", "found")}
+    states = {labels.state(s, "en") for s in ("rectifying", "closed", "found")}
     assert {r[header.index("State")] for r in rows} == states
-    assert {r[header.index("Severity")] for r in rows} == {t("report.severity.high", lang="en")}
+    assert {r[header.index("Severity")] for r in rows} == {labels.severity("high", "en")}
 
 
 # ── the overdue list ──────────────────────────────────────────────────────

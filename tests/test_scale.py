@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from inspector.catalog.loader import load_catalog
-from inspector.core import demo
+from inspector.core import demo_records
+from inspector.wiring import build_demo
 from inspector.core.overdue import rows_as_of
 from inspector.storage import atomic, database
 from inspector.storage.bulk import write_database
@@ -194,7 +195,7 @@ def test_inspection_rows_follow_the_files(sizes):
 
 def test_demo_names_are_unique_at_city_scale():
     checklist = load_catalog()[0].checklists["chongqing"]
-    villages, _ = demo.generate(5000, 1, 1, TODAY, checklist)
+    villages, _ = demo_records.generate(5000, 1, 1, TODAY, checklist)
     names = [v["name"] for v in villages]
     assert len(set(names)) == 5000
     assert all(n.endswith(("村", "社区")) and 3 <= len(n) <= 6 for n in names)
@@ -322,7 +323,7 @@ def test_workers_that_cannot_start_leave_the_rebuild_to_this_process(sizes, monk
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("township") / "db"
-    demo.build_demo(root, villages=40, years=2, seed=3, today=TODAY)
+    build_demo(root, villages=40, years=2, seed=3, today=TODAY)
     return root
 
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Markdown, Static
 from textual.widgets._footer import FooterKey
 
 from inspector import i18n
-from inspector.core.demo import build_demo
+from inspector.wiring import build_demo
 from inspector.core.textwidth import NO_START, width, wrap
 from inspector.storage.database import Database
 from inspector.ui.app import make_app

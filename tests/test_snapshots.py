@@ -117,7 +117,7 @@ def test_finding_editor_zh_120x40(snap_compare, tmp_path):
 
 
 def _demo_app(tmp_path: Path, lang: str = "zh"):
-    from inspector.core.demo import build_demo
+    from inspector.wiring import build_demo
 
     build_demo(tmp_path / "demo", villages=6, years=1, seed=5, today=TODAY)
     db = Database.open(tmp_path / "demo", clock=lambda: datetime(2026, 11, 21, 9))

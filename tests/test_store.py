@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from inspector.core.errors import UserError
+from inspector.i18n import t
 from inspector.storage.database import Database
 from inspector.storage.errors import CorruptFile, DiskFull, NotADatabase, ReadOnly
 
@@ -205,9 +207,12 @@ def test_kill_9_loses_nothing_acknowledged(db: Database, db_path: Path, after: i
 def test_edit_cannot_make_a_namesake_or_blank_name(db: Database):
     db.add_village("石堰村", "金鸡镇")
     other = db.add_village("新华村", "金鸡镇")
-    with pytest.raises(ValueError, match="village.duplicate"):
+    # A refusal is a UserError naming its message (issue 10), never a ValueError carrying a key.
+    with pytest.raises(UserError) as err:
         db.update_village(other.id, name="石堰村")
-    with pytest.raises(ValueError, match="village.need_name_township"):
+    assert (err.value.key, err.value.message("zh")) == ("village.duplicate", t("village.duplicate", name="石堰村", township="金鸡镇"))
+    with pytest.raises(UserError) as err:
         db.update_village(other.id, name="  ")
+    assert err.value.key == "village.need_name_township"
     assert db.village(other.id).name == "新华村"
     assert db.update_village(other.id, name=" 新华村 ", phone="1").name == "新华村"  # itself is no clash

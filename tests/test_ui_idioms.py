@@ -15,7 +15,7 @@ from rich.color import ANSI_COLOR_NAMES
 from textual.dom import DOMNode
 from textual.widgets import DataTable
 
-from inspector.core.demo import build_demo
+from inspector.wiring import build_demo
 from inspector.settings import SettingsError, load_keymap
 from inspector.storage.database import Database
 from inspector.ui.app import make_app

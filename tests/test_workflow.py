@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from inspector.core import workflow
+from inspector.core.finding_view import view_of
 
 
 def ev(seq: int, kind: str, on: str, **payload) -> dict:
@@ -104,7 +105,8 @@ def test_escalations_in_order_and_only_when_overdue():
     events.append(ev(4, "escalate", "2026-11-10", level="summons"))
     events.append(ev(5, "escalate", "2026-11-20", level="criticism"))
     status = workflow.derive(events)
-    assert status.escalation == 3 and status.escalation_name == "criticism"
+    assert status.escalation == 3
+    assert view_of({"id": "V0001-F0001"}, events, date(2026, 11, 20)).escalation_level == "criticism"
     with pytest.raises(workflow.WorkflowError):
         workflow.check_move(events, ev(6, "escalate", "2026-11-21", level="criticism"))
 
@@ -130,11 +132,13 @@ def test_as_of_uses_only_the_events_up_to_that_day():
         ("verify", "2026-11-06", {"by": "x"}),
         ("close", "2026-11-08", {}),
     )
-    on_nov_3 = workflow.derive(events, date(2026, 11, 3))
-    assert on_nov_3.state == "assigned" and on_nov_3.overdue(date(2026, 11, 3))
-    assert on_nov_3.days_overdue(date(2026, 11, 3)) == 3
+    assert workflow.derive(events, date(2026, 11, 3)).state == "assigned"
+    on_nov_3 = view_of({"id": "V0001-F0001"}, events, date(2026, 11, 3))
+    assert on_nov_3.state == "assigned" and on_nov_3.overdue and on_nov_3.days_overdue == 3
+    assert (on_nov_3.bucket, on_nov_3.later) == ("overdue", 3)
     assert workflow.derive(events, date(2026, 11, 8)).state == "closed"
-    assert not workflow.derive(events).overdue(date(2026, 11, 21))
+    closed = view_of({"id": "V0001-F0001"}, events, date(2026, 11, 21))
+    assert not closed.overdue and closed.days_overdue == 0 and closed.bucket == "closed"
 
 
 def test_backdated_events_are_refused():

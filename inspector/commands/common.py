@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+from datetime import date
 from typing import Any
 
 from ..core.names import name_key, near_names
@@ -61,3 +63,35 @@ def find_township(db: Any, text: str) -> str:
         if name_key(name) == key:
             return name
     raise Refused(t("cli.err.no_township", name=text) + _suggest(text, names))
+
+
+# -- shared by the command line and the verbs (here, not in cli.py: verbs never import the command line) --
+
+DAY_MIN, DAY_MAX = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def check_day(day: date) -> date:
+    if not DAY_MIN <= day <= DAY_MAX:
+        raise ValueError(t("cli.err.day_out_of_range", value=day.isoformat(), low=DAY_MIN.isoformat(), high=DAY_MAX.isoformat()))
+    return day
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "disk_full",
+    getattr(errno, "EDQUOT", -1): "disk_full",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.EROFS: "read_only_fs",
+    errno.EISDIR: "is_directory",
+    errno.ENOTDIR: "not_directory",
+    errno.ELOOP: "link_loop",
+    errno.EEXIST: "exists",
+    errno.ENAMETOOLONG: "name_too_long",
+    errno.ENOENT: "missing",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What the system said, in the interface language (strerror is always English)."""
+    reason = _OS_ERRORS.get(exc.errno or 0)
+    return t(f"cli.os.{reason}") if reason else t("cli.os.other", code=errno.errorcode.get(exc.errno or 0, exc.errno))

@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..i18n import t
-from ..storage.errors import NotFound
+from ..core.repository import NotFound
 from .common import Refused, find_village
 from .village import format_table
 

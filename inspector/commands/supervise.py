@@ -25,20 +25,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from ..core.overdue import FindingRow, matches, rows_as_of, rows_from_index
+from ..core import labels
+from ..core.finding_view import FindingView, matches, view_of
+from ..core.overdue import open_on
 from ..core.textwidth import clip, pad, width
 from ..core.visit import village_of
-from ..i18n import language, messages, t
-from ..report.ledger import deadline_text, escalation_text, finding_as_of, history_rows, plain, state_text
-from ..storage.errors import NotFound
+from ..i18n import language, t
+from ..report.ledger import deadline_text, history_rows, plain, state_text
+from ..core.repository import NotFound
 from .common import Refused, find_township, find_village
 from .village import format_table
 
 REPORT_ACTIONS = ("village", "township", "overdue")
 FORMATS = ("table", "md", "json", "csv", "xlsx")
 REPORT_FORMATS = ("md", "docx", "xlsx")
-# The columns of `overdue --format csv`, in order: the keys of FindingRow.to_json()
-# (the CSV's headers are their labels, csv.col.* in the interface language).
+# The columns of `overdue --format csv|json`, in order: keys of FindingView.to_json(), the
+# extensions counted (the CSV's headers are their labels, csv.col.* in the interface language).
 CSV_COLUMNS = (
     "id", "village_id", "village", "township", "title", "theme", "severity", "unit", "deadline", "state",
     "escalation", "days", "original_deadline", "extensions", "bucket", "escalation_level",
@@ -52,7 +54,7 @@ def as_of_date(text: str) -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(t("supervise.bad_date", value=text)) from None
-    from ..cli import check_day  # the same bounds as --today
+    from .common import check_day  # the same bounds as --today
 
     try:
         return check_day(day)
@@ -136,7 +138,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def overdue_rows(db: Any, as_of: date, township: str | None = None, village: str | None = None,
-                 unit: str | None = None) -> list[FindingRow]:
+                 unit: str | None = None) -> list[FindingView]:
     """Overdue findings on ``as_of`` (days > 0), most overdue first, filtered.
 
     Today's list comes from the summaries index (no village file is read);
@@ -151,11 +153,8 @@ def overdue_rows(db: Any, as_of: date, township: str | None = None, village: str
     else:
         chosen = [v for v in villages if not township or v.township == township]
     ids = {v.id for v in chosen}
-    if as_of == db.today:
-        rows = rows_from_index(db, as_of)
-    else:
-        rows = rows_as_of(db, as_of, sorted(ids) if (township or village) else None)
-    return [r for r in rows if r.days > 0 and r.village_id in ids and matches(r, {"unit": unit or ""})]
+    rows = open_on(db, as_of, sorted(ids) if (township or village) else None)
+    return [r for r in rows if r.overdue and r.village_id in ids and matches(r, {"unit": unit or ""})]
 
 
 def overdue(args: argparse.Namespace, open_db) -> int:
@@ -169,7 +168,7 @@ def overdue(args: argparse.Namespace, open_db) -> int:
     if getattr(args, "out", None) is not None:
         raise Refused(t("office.out_needs_xlsx"), status=2)
     if args.format == "json":
-        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([row_json(r) for r in rows], ensure_ascii=False, indent=2))
     elif args.format == "csv":
         _write_bytes(overdue_csv(rows, lang))
     elif args.format == "md":
@@ -183,7 +182,7 @@ def overdue(args: argparse.Namespace, open_db) -> int:
     return 0
 
 
-def _save_overdue_xlsx(args: argparse.Namespace, rows: list[FindingRow], as_of: date, lang: str, root: Path) -> int:
+def _save_overdue_xlsx(args: argparse.Namespace, rows: list[FindingView], as_of: date, lang: str, root: Path) -> int:
     """``overdue --format xlsx``: to ``--out`` (a .xlsx file, or a folder) or to the exports folder."""
     from ..report.files import report_filename
     from ..report.office_sheets import overdue_sheet
@@ -199,7 +198,13 @@ def _save_overdue_xlsx(args: argparse.Namespace, rows: list[FindingRow], as_of: 
     return _write(folder, name, data, root, "xlsx")
 
 
-def overdue_csv(rows: list[FindingRow], lang: str | None = None) -> bytes:
+def row_json(view: FindingView) -> dict[str, Any]:
+    """One row of the overdue list as data: the view's JSON in CSV_COLUMNS, extensions counted."""
+    data = {**view.to_json(), "extensions": len(view.extensions)}
+    return {c: data[c] for c in CSV_COLUMNS}
+
+
+def overdue_csv(rows: list[FindingView], lang: str | None = None) -> bytes:
     """The rows as a spreadsheet reads them: headers and values (theme, severity, state,
     bucket, escalation) in the interface language, UTF-8 with a BOM, no formula cells.
     The stable machine form (codes) is ``--format json``."""
@@ -207,32 +212,24 @@ def overdue_csv(rows: list[FindingRow], lang: str | None = None) -> bytes:
 
     lang = lang or language()
     header = [t(f"csv.col.{c}", lang=lang) for c in CSV_COLUMNS]
-    return csv_bytes(header, (_csv_row(r.to_json(), lang) for r in rows))
+    return csv_bytes(header, (_csv_row(r, lang) for r in rows))
 
 
-_CSV_LABELS = {"theme": "supervise.theme", "severity": "report.severity", "state": "supervise.state",
-               "bucket": "review.bucket", "escalation_level": "supervise.escalation"}
+def _csv_row(view: FindingView, lang: str) -> list:
+    data = row_json(view)
+    data.update(theme=labels.theme(view.theme, lang), severity=labels.severity(view.severity, lang),
+                state=labels.state(view.state, lang), bucket=labels.bucket(view.bucket, lang),
+                escalation_level=labels.escalation(view.escalation, lang) if view.escalation_level else None)
+    return [data[c] for c in CSV_COLUMNS]
 
 
-def _csv_row(data: dict, lang: str) -> list:
-    known = messages(lang)
-    out = []
-    for column in CSV_COLUMNS:
-        value = data.get(column)
-        prefix = _CSV_LABELS.get(column)
-        if prefix and value is not None and f"{prefix}.{value}" in known:
-            value = known[f"{prefix}.{value}"]
-        out.append(value)
-    return out
-
-
-def overdue_table(rows: list[FindingRow], lang: str) -> str:
+def overdue_table(rows: list[FindingView], lang: str) -> str:
     header = [t(f"supervise.col.{c}", lang=lang) for c in
               ("id", "township", "village", "problem", "unit", "deadline", "days", "escalation", "state")]
     table = [[
         r.id, plain(r.township), plain(r.village), clip(plain(r.title), TITLE_CELLS), plain(r.unit),
-        deadline_text(r.deadline, r.original_deadline, r.extensions, lang), str(r.days),
-        escalation_text(r.escalation, lang), t(f"supervise.state.{r.state}", lang=lang),
+        deadline_text(r, lang), str(r.days_overdue),
+        labels.escalation(r.escalation, lang), labels.state(r.state, lang),
     ] for r in rows]
     return format_table(header, table)
 
@@ -254,8 +251,8 @@ def _title_filters(args: argparse.Namespace) -> dict[str, str | None]:
 # ── one finding ───────────────────────────────────────────────────────────
 
 
-def load_finding(db: Any, fid: str, as_of: date):
-    """(village, FindingAsOf) of one finding on ``as_of``; Refused when unknown or not found yet."""
+def load_finding(db: Any, fid: str, as_of: date) -> FindingView:
+    """One finding on ``as_of``; Refused when unknown or not found yet."""
     try:
         village = db.village(village_of(fid))
         store = db.store(village.id)
@@ -263,46 +260,27 @@ def load_finding(db: Any, fid: str, as_of: date):
     except NotFound:
         raise Refused(t("supervise.unknown_finding", id=fid)) from None
     events = store.events(fid)
-    fa = finding_as_of(finding, events, as_of)
-    if fa is None:
+    view = view_of(finding, events, as_of, village_id=village.id, village=village.name, township=village.township)
+    if view is None:
         first = min(events, key=lambda e: e["seq"])["on"] if events else "—"
         raise Refused(t("supervise.finding_not_yet", id=fid, date=as_of.isoformat(), found=str(first)[:10]))
-    return village, fa
+    return view
 
 
-def finding_json(village: Any, fa: Any, as_of: date) -> dict:
-    """Everything about one finding on ``as_of``, as JSON-ready data."""
-    finding, st = fa.finding, fa.status
+def finding_json(view: FindingView) -> dict:
+    """Everything about one finding on its as-of date: the view's JSON, the finding's own fields, its records."""
+    finding = view.finding
     basis = finding.get("basis") or []
     return {
-        "id": finding["id"],
-        "village_id": village.id,
-        "village": village.name,
-        "township": village.township,
+        **view.to_json(),
         "inspection": finding.get("inspection"),
         "item": finding.get("item"),
-        "theme": finding.get("theme", ""),
-        "title": finding.get("title", ""),
         "description": finding.get("description", ""),
         "basis": [basis] if isinstance(basis, str) else list(basis),
         "basis_text": finding.get("basis_text", ""),
-        "severity": finding.get("severity", ""),
         "measure": finding.get("measure", ""),
-        "unit": st.unit,
-        "person": st.person,
-        "as_of": as_of.isoformat(),
-        "state": st.state,
-        "deadline": st.deadline.isoformat(),
-        "original_deadline": st.original_deadline.isoformat(),
-        "extensions": [dict(e) for e in st.extensions],
-        "escalation": st.escalation,
-        "escalation_level": st.escalation_name,
-        "found_on": st.found_on.isoformat() if st.found_on else None,
-        "closed_on": st.closed_on.isoformat() if st.closed_on else None,
-        "overdue": st.overdue(as_of),
-        "days": (as_of - st.deadline).days if st.is_open else None,
-        "events": [{k: v for k, v in ev.items() if k != "finding"} for ev in fa.events],
-        "later_events": fa.later,
+        "events": [{k: v for k, v in ev.items() if k != "finding"} for ev in view.events],
+        "later_events": view.later,
     }
 
 
@@ -311,18 +289,17 @@ def show_finding(args: argparse.Namespace, open_db) -> int:
     fid = args.id.strip()
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
-        village, fa = load_finding(db, fid, as_of)
+        view = load_finding(db, fid, as_of)
         template = ""
-        if fa.finding.get("inspection"):
+        if view.finding.get("inspection"):
             try:
-                template = db.store(village.id).inspection(fa.finding["inspection"]).get("template", "")
+                template = db.store(view.village_id).inspection(view.finding["inspection"]).get("template", "")
             except NotFound:
                 pass
-    details = finding_json(village, fa, as_of)
     if args.json:
-        print(json.dumps(details, ensure_ascii=False, indent=2))
+        print(json.dumps(finding_json(view), ensure_ascii=False, indent=2))
     else:
-        print(finding_text(details, fa.status, as_of, lang, names=_names(args, template, lang)))
+        print(finding_text(view, lang, names=_names(args, template, lang)))
     return 0
 
 
@@ -343,50 +320,46 @@ def _names(args: argparse.Namespace, template: str, lang: str):
     return item, basis
 
 
-def finding_text(d: dict, status: Any, as_of: date, lang: str, names: tuple | None = None) -> str:
+def finding_text(view: FindingView, lang: str, names: tuple | None = None) -> str:
     """One finding as aligned "label: value" lines and its history as a table.
 
     ``names`` = (check item -> label, list item -> label); without it keys show as stored.
     """
     item_name, basis_name = names or (str, str)
+    d = finding_json(view)
     none = t("supervise.show.none", lang=lang)
     colon = "：" if lang == "zh" else ": "
-    known = messages(lang)
-
-    def coded(prefix: str, code: str) -> str:
-        return t(f"{prefix}.{code}", lang=lang) if f"{prefix}.{code}" in known else code
-
-    extensions = [t("supervise.show.extension", lang=lang, old=e["from"], new=e["to"], on=e["on"], reason=plain(e["reason"]))
-                  for e in d["extensions"]]
+    extensions = [t("supervise.show.extension", lang=lang, old=e.old.isoformat(), new=e.new.isoformat(), on=e.on.isoformat(),
+                    reason=plain(e.reason)) for e in view.extensions]
     fields: list[tuple[str, list[str]]] = [
         ("id", [d["id"]]),
         ("village", [d["village"]]),
         ("township", [d["township"]]),
         ("inspection", [d["inspection"] or ""]),
         ("item", [item_name(d["item"]) if d["item"] else ""]),
-        ("theme", [coded("supervise.theme", d["theme"])]),
+        ("theme", [labels.theme(view.theme, lang)]),
         ("title", [d["title"]]),
         ("description", [d["description"]]),
         ("basis", [t("supervise.sep", lang=lang).join(basis_name(str(b)) for b in d["basis"])]),
         ("basis_text", [d["basis_text"]]),
-        ("severity", [coded("report.severity", d["severity"])]),
+        ("severity", [labels.severity(view.severity, lang)]),
         ("unit", [d["unit"]]),
         ("person", [d["person"]]),
         ("measure", [d["measure"]]),
         ("as_of", [d["as_of"]]),
-        ("state", [state_text(status, as_of, lang)]),
+        ("state", [state_text(view, lang)]),
         ("deadline", [d["deadline"]]),
         ("original_deadline", [d["original_deadline"]]),
         ("extensions", extensions or [""]),
-        ("escalation", [escalation_text(d["escalation"], lang)]),
+        ("escalation", [labels.escalation(view.escalation, lang)]),
         ("found_on", [d["found_on"] or ""]),
         ("closed_on", [d["closed_on"] or ""]),
     ]
-    labels = {name: t(f"supervise.field.{name}", lang=lang) + colon for name, _ in fields}
-    cells = max(width(v) for v in labels.values())
+    heads = {name: t(f"supervise.field.{name}", lang=lang) + colon for name, _ in fields}
+    cells = max(width(v) for v in heads.values())
     lines = []
     for name, values in fields:
-        lines.append(pad(labels[name], cells) + (plain(values[0]) or none))
+        lines.append(pad(heads[name], cells) + (plain(values[0]) or none))
         lines += [" " * cells + plain(v) for v in values[1:]]
     lines += ["", t("supervise.show.history", lang=lang)]
     header = [t(f"supervise.col.{c}", lang=lang) for c in ("date", "by", "what", "note")]
@@ -419,7 +392,7 @@ def _save(args: argparse.Namespace, name: str, content: str | bytes, root: Path 
 
 
 def _write(out: Path | None, name: str, content: str | bytes, root: Path | None, fmt: str) -> int:
-    from ..cli import os_reason
+    from .common import os_reason
     from ..paths import default_exports
     from ..report.files import write_report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from ..core.errors import UserError
 from ..core.names import InvalidName, clean_name
 from ..i18n import t
 from .common import Refused, all_townships, find_township, find_village
@@ -77,8 +78,8 @@ def _add(args, open_db) -> int:
         township = _township(db, args.township, args.new_township)
         try:
             village = db.add_village(name, township, args.kind, args.county.strip(), args.contact.strip(), args.phone.strip())
-        except ValueError as exc:
-            print(t(str(exc), name=name, township=township), file=sys.stderr)
+        except UserError as exc:
+            print(exc.message(), file=sys.stderr)
             return 1
         print(t("village.added", id=village.id, name=village.name, township=village.township))
     return 0
@@ -102,8 +103,8 @@ def _edit(args, open_db) -> int:
             changes["township"] = _township(db, changes["township"], args.new_township)
         try:
             changed = db.update_village(village.id, **changes)
-        except ValueError as exc:
-            print(t(str(exc), name=changes.get("name", village.name), township=changes.get("township", village.township)), file=sys.stderr)
+        except UserError as exc:
+            print(exc.message(), file=sys.stderr)
             return 1
         print(t("village.updated", id=changed.id, name=changed.name, township=changed.township))
     return 0

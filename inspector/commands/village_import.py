@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from ..core.errors import UserError
 from ..core.village_import import WORKBOOK, ImportPreview, Problem, VillageImportError, check_rows, read_table
 from ..i18n import t
 from .village import format_table
@@ -69,7 +70,7 @@ def run(args, open_db) -> int:
 def _existing_read_only(args, open_db) -> list:
     """The villages already stored, without creating, locking or touching the database."""
     from ..paths import default_db
-    from ..storage.database import REGISTRY, check_location
+    from ..wiring import REGISTRY, check_location
 
     path = Path(args.db) if getattr(args, "db", None) else default_db()
     if not path.exists():
@@ -155,4 +156,6 @@ def _add_all(db, preview: ImportPreview) -> None:
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
-    return str(exc)  # a ValueError from add_village; the preview already ruled these out
+    if isinstance(exc, UserError):  # from add_villages; the preview already ruled these out
+        return exc.message()
+    return str(exc)

@@ -22,6 +22,8 @@ from .deadlines import overdue_days
 # The review screen's buckets of an open finding, then the one of a closed finding.
 BUCKETS = ("overdue", "due3", "due10", "later")
 CLOSED = "closed"
+# The as-of date that counts every recorded event (the summaries index keeps each finding's status of today).
+EVERY_EVENT = date.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ class FindingView:
     @property
     def escalation_level(self) -> str | None:
         """The escalation's name (reminder, summons, criticism); None when not escalated."""
-        return workflow.ESCALATIONS[self.escalation - 1] if 0 < self.escalation <= len(workflow.ESCALATIONS) else None
+        return workflow.escalation_name(self.escalation)
 
     def to_json(self) -> dict[str, Any]:
         """The view as JSON-ready data (``finding show --json`` and ``overdue --format json``)."""

@@ -50,9 +50,7 @@ def escalation_name(level: int | str | None) -> str | None:
     """The name of an escalation level (None for no escalation); names pass through."""
     if isinstance(level, str):
         return None if level in ("", "none") else level
-    if level and 0 < level <= len(workflow.ESCALATIONS):
-        return workflow.ESCALATIONS[level - 1]
-    return None
+    return workflow.escalation_name(level or 0)
 
 
 def theme(code: str, lang: str | None = None) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from .deadlines import overdue_days
 
 VILLAGE_KINDS = ("village", "community")
 
@@ -24,7 +27,13 @@ class Village:
 
 @dataclass
 class OpenFinding:
-    """What the overview and the overdue list need of one open finding."""
+    """One open finding as the summaries index keeps it (storage's cache row, saved as JSON).
+
+    Kept apart from ``FindingView`` because it is stored: it holds today's
+    status of a finding (every event applied) so the main screen and the
+    review screen open at county scale without reading a village file;
+    ``core.overdue.rows_from_index`` turns each into a FindingView.
+    """
 
     id: str
     village: str
@@ -36,7 +45,7 @@ class OpenFinding:
     state: str
     escalation: int = 0
     original_deadline: str = ""  # ISO date; differs from deadline once extended
-    extensions: int = 0
+    extensions: list[dict] = field(default_factory=list)  # {"from", "to", "on", "reason"}, in order
 
 
 @dataclass
@@ -47,6 +56,7 @@ class VillageSummary:
     open: list[OpenFinding] = field(default_factory=list)
     draft_ids: list[str] = field(default_factory=list)
 
-    def overdue(self, today_iso: str) -> int:
-        # ISO dates compare as strings; a deadline is overdue from the day after.
-        return sum(1 for f in self.open if f.deadline < today_iso)
+    def overdue(self, today: date | str) -> int:
+        """Open findings overdue on ``today`` (the one rule: deadlines.overdue_days)."""
+        day = today if isinstance(today, date) else date.fromisoformat(today)
+        return sum(1 for f in self.open if overdue_days(date.fromisoformat(f.deadline), day) > 0)

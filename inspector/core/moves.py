@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol
 
 from . import workflow
 from .errors import UserError
+from .finding_view import FindingView
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,8 @@ class FindingEvents(Protocol):
     def add_event(self, fid: str, kind: str, *, by: str, **fields: Any) -> workflow.FindingStatus: ...
 
 
-def refusal(kind: str, status: workflow.FindingStatus, today: date) -> UserError | None:
-    """Why ``kind`` cannot be made now, whatever is typed in its dialog; None when it may be.
+def refusal(kind: str, view: FindingView) -> UserError | None:
+    """Why ``kind`` cannot be made on ``view.as_of`` whatever is typed in its dialog; None when it may be.
 
     The state does not allow the move; or (escalate) the finding is not
     overdue yet, or is already at the top level.
@@ -67,23 +68,24 @@ def refusal(kind: str, status: workflow.FindingStatus, today: date) -> UserError
     if kind not in workflow.MOVES:
         return workflow.WorkflowError("workflow.unknown_event", event=kind)
     allowed, _ = workflow.MOVES[kind]
-    if status.state not in allowed:
-        return workflow.WorkflowError(f"workflow.refused.{kind}", state=status.state)
+    if view.state not in allowed:
+        return workflow.WorkflowError(f"workflow.refused.{kind}", state=view.state)
     if kind == "escalate":
-        if not today > status.deadline:
-            return workflow.WorkflowError("workflow.escalate_not_overdue", deadline=status.deadline.isoformat())
-        if status.escalation >= len(workflow.ESCALATIONS):
+        if not view.overdue:
+            return workflow.WorkflowError("workflow.escalate_not_overdue", deadline=view.deadline.isoformat())
+        if next_level(view) is None:
             return workflow.WorkflowError("review.max_level")
     return None
 
 
-def next_level(status: workflow.FindingStatus) -> str | None:
+def next_level(view: FindingView) -> str | None:
     """The escalation an ``escalate`` move would reach; None at the top level."""
-    return workflow.ESCALATIONS[status.escalation] if status.escalation < len(workflow.ESCALATIONS) else None
+    return workflow.ESCALATIONS[view.escalation] if view.escalation < len(workflow.ESCALATIONS) else None
 
 
-def check(history: list[Mapping[str, Any]], move: Move) -> workflow.WorkflowError | None:
+def check(history: Iterable[Mapping[str, Any]], move: Move) -> workflow.WorkflowError | None:
     """Why ``move`` as typed is refused after ``history``; None when the workflow allows it."""
+    history = list(history)
     try:
         workflow.check_move(history, move.event("", 1 + max((int(e["seq"]) for e in history), default=0)))
     except workflow.WorkflowError as exc:

@@ -15,6 +15,8 @@ from ..catalog.classifier import Classifier
 from ..catalog.model import Catalog, CheckItem, Checklist
 from ..i18n import language
 from . import inspection as rules
+from .repository import Repository, VillageRecords
+from .errors import UserError
 
 
 class Locked(Exception):
@@ -29,7 +31,7 @@ class NotComplete(Exception):
 
 @dataclass
 class Visit:
-    store: Any  # VillageStore
+    store: VillageRecords
     inspection_id: str
     catalog: Catalog
     checklist: Checklist
@@ -135,7 +137,7 @@ class Visit:
         doc["classification"] = rules.classify_observation(self.classifier, doc.get("kind", ""), doc.get("what", ""))
         override = doc.get("override") or {}
         if override.get("kind") and not str(override.get("reason", "")).strip():
-            raise ValueError("inspection.override_needs_reason")
+            raise UserError("inspection.override_needs_reason")
         doc["violation"] = rules.is_violation(doc)
         return doc
 
@@ -170,9 +172,9 @@ class Visit:
         if not self.locked:
             return self.store.add_finding({**fields, "inspection": self.inspection_id}, deadline=deadline, by=by)
         inspection = self.inspection
-        with self.store.db.changing(self.store):
+        with self.store.batch():
             doc = self.store.add_finding({**fields, "inspection": self.inspection_id}, deadline=deadline, by=by)
-            amendment = {"at": self.store.db.now_iso(), "by": by, "item": fields.get("item", ""), "field": "finding",
+            amendment = {"at": self.store.now_iso(), "by": by, "item": fields.get("item", ""), "field": "finding",
                          "old": None, "new": doc["id"], "reason": amendment_reason}
             self.store.update_inspection(self.inspection_id, amendments=[*inspection.get("amendments", []), amendment])
         return doc
@@ -194,21 +196,21 @@ class Visit:
         problems = self.problems()
         if problems:
             raise NotComplete(problems)
-        self.store.update_inspection(self.inspection_id, state="completed", completed_at=self.store.db.now_iso(), completed_by=by)
+        self.store.update_inspection(self.inspection_id, state="completed", completed_at=self.store.now_iso(), completed_by=by)
         return self.inspection
 
     def amend(self, item: CheckItem, field: str, new: Any, *, reason: str, by: str) -> dict:
         """A correction after completion, kept on the record with who, when and why."""
         if not self.locked:
-            raise ValueError("inspection.amend_only_completed")
+            raise UserError("inspection.amend_only_completed")
         if not reason.strip():
-            raise ValueError("inspection.amend_needs_reason")
+            raise UserError("inspection.amend_needs_reason")
         old = self.answers().get(item.id, {}).get(field)
-        amendment = {"at": self.store.db.now_iso(), "by": by, "item": item.id, "field": field, "old": old, "new": new, "reason": reason}
+        amendment = {"at": self.store.now_iso(), "by": by, "item": item.id, "field": field, "old": old, "new": new, "reason": reason}
         inspection = self.inspection
         answer = {k: v for k, v in self.answers().get(item.id, {}).items() if k not in ("inspection", "item", "at")}
         answer[field] = new
-        with self.store.db.changing(self.store, summary=False):
+        with self.store.batch():
             self.store.save_answer(self.inspection_id, item.id, **answer)
             self.store.update_inspection(self.inspection_id, amendments=[*inspection.get("amendments", []), amendment])
         return amendment
@@ -219,7 +221,7 @@ def village_of(inspection_or_finding_id: str) -> str:
     return inspection_or_finding_id.split("-", 1)[0]
 
 
-def open_visit(db: Any, catalog: Catalog, classifiers: dict[str, Classifier], inspection_id: str) -> Visit:
+def open_visit(db: Repository, catalog: Catalog, classifiers: dict[str, Classifier], inspection_id: str) -> Visit:
     from ..catalog.classifier import load_synonyms
 
     vid = village_of(inspection_id)

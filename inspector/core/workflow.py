@@ -47,6 +47,11 @@ class WorkflowError(UserError):
     """A move the workflow does not allow. ``key`` names the message to show."""
 
 
+def escalation_name(level: int) -> str | None:
+    """The name of escalation level ``level`` (1 reminder, 2 summons, 3 criticism); None for none."""
+    return ESCALATIONS[level - 1] if 0 < level <= len(ESCALATIONS) else None
+
+
 @dataclass
 class FindingStatus:
     state: str

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.model import Catalog
+from ..core.finding_view import view_of
 from ..core.visit import village_of
 from .files import report_filename, write_report
 from .visit import render_visit_report
@@ -24,10 +25,10 @@ def visit_report_text(db: Any, catalog: Catalog, inspection_id: str, lang: str) 
     store = db.store(vid)
     inspection = store.inspection(inspection_id)
     checklist = catalog.checklists[inspection["template"]]
-    findings = []
-    for finding in store.findings(inspection_id):
-        status = store.status(finding["id"])
-        findings.append({**finding, "deadline": status.deadline.isoformat(), "state": status.state, "unit": status.unit or finding.get("unit", "")})
+    # Each finding as it stands on the database's today (the report can be written again later).
+    found = (view_of(f, store.events(f["id"]), db.today, village_id=vid, village=village.name, township=village.township)
+             for f in store.findings(inspection_id))
+    findings = [v for v in found if v is not None]
     text = render_visit_report(
         village=village,
         inspection=inspection,

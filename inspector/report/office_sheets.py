@@ -2,8 +2,8 @@
 
 Pure: the database is only read, no clock is read. Each builder reads the
 same core and report functions its Markdown report reads
-(``ledger.findings_as_of``, ``township.village_figures``, the overdue
-``FindingRow``s), so the workbook and the Markdown carry the same figures;
+(``ledger.village_views``, ``township.village_figures``, the overdue
+list's ``FindingView``s), so the workbook and the Markdown carry the same figures;
 the difference is the form: a date is a date, a count a number, a state its
 label, and no text is shortened or escaped (the 依据 column holds the whole
 basis, which the Markdown table cuts).
@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any, Iterable
 
 from ..catalog.model import THEMES
+from ..core import labels
+from ..core.finding_view import FindingView, sort_views
 from ..i18n import messages, t
-from .ledger import findings_as_of
+from .ledger import village_views
 from .township import FIGURES, FINDING_COLUMNS, VillageFigures, village_figures
 from .xlsx import Sheet
 
@@ -31,8 +33,6 @@ OVERDUE_COLUMNS = (
     "id", "village_id", "village", "township", "title", "theme", "severity", "unit", "deadline", "state",
     "escalation", "days", "original_deadline", "extensions", "bucket", "escalation_level",
 )
-_OVERDUE_LABELS = {"theme": "supervise.theme", "severity": "report.severity", "state": "supervise.state",
-                   "bucket": "review.bucket", "escalation_level": "supervise.escalation"}
 
 
 def _label(prefix: str, code: object, lang: str) -> str:
@@ -48,18 +48,16 @@ def ledger_sheet(db: Any, village_id: str, as_of: date, lang: str, catalog: Any 
     village = db.village(village_id)
     header = [t(f"office.col.{c}", lang=lang) for c in LEDGER_COLUMNS]
     rows = []
-    for n, fa in enumerate(findings_as_of(db.store(village_id), as_of), 1):
-        f, st = fa.finding, fa.status
+    for n, st in enumerate(village_views(db, village_id, as_of), 1):
+        f = st.finding
         extended = st.original_deadline if st.original_deadline != st.deadline else None
-        escalation = _label("supervise.escalation", st.escalation_name, lang) if st.escalation_name else ""
         values = {
             "no": n, "problem": _problem(f), "basis": basis_text(f, catalog, lang), "unit": st.unit, "person": st.person,
-            "measure": f.get("measure", ""), "deadline": st.deadline, "progress": progress_text(fa.events, lang),
-            "state": _label("supervise.state", st.state, lang), "closed_on": st.closed_on, "id": f.get("id", ""),
-            "theme": _label("supervise.theme", f.get("theme", ""), lang),
-            "severity": _label("report.severity", f.get("severity", ""), lang), "found_on": st.found_on,
+            "measure": f.get("measure", ""), "deadline": st.deadline, "progress": progress_text(st.events, lang),
+            "state": labels.state(st.state, lang), "closed_on": st.closed_on, "id": st.id,
+            "theme": labels.theme(st.theme, lang), "severity": labels.severity(st.severity, lang), "found_on": st.found_on,
             "original_deadline": extended, "extensions": len(st.extensions),
-            "days": st.days_overdue(as_of) if st.overdue(as_of) else None, "escalation": escalation,
+            "days": st.days_overdue or None, "escalation": labels.escalation(st.escalation, lang) if st.escalation_level else "",
         }
         rows.append([values[c] for c in LEDGER_COLUMNS])
     title = t("supervise.ledger.title", lang=lang, village=village.name)
@@ -97,7 +95,7 @@ def progress_text(events: Iterable[dict], lang: str) -> str:
             latest = ev
     if latest is None:
         return ""
-    what = _label("supervise.event", latest.get("type"), lang)
+    what = labels.event(str(latest.get("type")), lang)
     note = " ".join(str(latest.get("note") or "").split())
     return t("office.progress", lang=lang, date=str(latest.get("on", ""))[:10], what=what, note=note).rstrip("：: ")
 
@@ -105,21 +103,17 @@ def progress_text(events: Iterable[dict], lang: str) -> str:
 # ── the overdue list ──────────────────────────────────────────────────────
 
 
-def overdue_sheet(rows: Iterable[Any], as_of: date, lang: str) -> Sheet:
-    """The overdue rows (``core.overdue.FindingRow``), most overdue first, in the CSV's columns."""
+def overdue_sheet(rows: Iterable[FindingView], as_of: date, lang: str) -> Sheet:
+    """The overdue findings, most overdue first, in the CSV's columns."""
     header = [t(f"csv.col.{c}", lang=lang) for c in OVERDUE_COLUMNS]
     out = []
-    for r in sorted((r for r in rows if r.days > 0), key=lambda r: (-r.days, r.deadline, r.id)):
-        data = r.to_json()
-        data["deadline"], data["original_deadline"] = r.deadline, r.original_deadline
-        row = []
-        for column in OVERDUE_COLUMNS:
-            value = data.get(column)
-            prefix = _OVERDUE_LABELS.get(column)
-            if prefix and value is not None:
-                value = _label(prefix, value, lang)
-            row.append(value)
-        out.append(row)
+    for r in sort_views(r for r in rows if r.overdue):
+        data = {**r.to_json(), "deadline": r.deadline, "original_deadline": r.original_deadline,
+                "extensions": len(r.extensions), "theme": labels.theme(r.theme, lang),
+                "severity": labels.severity(r.severity, lang), "state": labels.state(r.state, lang),
+                "bucket": labels.bucket(r.bucket, lang),
+                "escalation_level": labels.escalation(r.escalation, lang) if r.escalation_level else None}
+        out.append([data[c] for c in OVERDUE_COLUMNS])
     title = t("supervise.overdue.title", lang=lang)
     return Sheet(t("office.sheet.overdue", lang=lang), header, out,
                  print_title=t("office.print_title", lang=lang, title=title, date=as_of.isoformat()))
@@ -140,7 +134,7 @@ def township_sheets(db: Any, township: str, as_of: date, lang: str, catalog: Any
     total_label = t("supervise.total", lang=lang)
 
     header = [t("supervise.col.village", lang=lang), t("supervise.col.inspections", lang=lang)]
-    header += [t(f"supervise.theme.{th}", lang=lang) for th in THEMES]
+    header += [labels.theme(th, lang) for th in THEMES]
     header += [t(f"supervise.col.{c}", lang=lang) for c in FINDING_COLUMNS]
 
     def finding_cells(f: VillageFigures) -> list[int]:

@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any, Iterable
 
 from ..catalog.model import THEMES
+from ..core import labels
+from ..core.finding_view import FindingView, view_of, views_of
 from ..i18n import t
-from .ledger import DASH, field_lines, finding_as_of, findings_as_of, gfm_table
+from .ledger import DASH, field_lines, gfm_table
 from .markdown import escape_cell, escape_inline
 
 # Burden-reduction figures: (column, check-item theme whose count items add up, observed kinds).
@@ -77,7 +79,7 @@ def village_figures(store: Any, as_of: date, catalog: Any = None) -> VillageFigu
         counts = [[item, a.get("found"), a.get("allowed")] for item, a in answers if a.get("value") == "count"]
         seen = [obs.get("kind") for obs in store.observations(insp["id"]) if obs.get("violation") is True]
         inspections.append((insp, {"counts": counts, "violations": seen}))
-    return _figures(inspections, findings_as_of(store, as_of), as_of, catalog)
+    return _figures(inspections, views_of(store.findings(), store.events(), as_of), as_of, catalog)
 
 
 def township_figures(db: Any, village_ids: list[str], as_of: date, catalog: Any = None) -> list[VillageFigures]:
@@ -92,14 +94,14 @@ def township_figures(db: Any, village_ids: list[str], as_of: date, catalog: Any 
     def ask(cache: Any) -> list[VillageFigures]:
         out = []
         for vid in village_ids:
-            found = (finding_as_of(doc, events, as_of) for doc, events in cache.found_by(vid, day))
-            out.append(_figures(cache.inspection_figures(vid), [fa for fa in found if fa], as_of, catalog))
+            found = (view_of(doc, events, as_of) for doc, events in cache.found_by(vid, day))
+            out.append(_figures(cache.inspection_figures(vid), [v for v in found if v], as_of, catalog))
         return out
 
     return db.queried(ask, village_ids)
 
 
-def _figures(inspections: Iterable[tuple[dict, dict]], findings: Iterable[Any], as_of: date, catalog: Any) -> VillageFigures:
+def _figures(inspections: Iterable[tuple[dict, dict]], findings: Iterable[FindingView], as_of: date, catalog: Any) -> VillageFigures:
     """The figures of one village: its inspections with what they counted, its findings as of the date.
 
     ``inspections``: (inspection, {"counts": [[item, found, allowed]...] of its
@@ -126,12 +128,12 @@ def _figures(inspections: Iterable[tuple[dict, dict]], findings: Iterable[Any], 
             for column, _, kinds in FIGURES:
                 if kind in kinds:
                     out.cut[column] += 1
-    for fa in findings:
+    for v in findings:
         out.findings += 1
-        out.themes[fa.finding.get("theme", "")] += 1
-        if fa.status.is_open:
+        out.themes[v.theme] += 1
+        if v.is_open:
             out.open += 1
-            out.overdue += fa.status.overdue(as_of)
+            out.overdue += v.overdue
         else:
             out.closed += 1
     return out
@@ -165,7 +167,7 @@ def render_township_summary(db: Any, township: str, as_of: date, lang: str, cata
 
     lines += ["## " + t("supervise.section.findings", lang=lang), ""]
     header = [t("supervise.col.village", lang=lang), t("supervise.col.inspections", lang=lang)]
-    header += [t(f"supervise.theme.{th}", lang=lang) for th in THEMES]
+    header += [labels.theme(th, lang) for th in THEMES]
     header += [t(f"supervise.col.{c}", lang=lang) for c in FINDING_COLUMNS]
 
     def finding_cells(f: VillageFigures) -> list[str]:

@@ -19,6 +19,8 @@ from collections import Counter
 
 from ..catalog.classifier import KINDS, VERDICTS
 from ..catalog.model import OBSERVED, SEVERITIES, Catalog, CheckItem, Checklist, ListItem
+from ..core import labels
+from ..core.finding_view import FindingView
 from ..core.inspection import CLASSIFIED, covering_findings
 from ..core.models import Village
 from ..core.textwidth import clip
@@ -55,10 +57,14 @@ def render_visit_report(
     catalog: Catalog,
     answers: dict,
     observations: list[dict],
-    findings: list[dict],
+    findings: list[FindingView],
     lang: str = "zh",
 ) -> str:
-    """The visit report of ``inspection`` in ``lang`` ("zh" or "en"), as Markdown."""
+    """The visit report of ``inspection`` in ``lang`` ("zh" or "en"), as Markdown.
+
+    ``findings``: the inspection's findings as of the report's date (their
+    unit, person and deadline are the ones in force then).
+    """
     report = _Report(village, inspection, checklist, catalog, answers or {}, observations or [], findings or [], lang)
     return report.render()
 
@@ -119,7 +125,9 @@ class _Report:
                 order.append(item.id)
         self.order = {iid: n for n, iid in enumerate(order)}
         self.observations = sorted((o for o in observations if isinstance(o, dict)), key=self._sort_key)
-        self.findings = sorted((f for f in findings if isinstance(f, dict)), key=self._sort_key)
+        views = [v for v in findings if isinstance(v, FindingView)]
+        self.views = {id(v.finding): v for v in views}  # a record's status, by the record
+        self.findings = sorted((v.finding for v in views), key=self._sort_key)
         self.serial = {f.get("id"): n for n, f in enumerate(self.findings, 1)}
         self.obs_by_item: dict[str, list[dict]] = {}
         for o in self.observations:
@@ -140,6 +148,9 @@ class _Report:
         """The message ``prefix.code``, or the code itself (escaped) when there is none."""
         key = f"{prefix}.{code}"
         return self.t(key) if key in messages(self.lang) else escape_inline(str(code or "")) or DASH
+
+    def severity(self, code: str) -> str:
+        return escape_inline(labels.severity(code, self.lang)) or DASH
 
     def join(self, pieces: list[str], sep_key: str = "report.sep") -> str:
         return self.t(sep_key).join(p for p in pieces if p)
@@ -235,8 +246,8 @@ class _Report:
                     silent += not (self.serials_by_item.get(item.id)
                                    or covering_findings(item, self.observations, self.findings, self.catalog))
         sev = Counter(str(f.get("severity", "")) for f in self.findings)
-        by_sev = [self.t("report.summary.count", label=self.label("report.severity", s), n=sev[s]) for s in SEVERITIES]
-        by_sev += [self.t("report.summary.count", label=self.label("report.severity", s), n=n)
+        by_sev = [self.t("report.summary.count", label=self.severity(s), n=sev[s]) for s in SEVERITIES]
+        by_sev += [self.t("report.summary.count", label=self.severity(s), n=n)
                    for s, n in sev.items() if s not in SEVERITIES]
         lines = ["## " + self.t("report.section.summary"), ""]
         lines.append("- " + self.t("report.summary.items", total=total, answered=answered, na=na,
@@ -323,14 +334,15 @@ class _Report:
         rows = []
         for n, f in enumerate(self.findings, 1):
             title = escape_inline(f.get("title", "")) or DASH
-            severity = self.label("report.severity", f.get("severity", ""))
+            view = self.views[id(f)]
+            severity = escape_inline(labels.severity(view.severity, self.lang)) or DASH
             description = escape_inline(f.get("description", ""))
             problem = (self.t("report.ledger.problem_description", title=title, severity=severity, description=description)
                        if description else self.t("report.ledger.problem", title=title, severity=severity))
-            unit, person = escape_inline(f.get("unit", "")), escape_inline(f.get("person", ""))
+            unit, person = escape_inline(view.unit), escape_inline(view.person)
             unit_cell = self.t("report.ledger.unit_person", unit=unit or DASH, person=person) if person else unit
             rows.append([str(n), problem, self.basis(f), unit_cell, escape_cell(f.get("measure", "")),
-                         escape_cell(f.get("deadline", ""))])
+                         view.deadline.isoformat()])
         return lines + _table([self.t(f"report.col.{c}") for c in cols], rows)
 
     def basis(self, finding: dict) -> str:

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from itertools import chain
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Mapping
 
 from tinydb import Query, TinyDB
 
+from ..core.errors import UserError
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
@@ -37,6 +38,7 @@ from .lock import WriterLock
 from .migrations import SCHEMA_VERSION
 from .query_cache import CacheLost, QueryCache, VillageRows, remove_old_index
 from .shapes import index_entry_fits
+from .tinyfile import one_write as _one_write  # the name bench/village_import.py uses
 from .tinyfile import open_tinydb
 from .village_scan import scan_all
 from .village_store import VillageStore
@@ -232,13 +234,13 @@ class Database:
         identities already stored, when the caller has it (a batch checks in memory).
         """
         if not name or not township:
-            raise ValueError("village.need_name_township")
+            raise UserError("village.need_name_township", name=name, township=township)
         if kind not in VILLAGE_KINDS:
-            raise ValueError("village.bad_kind")
+            raise UserError("village.bad_kind", name=name, township=township)
         if taken is None:
             taken = {_identity(v.name, v.township) for v in self.villages(include_archived=True) if v.id != other_than}
         if _identity(name, township) in taken:
-            raise ValueError("village.duplicate")
+            raise UserError("village.duplicate", name=name, township=township)
 
     def add_villages(self, rows: list[dict]) -> list[Village]:
         """Add many villages in one atomic write of the registry: all of them or none.
@@ -292,18 +294,15 @@ class Database:
     def archive_village(self, vid: str, archived: bool = True) -> Village:
         return self.update_village(vid, archived=archived)
 
-    # -- saved review filters --------------------------------------------------
+    # -- named filters (of the review screen; the rule for a name is core's: core/saved_filters.py) --
 
     def saved_filters(self) -> dict[str, dict[str, str]]:
         return {d["name"]: dict(d["filters"]) for d in self.registry.table("filters").all()}
 
-    def save_filter(self, name: str, filters: dict[str, str]) -> None:
-        self.check_writable()
-        name = name.strip()
-        if not name:
-            raise ValueError("review.filter_needs_name")
-        self._before_registry_change()
-        self.registry.table("filters").upsert({"name": name, "filters": filters}, Query().name == name)
+    def save_filter(self, name: str, filters: Mapping[str, str]) -> None:
+        """Keep ``filters`` under ``name`` exactly as given, replacing one of that name."""
+        self._before_registry_change()  # refuses a read-only copy
+        self.registry.table("filters").upsert({"name": name, "filters": dict(filters)}, Query().name == name)
 
     # -- village files ---------------------------------------------------------
 
@@ -322,20 +321,24 @@ class Database:
             tiny = TinyDB(storage=_EmptyStorage)
         else:
             tiny = open_tinydb(path, "village", self.backups, self.today, read_only=self.read_only, create=not path.exists())
-        store = VillageStore(self, vid, tiny)
+        store = VillageStore(vid, tiny, path, clock=self.clock, before_write=self._before_village_write,
+                             written=self._village_written)
         self._stores[vid] = store
         while len(self._stores) > STORE_CACHE:
             self._stores.popitem(last=False)
         return store
 
-    @contextmanager
-    def changing(self, store: VillageStore, summary: bool = True) -> Iterator[None]:
-        """One atomic write of a village's file for everything done inside."""
+    def changing(self, store: VillageStore, summary: bool = True) -> AbstractContextManager[None]:
+        """One atomic write of a village's file for everything done inside (see VillageStore.changing)."""
+        return store.changing(summary)
+
+    def _before_village_write(self, path: Path) -> None:
         self.check_writable()
-        check_replaceable(store.path)  # a file the user made read-only is refused, not replaced
-        self.backups.before_change(store.path, self.today)
-        with _one_write(store.tiny):
-            yield
+        check_replaceable(path)  # a file the user made read-only is refused, not replaced
+        self.backups.before_change(path, self.today)
+
+    def _village_written(self, store: VillageStore, summary: bool) -> None:
+        """A village's file was written: its row of the summaries index follows."""
         stat = _stat(store.path)
         if summary:
             # One row of the cache, whatever the number of villages.
@@ -499,28 +502,6 @@ _VILLAGE_DEFAULTS = {
     "phone": "",
     "archived": False,
 }
-
-
-@contextmanager
-def _one_write(tiny: TinyDB) -> Iterator[None]:
-    """Everything done inside is one atomic write of this file, or nothing.
-
-    On any failure (inside, or writing) memory goes back to what is on disk
-    and TinyDB's query cache is dropped, so nothing unsaved stays visible.
-    """
-    storage: AtomicJSONStorage = tiny.storage  # type: ignore[assignment]
-    storage.begin()
-    try:
-        yield
-    except BaseException:
-        storage.rollback()
-        tiny.clear_cache()
-        raise
-    try:
-        storage.commit()
-    except BaseException:
-        tiny.clear_cache()
-        raise
 
 
 def _mkdir(folder: Path) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+from ..core.repository import NotFound, RepositoryError
+
 
 def _t(key: str, **params: object) -> str:
     from ..i18n import t  # the catalog is pure Python; imported late to keep the store light
@@ -19,13 +21,8 @@ def _t(key: str, **params: object) -> str:
     return t(key, **params)
 
 
-class StoreError(Exception):
+class StoreError(RepositoryError):
     """Base class: something is wrong with the database on disk."""
-
-    exit_status = 2
-
-    def message(self) -> str:
-        return str(self)
 
 
 class NotADatabase(StoreError):
@@ -121,18 +118,6 @@ class NewerSchema(StoreError):
         return _t("store.newer_schema", path=self.path, found=self.found, supported=self.supported)
 
 
-class NotFound(StoreError):
-    exit_status = 1
-
-    def __init__(self, what: str, key: str):
-        self.what = what
-        self.key = key
-        super().__init__(f"{what} not found: {key}")
-
-    def message(self) -> str:
-        return _t("cli.not_found", what=_t(f"noun.{self.what}"), id=self.key)  # t() takes `key` itself
-
-
 class WriteFailed(StoreError):
     """A file could not be written. The database is as it was before; no temp file is left."""
 
@@ -180,3 +165,9 @@ def write_error(path: Path, exc: OSError) -> WriteFailed:
     if code in (errno.EISDIR, errno.ENOTDIR):
         return NotWritable(path, "is_directory")
     return WriteFailed(path, exc.strerror or str(exc))
+
+
+__all__ = [
+    "CorruptFile", "DiskFull", "NewerSchema", "NotADatabase", "NotFound", "NotReadable", "NotWritable", "ReadOnly",
+    "StoreError", "WriteFailed", "write_error",
+]  # NotFound is the repository's (core.repository), named here for the code that catches it from storage

@@ -194,4 +194,6 @@ def index_entry_fits(entry: Any) -> bool:
             return False
     if not isinstance(summary.get("draft_ids", []), list) or not isinstance(summary.get("open", []), list):
         return False
-    return all(isinstance(f, dict) and set(f) <= _OPEN_FIELDS and _OPEN_REQUIRED <= set(f) for f in summary.get("open", []))
+    # "extensions" was a count before the index kept each extension: such an entry is rebuilt.
+    return all(isinstance(f, dict) and set(f) <= _OPEN_FIELDS and _OPEN_REQUIRED <= set(f)
+               and isinstance(f.get("extensions", []), list) for f in summary.get("open", []))

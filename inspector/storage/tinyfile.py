@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 from tinydb import TinyDB
 
@@ -52,3 +54,25 @@ def open_tinydb(
         exc.backup = backups.newest(path, kind)
         raise
     return db
+
+
+@contextmanager
+def one_write(tiny: TinyDB) -> Iterator[None]:
+    """Everything done inside is one atomic write of this file, or nothing.
+
+    On any failure (inside, or writing) memory goes back to what is on disk
+    and TinyDB's query cache is dropped, so nothing unsaved stays visible.
+    """
+    storage: AtomicJSONStorage = tiny.storage  # type: ignore[assignment]
+    storage.begin()
+    try:
+        yield
+    except BaseException:
+        storage.rollback()
+        tiny.clear_cache()
+        raise
+    try:
+        storage.commit()
+    except BaseException:
+        tiny.clear_cache()
+        raise

@@ -1,28 +1,49 @@
-"""One village's file: its inspections, answers, findings and finding events."""
+"""One village's file: its inspections, answers, findings and finding events.
+
+A ``VillageStore`` implements core's ``VillageRecords`` (core/repository.py).
+It knows nothing of the database around it: it is handed a clock, a check to
+make before each write (writable? backed up?) and a callback after it (the
+summaries index), so this module and database.py do not import each other.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from tinydb import Query, TinyDB
 
 from ..core import workflow
-from ..core.models import OpenFinding, VillageSummary
-from .errors import NotFound
-
-if TYPE_CHECKING:
-    from .database import Database
+from ..core.models import VillageSummary
+from ..core.repository import NotFound
+from ..core.village_summary import village_summary
+from .tinyfile import one_write
 
 Q = Query()
 
 
 class VillageStore:
-    def __init__(self, db: "Database", vid: str, tiny: TinyDB):
-        self.db = db
+    def __init__(
+        self,
+        vid: str,
+        tiny: TinyDB,
+        path: Path,
+        *,
+        clock: Callable[[], datetime],
+        before_write: Callable[[Path], None],
+        written: Callable[["VillageStore", bool], None],
+    ):
         self.vid = vid
         self.tiny = tiny
+        self.path = path
+        self._clock = clock
+        self._before_write = before_write  # refuses (read-only copy, file made read-only) and backs up
+        self._written = written  # (store, summary changed?) after each write reached the disk
+        self._depth = 0  # nested changes: one write, one callback, at the outermost
+        self._summary_due = False
         # Answers by inspection then item, valid for one storage generation:
         # a walk reads an inspection's answers on every key, and a search of
         # the whole table per read grew with every inspection the village had.
@@ -34,8 +55,36 @@ class VillageStore:
         return self.tiny.storage.generation  # type: ignore[attr-defined]
 
     @property
-    def path(self) -> Path:
-        return self.db.village_path(self.vid)
+    def today(self) -> date:
+        return self._clock().date()
+
+    def now_iso(self) -> str:
+        return self._clock().isoformat(timespec="seconds")
+
+    @contextmanager
+    def changing(self, summary: bool = True) -> Iterator[None]:
+        """One atomic write of the file for everything done inside (nested: the outermost writes).
+
+        ``summary``: whether the change may change the village's summary (an
+        answer does not); the index is told once, after the file is written.
+        """
+        outer = self._depth == 0
+        if outer:
+            self._before_write(self.path)
+            self._summary_due = False
+        self._depth += 1
+        try:
+            with one_write(self.tiny):
+                yield
+        finally:
+            self._depth -= 1
+        self._summary_due = self._summary_due or summary
+        if outer:
+            self._written(self, self._summary_due)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Everything done inside is one atomic write (core's ``VillageRecords.batch``)."""
+        return self.changing(summary=False)  # the changes inside say whether the summary changed
 
     def _next_id(self, table: str, prefix: str) -> str:
         numbers = [int(d["id"].rsplit(prefix, 1)[1]) for d in self.tiny.table(table).all()]
@@ -62,25 +111,25 @@ class VillageStore:
             "template": template,
             "template_version": template_version,
             "state": "draft",
-            "created_at": self.db.now_iso(),
+            "created_at": self.now_iso(),
             "amendments": [],
         }
-        with self.db.changing(self):
+        with self.changing():
             self.tiny.table("inspections").insert(doc)
         return doc
 
     def update_inspection(self, iid: str, **changes: Any) -> None:
         self.inspection(iid)
-        with self.db.changing(self):
+        with self.changing():
             self.tiny.table("inspections").update(changes, Q.id == iid)
 
     # -- answers (saved the moment they are given) -----------------------------
 
     def save_answer(self, iid: str, item: str, **fields: Any) -> dict:
-        doc = {"inspection": iid, "item": item, **fields, "at": self.db.now_iso()}
+        doc = {"inspection": iid, "item": item, **fields, "at": self.now_iso()}
         index = self._answer_index()
         before = self._generation
-        with self.db.changing(self, summary=False):
+        with self.changing(summary=False):
             self.tiny.table("answers").upsert(doc, (Q.inspection == iid) & (Q.item == item))
         if self._answers_gen == before:
             # Keep the index in step instead of rebuilding it (upsert merges into an existing answer).
@@ -118,20 +167,20 @@ class VillageStore:
     # -- observations (signboards, ledgers, tasks... seen on site) ---------------
 
     def add_observation(self, iid: str, fields: dict[str, Any]) -> dict:
-        doc = {"id": self._next_id("observations", "O"), "inspection": iid, **fields, "at": self.db.now_iso()}
-        with self.db.changing(self, summary=False):
+        doc = {"id": self._next_id("observations", "O"), "inspection": iid, **fields, "at": self.now_iso()}
+        with self.changing(summary=False):
             self.tiny.table("observations").insert(doc)
         return doc
 
     def update_observation(self, oid: str, **changes: Any) -> dict:
         if self.tiny.table("observations").get(Q.id == oid) is None:
             raise NotFound("observation", oid)
-        with self.db.changing(self, summary=False):
-            self.tiny.table("observations").update({**changes, "at": self.db.now_iso()}, Q.id == oid)
+        with self.changing(summary=False):
+            self.tiny.table("observations").update({**changes, "at": self.now_iso()}, Q.id == oid)
         return dict(self.tiny.table("observations").get(Q.id == oid))  # type: ignore[arg-type]
 
     def remove_observation(self, oid: str) -> None:
-        with self.db.changing(self, summary=False):
+        with self.changing(summary=False):
             self.tiny.table("observations").remove(Q.id == oid)
 
     def observations(self, iid: str) -> list[dict]:
@@ -142,20 +191,20 @@ class VillageStore:
     def add_finding(self, fields: dict[str, Any], *, deadline: str, by: str) -> dict:
         """A new finding and its 'found' event, in one write."""
         fid = self._next_id("findings", "F")
-        doc = {"id": fid, "village": self.vid, **fields, "created_at": self.db.now_iso()}
+        doc = {"id": fid, "village": self.vid, **fields, "created_at": self.now_iso()}
         event = {
             "finding": fid,
             "seq": 1,
             "type": "found",
-            "on": self.db.today.isoformat(),
-            "at": self.db.now_iso(),
+            "on": self.today.isoformat(),
+            "at": self.now_iso(),
             "by": by,
             "deadline": deadline,
             "unit": fields.get("unit", ""),
             "person": fields.get("person", ""),
         }
         workflow.apply(None, event)
-        with self.db.changing(self):
+        with self.changing():
             self.tiny.table("findings").insert(doc)
             self.tiny.table("events").insert(event)
         return doc
@@ -170,7 +219,7 @@ class VillageStore:
         # While the inspection is a draft the finding is not yet official: its
         # first event carries the deadline and unit and is corrected with it.
         first = {k: changes[k] for k in ("deadline", "unit", "person") if k in changes}
-        with self.db.changing(self):
+        with self.changing():
             self.tiny.table("findings").update({k: v for k, v in changes.items() if k != "deadline"}, Q.id == fid)
             if first:
                 self.tiny.table("events").update(first, (Q.finding == fid) & (Q.type == "found"))
@@ -178,7 +227,7 @@ class VillageStore:
 
     def remove_finding(self, fid: str) -> None:
         """Drop a finding recorded by mistake on a draft inspection, with its events."""
-        with self.db.changing(self):
+        with self.changing():
             self.tiny.table("findings").remove(Q.id == fid)
             self.tiny.table("events").remove(Q.finding == fid)
 
@@ -200,13 +249,13 @@ class VillageStore:
             "finding": fid,
             "seq": 1 + max(e["seq"] for e in history),
             "type": kind,
-            "on": self.db.today.isoformat(),
-            "at": self.db.now_iso(),
+            "on": self.today.isoformat(),
+            "at": self.now_iso(),
             "by": by,
             **payload,
         }
         status = workflow.check_move(history, event)
-        with self.db.changing(self):
+        with self.changing():
             self.tiny.table("events").insert(event)
         return status
 
@@ -229,41 +278,15 @@ class VillageStore:
 
 
 def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str, workflow.FindingStatus] | None = None) -> VillageSummary:
-    """A village's summary from its file's tables.
+    """A village's summary from its file's tables (the rule is core's: core/village_summary.py).
 
     ``statuses`` (finding id -> status today), when the caller has just
     derived them (shapes.check_village does), saves replaying every history again.
     """
-    inspections = list(tables.get("inspections", {}).values())
-    findings = list(tables.get("findings", {}).values())
-    if statuses is None:
-        by_finding: dict[str, list[dict]] = defaultdict(list)
-        for ev in tables.get("events", {}).values():
-            by_finding[ev["finding"]].append(ev)
-        statuses = {f["id"]: workflow.derive(by_finding[f["id"]]) for f in findings}
-    open_: list[OpenFinding] = []
-    for f in findings:
-        st = statuses[f["id"]]
-        if st.is_open:
-            open_.append(
-                OpenFinding(
-                    id=f["id"],
-                    village=vid,
-                    title=f.get("title", ""),
-                    theme=f.get("theme", ""),
-                    severity=f.get("severity", ""),
-                    unit=st.unit,
-                    deadline=st.deadline.isoformat(),
-                    state=st.state,
-                    escalation=st.escalation,
-                    original_deadline=st.original_deadline.isoformat(),
-                    extensions=len(st.extensions),
-                )
-            )
-    return VillageSummary(
-        inspections=len(inspections),
-        drafts=sum(1 for i in inspections if i.get("state") == "draft"),
-        draft_ids=sorted(i["id"] for i in inspections if i.get("state") == "draft"),
-        findings=len(findings),
-        open=open_,
+    return village_summary(
+        vid,
+        tables.get("inspections", {}).values(),
+        tables.get("findings", {}).values(),
+        tables.get("events", {}).values(),
+        statuses,
     )

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from .. import i18n
 from ..catalog.model import Catalog
 from ..i18n import t
-from ..storage.database import Database
+from ..core.repository import Repository
 from .messages import LanguageChanged
 from .theme_styles import tone
 
@@ -61,7 +61,7 @@ class InspectorApp(App[None]):
         Binding("f2", "toggle_language", "action.toggle_language", id="language"),
     ]
 
-    def __init__(self, db: Database, catalog: Catalog, today: date, settings: Settings):
+    def __init__(self, db: Repository, catalog: Catalog, today: date, settings: Settings):
         self.db = db
         self.catalog = catalog
         self.today = today
@@ -243,7 +243,7 @@ class InspectorApp(App[None]):
 
 def make_app(
     *,
-    db: Database,
+    db: Repository,
     catalog: Catalog,
     today: date,
     lang: str = i18n.DEFAULT,

@@ -16,12 +16,13 @@ from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
 from ...catalog.model import CheckItem
+from ...core.errors import UserError
 from ...core.inspection import Failure, item_status, missing_requirements
 from ...core.item_text import item_label, list_item_label, numbering, render_refs
 from ...core.textwidth import clip
 from ...core.visit import Locked, NotComplete, Visit
 from ...i18n import has, language, t
-from ...storage.errors import StoreError
+from ...core.repository import RepositoryError
 from ..messages import LanguageChanged
 from ..dialogs import ConfirmDialog, TextDialog
 from ..footer import FittingFooter
@@ -100,7 +101,7 @@ class InspectionScreen(OpensReports, Screen[None]):
         """False (after the read-only notice) when this copy may not write."""
         return inspector_app(self).writable()
 
-    def _store_failed(self, exc: StoreError) -> None:
+    def _store_failed(self, exc: RepositoryError) -> None:
         self.notify(exc.message(), severity="error")
 
     def _resume_position(self) -> None:
@@ -277,7 +278,7 @@ class InspectionScreen(OpensReports, Screen[None]):
         except Locked:
             self._amend(item, fields)
             return False
-        except StoreError as exc:
+        except RepositoryError as exc:
             self._store_failed(exc)
             return False
         self.refresh_marks()
@@ -379,10 +380,12 @@ class InspectionScreen(OpensReports, Screen[None]):
                     self.visit.update_observation(current["id"], result)
                 else:
                     self.visit.observe(item, result)
-            except StoreError as exc:
+            except RepositoryError as exc:
                 self._store_failed(exc)
-            except (ValueError, Locked) as exc:
-                self.notify(t(str(exc)) if isinstance(exc, ValueError) else t("inspection.locked"), severity="error")
+            except UserError as exc:
+                self.notify(exc.message(), severity="error")
+            except Locked:
+                self.notify(t("inspection.locked"), severity="error")
             self.refresh_marks()
 
         self.app.push_screen(ObservationDialog(item.observe, self.visit.classifier, current, catalog=self.visit.catalog), done)
@@ -437,7 +440,7 @@ class InspectionScreen(OpensReports, Screen[None]):
                         self.visit.add_finding({**fields, **result}, by=self.user, amendment_reason=amendment_reason)
                 except Locked:
                     self.notify(t("inspection.locked"), severity="warning")
-                except StoreError as exc:
+                except RepositoryError as exc:
                     self._store_failed(exc)
                 self.refresh_marks()
             if after:
@@ -463,7 +466,7 @@ class InspectionScreen(OpensReports, Screen[None]):
                     self.visit.update_observation(failure.observation["id"], {"reason_no_finding": reason.strip()})
                 except Locked:
                     self.notify(t("inspection.locked"), severity="warning")
-                except StoreError as exc:
+                except RepositoryError as exc:
                     self._store_failed(exc)
                 self.refresh_marks()
             else:
@@ -527,7 +530,7 @@ class InspectionScreen(OpensReports, Screen[None]):
                 self.visit.complete(by=self.user)
             except NotComplete:
                 return
-            except StoreError as exc:
+            except RepositoryError as exc:
                 self._store_failed(exc)
                 return
             self.load(keep_row=self._row())
@@ -547,7 +550,7 @@ class InspectionScreen(OpensReports, Screen[None]):
             try:
                 for field, value in fields.items():
                     self.visit.amend(item, field, value, reason=reason.strip(), by=self.user)
-            except StoreError as exc:
+            except RepositoryError as exc:
                 self._store_failed(exc)
                 return
             self.notify(t("inspection_screen.amended"))

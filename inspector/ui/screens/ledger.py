@@ -10,7 +10,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
-from ...core import workflow
+from ...core import labels
+from ...core.finding_view import FindingView, view_of, views_of
 from ...core.textwidth import clip
 from ...i18n import t
 from ..footer import FittingFooter
@@ -47,29 +48,25 @@ class LedgerScreen(Screen[None]):
         village = db.village(self.village_id)
         self.sub_title = t("ledger.title", township=village.township, village=village.name)
         store = db.store(self.village_id)
-        self.store = store
-        events: dict[str, list[dict]] = {}
-        for ev in store.events():
-            events.setdefault(ev["finding"], []).append(ev)
-        self.events = events
+        # Newest first; every finding of the village as of today, with its whole history.
+        views = views_of(store.findings(), store.events(), today, village_id=village.id, village=village.name,
+                         township=village.township)
+        self.views = {v.id: v for v in sorted(views, key=lambda v: v.id, reverse=True)}
         table = self.query_one("#ledger", DataTable)
         table.clear(columns=True)
         for key in ("id", "found", "title", "unit", "deadline", "state"):
             table.add_column(t(f"ledger.col.{key}"), key=key)
-        self.findings = list(reversed(store.findings()))
         focus_row = 0
-        for n, finding in enumerate(self.findings):
-            status = workflow.derive(events.get(finding["id"], []))
-            late = status.overdue(today)
-            state = Text(t(f"workflow.state.{status.state}") + (f" · {t('review.days_overdue', n=status.days_overdue(today))}" if late else ""),
-                         style=tone(self, "error") if late else ("dim" if not status.is_open else ""))
-            table.add_row(finding["id"].split("-")[1], str(status.found_on or ""), clip(finding.get("title", ""), 20),
-                          clip(status.unit, 10), status.deadline.isoformat(), state, key=finding["id"])
-            if finding["id"] == self.focus_id:
+        for n, view in enumerate(self.views.values()):
+            state = Text(labels.state(view.state) + (f" · {t('review.days_overdue', n=view.days_overdue)}" if view.overdue else ""),
+                         style=tone(self, "error") if view.overdue else ("dim" if not view.is_open else ""))
+            table.add_row(view.id.split("-")[1], str(view.found_on or ""), clip(view.title, 20),
+                          clip(view.unit, 10), view.deadline.isoformat(), state, key=view.id)
+            if view.id == self.focus_id:
                 focus_row = n
-        if self.findings:
+        if self.views:
             table.move_cursor(row=focus_row)
-            self.show(self.findings[focus_row]["id"])
+            self.show(list(self.views)[focus_row])
 
     @on(DataTable.RowHighlighted, "#ledger")
     def _moved(self, event: DataTable.RowHighlighted) -> None:
@@ -77,33 +74,32 @@ class LedgerScreen(Screen[None]):
             self.show(str(event.row_key.value))
 
     def show(self, fid: str) -> None:
-        self.query_one("#history", Static).update(history_text(self.app, self.store, fid, self.events.get(fid, [])))
+        self.query_one("#history", Static).update(history_text(self.app, self.views[fid]))
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
-def history_text(app, store, fid: str, history: list[dict]) -> Text:
+def history_text(app, view: FindingView) -> Text:
     """One finding: its fields, its deadline (with the original), and every event of its history."""
-    finding = store.finding(fid)
-    status = workflow.derive(history)
+    finding = view.finding
     text = Text()
-    text.append(f"{fid}  {finding.get('title', '')}\n", style="bold")
-    for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", status.unit),
+    text.append(f"{view.id}  {view.title}\n", style="bold")
+    for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", view.unit),
                          ("finding.field.measure", finding.get("measure")), ("ledger.basis", _basis(app.catalog, finding))):
         if value:
             text.append(f"{t(label)}{t('punct.colon')}{value}\n")
-    text.append(t("review.deadline_line", deadline=status.deadline.isoformat(), original=status.original_deadline.isoformat(),
-                  state=t(f"workflow.state.{status.state}")) + "\n")
+    text.append(t("review.deadline_line", deadline=view.deadline.isoformat(), original=view.original_deadline.isoformat(),
+                  state=labels.state(view.state)) + "\n")
     text.append(f"\n{t('ledger.history')}\n", style="bold")
-    for ev in sorted(history, key=lambda e: e["seq"]):
+    for ev in view.events:
         text.append(f"{ev['on']}  ", style="dim")
-        text.append(t(f"workflow.event.{ev['type']}"), style="bold")
+        text.append(labels.event(ev["type"]), style="bold")
         detail = [ev.get("note", "")]
         if ev["type"] in ("found", "extend"):
             detail.append(t("ledger.deadline", deadline=ev.get("deadline", "")))
         if ev["type"] == "escalate":
-            detail.append(t(f"workflow.escalation.{ev.get('level', 'none')}"))
+            detail.append(labels.escalation(ev.get("level")))
         if ev["type"] == "assign":
             detail.append(" ".join(x for x in (ev.get("unit", ""), ev.get("person", "")) if x))
         if ev.get("evidence"):
@@ -113,7 +109,7 @@ def history_text(app, store, fid: str, history: list[dict]) -> Text:
     return text
 
 
-def _basis(catalog, finding: dict) -> str:
+def _basis(catalog, finding) -> str:
     """The list items a finding breaks, by number and title (never the internal id)."""
     titles = []
     for ref in finding.get("basis") or []:
@@ -132,9 +128,13 @@ class FindingHistoryDialog(ModalScreen[None]):
         self.village_id, self.fid = village_id, fid
 
     def compose(self) -> ComposeResult:
-        store = inspector_app(self).db.store(self.village_id)
+        app = inspector_app(self)
+        village = app.db.village(self.village_id)
+        store = app.db.store(self.village_id)
+        view = view_of(store.finding(self.fid), store.events(self.fid), app.today, village_id=village.id,
+                       village=village.name, township=village.township)
         with VerticalScroll(classes="dialog wide"):
-            yield Static(history_text(self.app, store, self.fid, store.events(self.fid)), id="finding-history")
+            yield Static(history_text(self.app, view) if view else "", id="finding-history")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
+from ...core.errors import UserError
 from ...i18n import t
 from ..footer import FittingFooter
 from ..wrapped import WrappedText
@@ -99,8 +100,8 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
                 return
             try:
                 village = db.add_village(**values)
-            except ValueError as exc:
-                self.notify(t(str(exc), name=values["name"], township=values["township"]), severity="error")
+            except UserError as exc:
+                self.notify(exc.message(), severity="error")
                 return
             self.notify(t("village.added", id=village.id, name=village.name, township=village.township))
             self.load()

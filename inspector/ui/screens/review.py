@@ -2,8 +2,9 @@
 
 Counts by bucket and a small chart at the top; a filter (saved under a name
 and reopened); single keys for each move of the workflow, each asking only
-for what that move needs. Rows come from the summaries index, so the screen
-opens at county scale without reading the village files.
+for what that move needs. Rows are FindingViews (core.overdue.open_on): on
+the database's today from the summaries index, so the screen opens at county
+scale without reading the village files; on another day from the history.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
-from ...core import workflow
-from ...core.overdue import BUCKETS, FindingRow, matches, rows_from_index
+from ...core import labels, workflow
+from ...core.finding_view import BUCKETS, FindingView, matches, view_of
+from ...core.moves import Move, make_move, refusal
+from ...core.saved_filters import save_filter
+from ...core.overdue import open_on
 from ...core.textwidth import clip, pad, width
 from ...core.visit import village_of
 from ...i18n import t
@@ -27,7 +31,7 @@ from ..footer import FittingFooter
 from ..theme_styles import tone
 from ..messages import LanguageChanged
 from . import ReloadOnReturn
-from .review_dialogs import FilterDialog, MoveDialog, PickDialog, explain, precheck
+from .review_dialogs import FilterDialog, MoveDialog, PickDialog
 from ..appref import inspector_app
 
 SORTS = ("days", "village", "unit", "deadline")
@@ -61,7 +65,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         self.filters: dict[str, str] = {}
         self.sort = "days"
         self.chart_by = "unit"
-        self.rows: list[FindingRow] = []
+        self.rows: list[FindingView] = []
         self.shown = 0
 
     @property
@@ -95,7 +99,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
     # -- data ------------------------------------------------------------------------
 
     def load(self, keep: str | None = None) -> None:
-        all_rows = rows_from_index(inspector_app(self).db, self.today)
+        all_rows = open_on(inspector_app(self).db, self.today)
         self.rows = _sorted([r for r in all_rows if matches(r, self.filters)], self.sort)
         self._counts()
         self._chart()
@@ -121,8 +125,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         for row in self.rows[self.shown : self.shown + PAGE]:
             days = Text(t("review.days_overdue", n=row.days) if row.days > 0 else t("review.days_left", n=-row.days),
                         style=tone(self, "error", bold=True) if row.days > 0 else (tone(self, "warning") if row.days >= -3 else ""))
-            level = workflow.ESCALATIONS[row.escalation - 1] if row.escalation else "none"
-            state, escalation = t(f"workflow.state.{row.state}"), t(f"workflow.escalation.{level}")
+            state, escalation = labels.state(row.state), labels.escalation(row.escalation)
             cells = {"days": days, "village": row.village, "title": row.title, "unit": row.unit or "-",
                      "deadline": row.deadline.isoformat(), "state": state, "escalation": escalation,
                      "status": state + (f"·{escalation}" if row.escalation else "")}
@@ -134,8 +137,8 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         days = [r.days for r in self.rows] or [0]
         def day_text(n: int) -> str:
             return t("review.days_overdue", n=n) if n > 0 else t("review.days_left", n=-n)
-        states = [t(f"workflow.state.{s}") for s in workflow.STATES]
-        levels = [t(f"workflow.escalation.{e}") for e in ("none", *workflow.ESCALATIONS)]
+        states = [labels.state(s) for s in workflow.STATES]
+        levels = [labels.escalation(e) for e in ("none", *workflow.ESCALATIONS)]
         natural = {
             "days": max(width(day_text(max(days))), width(day_text(min(days)))),
             "village": max((width(r.village) for r in self.rows), default=0),
@@ -179,7 +182,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         text = Text()
         for bucket in BUCKETS:
             style = {"overdue": tone(self, "error", bold=True), "due3": tone(self, "warning", bold=True)}.get(bucket, "bold")
-            text.append(f" {t('review.bucket.' + bucket)} ", style="dim")
+            text.append(f" {labels.bucket(bucket)} ", style="dim")
             text.append(str(counts.get(bucket, 0)), style=style)
             text.append("  ")
         self.query_one("#review-counts", Static).update(text)
@@ -205,7 +208,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         self.query_one("#review-chart", Static).update(text)
 
     @property
-    def current(self) -> FindingRow | None:
+    def current(self) -> FindingView | None:
         table = self.query_one("#review", DataTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return None
@@ -219,27 +222,30 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
             return
         if not inspector_app(self).writable():
             return
-        store = inspector_app(self).db.store(village_of(row.id))
-        status = store.status(row.id)
-        try:  # say at once when the move cannot be made, before anything is typed
-            precheck(kind, status, self.today)
-        except workflow.WorkflowError as exc:
-            self.notify(explain(exc), severity="warning", timeout=8)
+        app = inspector_app(self)
+        store = app.db.store(village_of(row.id))
+        # The finding with its history today (the row may come from the summaries, without events).
+        view = view_of(store.finding(row.id), store.events(row.id), self.today,
+                       village_id=row.village_id, village=row.village, township=row.township)
+        if view is None:
+            return
+        refused = refusal(kind, view)
+        if refused is not None:  # say at once when the move cannot be made, before anything is typed
+            self.notify(refused.message(), severity="warning", timeout=8)
             return
 
-        def done(payload: dict | None) -> None:
-            if payload is None:
+        def done(move: Move | None) -> None:
+            if move is None:
                 return
-            move = payload.pop("_move", kind)
             try:
-                store.add_event(row.id, move, by=inspector_app(self).settings.user, **payload)
+                make_move(store, row.id, move)
             except workflow.WorkflowError as exc:
-                self.notify(explain(exc), severity="error", timeout=8)
+                self.notify(exc.message(), severity="error", timeout=8)
                 return
-            self.notify(t("review.done", move=t(f"workflow.event.{move}"), id=row.id))
+            self.notify(t("review.done", move=labels.event(move.kind), id=row.id))
             self.load(keep=row.id)
 
-        self.app.push_screen(MoveDialog(kind, row, status, self.today), done)
+        self.app.push_screen(MoveDialog(kind, view, app.settings.user), done)
 
     # -- filters, sort, chart ---------------------------------------------------------
 
@@ -259,8 +265,8 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
 
         def done(name: str | None) -> None:
             if name and name.strip():
-                inspector_app(self).db.save_filter(name, self.filters)
-                self.notify(t("review.filter_saved", name=name.strip()))
+                saved = save_filter(inspector_app(self).db, name, self.filters)  # core's rule for the name
+                self.notify(t("review.filter_saved", name=saved))
 
         self.app.push_screen(TextDialog(t("review.ask_filter_name"), hint=_describe(self.filters, inspector_app(self).db)), done)
 
@@ -300,7 +306,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         self.load(keep=row.id if row else None)
 
 
-def _sorted(rows: list[FindingRow], sort: str) -> list[FindingRow]:
+def _sorted(rows: list[FindingView], sort: str) -> list[FindingView]:
     keys = {
         "days": lambda r: (-r.days, r.id),
         "village": lambda r: (r.township, r.village, -r.days, r.id),
@@ -312,7 +318,7 @@ def _sorted(rows: list[FindingRow], sort: str) -> list[FindingRow]:
 
 def _describe(filters: dict[str, str], db) -> str:
     """A filter in words: each field's label and its value's label (a village's name, never its id)."""
-    labels = {"theme": "theme.{}", "severity": "severity.{}", "escalation": "workflow.escalation.{}", "bucket": "review.bucket.{}"}
+    named = {"theme": labels.theme, "severity": labels.severity, "escalation": labels.escalation, "bucket": labels.bucket}
 
     def value(field: str, v: str) -> str:
         if field == "village":
@@ -320,7 +326,7 @@ def _describe(filters: dict[str, str], db) -> str:
                 return db.village(v).name
             except Exception:  # a saved filter naming a village since removed: show what was saved
                 return v
-        return t(labels[field].format(v)) if field in labels else v
+        return named[field](v) if field in named else v
 
     parts = [f"{t('review.field.' + k)}{t('punct.colon')}{value(k, v)}" for k, v in filters.items() if v]
     return t("punct.list_sep").join(parts) if parts else t("review.no_filter")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,62 +12,42 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ...catalog.model import SEVERITIES, THEMES
-from ...core import workflow
+from ...core import labels, workflow
 from ...core.deadlines import DeadlineError, parse_deadline
-from ...core.overdue import BUCKETS, FindingRow
+from ...core.finding_view import BUCKETS, FindingView
+from ...core.moves import Move, check, next_level
 from ...i18n import language, t
 from ..dialogs import choice
 from ..wrapped import WrappedText
-from ..appref import inspector_app
 
 FILTER_FIELDS = ("township", "village", "unit", "theme", "severity", "escalation", "bucket")
 
 
-def explain(exc: workflow.WorkflowError) -> str:
-    """A refused move, in words: the state named in the interface language."""
-    params = dict(exc.params)
-    if "state" in params:
-        params["state"] = t(f"workflow.state.{params['state']}")
-    if "expected" in params and params["expected"] in workflow.ESCALATIONS:
-        params["expected"] = t(f"workflow.escalation.{params['expected']}")
-    return t(exc.key, **params)
+class MoveDialog(ModalScreen[Move | None]):
+    """Ask only for what one move needs; the typed move comes back (None: cancelled).
 
-
-def precheck(kind: str, status: workflow.FindingStatus, today: date) -> None:
-    """Refuse a move before its dialog opens when nothing typed in it could make it allowed.
-
-    Raises the WorkflowError the save would raise: the state does not allow the
-    move, or (escalation) the finding is not overdue or already at the top level.
+    Opened only when core allows the move now (``moves.refusal``); the move
+    as typed is checked again before the dialog closes, so it says why at once.
     """
-    allowed, _ = workflow.MOVES[kind]
-    if status.state not in allowed:
-        raise workflow.WorkflowError(f"workflow.refused.{kind}", state=status.state)
-    if kind == "escalate":
-        if not today > status.deadline:
-            raise workflow.WorkflowError("workflow.escalate_not_overdue", deadline=status.deadline.isoformat())
-        if status.escalation >= len(workflow.ESCALATIONS):
-            raise workflow.WorkflowError("review.max_level")
-
-
-class MoveDialog(ModalScreen[dict | None]):
-    """Ask only for what one move needs."""
 
     BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.save", id="dialog.save")]
 
-    def __init__(self, kind: str, row: FindingRow, status: workflow.FindingStatus, today: date) -> None:
+    def __init__(self, kind: str, view: FindingView, by: str) -> None:
         super().__init__()
-        self.kind, self.row, self.status, self.today = kind, row, status, today
+        self.kind, self.view, self.by = kind, view, by
+        self.today = view.as_of
         self.resolved = None
+        self.level = next_level(view) if kind == "escalate" else None
 
     def compose(self) -> ComposeResult:
-        st = self.status
+        st = self.view
         with VerticalScroll(classes="dialog"):
-            yield Label(t(f"review.move_title.{self.kind}", id=self.row.id), classes="dialog-title")
-            yield Static(f"{self.row.village} · {self.row.title}\n"
+            yield Label(t(f"review.move_title.{self.kind}", id=st.id), classes="dialog-title")
+            yield Static(f"{st.village} · {st.title}\n"
                          + t("review.deadline_line", deadline=st.deadline.isoformat(), original=st.original_deadline.isoformat(),
-                             state=t(f"workflow.state.{st.state}")), markup=False, classes="dialog-hint")
+                             state=labels.state(st.state)), markup=False, classes="dialog-hint")
             for ext in st.extensions:
-                yield Static(t("review.extension_line", **ext), markup=False, classes="dialog-hint")
+                yield Static(t("review.extension_line", **ext.to_json()), markup=False, classes="dialog-hint")
             if self.kind == "assign":
                 yield Label(t("finding.field.unit"))
                 yield Input(value=st.unit, id="unit", compact=True)
@@ -78,15 +57,13 @@ class MoveDialog(ModalScreen[dict | None]):
                 yield Label(t("review.verify_result"))
                 yield choice([(t("review.verify_pass"), "verify"), (t("review.verify_fail"), "verify_fail")], value="verify", allow_blank=False, id="result", compact=True)
                 yield Label(t("review.verifier"))
-                yield Input(value=inspector_app(self).settings.user, id="by", compact=True)
+                yield Input(value=self.by, id="by", compact=True)
             elif self.kind == "extend":
                 yield Label(t("review.new_deadline"))
                 yield Input(placeholder=t("finding.deadline_hint"), id="deadline", compact=True)
                 yield Static(id="deadline-resolved", markup=False)
             elif self.kind == "escalate":
-                nxt = workflow.ESCALATIONS[st.escalation] if st.escalation < len(workflow.ESCALATIONS) else None
-                self.level = nxt
-                yield Static(t("review.next_level", level=t(f"workflow.escalation.{nxt}") if nxt else "—"), markup=False)
+                yield Static(t("review.next_level", level=labels.escalation(self.level) if self.level else "—"), markup=False)
             if self.kind == "report":
                 yield Label(t("review.evidence"))
                 yield Input(id="evidence", compact=True)
@@ -119,47 +96,40 @@ class MoveDialog(ModalScreen[dict | None]):
         return self.query_one(f"#{wid}", Input).value.strip() if self.query(f"#{wid}") else ""
 
     def action_save(self) -> None:
-        payload: dict = {}
-        note = self._value("note")
-        if note:
-            payload["note"] = note
-        if self.kind == "assign":
-            payload.update(unit=self._value("unit"), person=self._value("person"))
-        elif self.kind == "verify":
-            payload["_move"] = str(self.query_one("#result", Select).value)
-            payload["verifier"] = self._value("by")
-        elif self.kind == "extend":
+        move = self._move()
+        if move is None:
+            return
+        # Check the move as typed here too, so the dialog says why before it closes.
+        refused = check(self.view.events, move)
+        if refused is not None:
+            self.query_one("#error", Static).update(refused.message())
+            return
+        self.dismiss(move)
+
+    def _move(self) -> Move | None:
+        """The move as typed; None (with the reason shown) when a field it needs is missing."""
+        kind, fields = self.kind, {"note": self._value("note")}
+        if kind == "assign":
+            fields.update(unit=self._value("unit"), person=self._value("person"))
+        elif kind == "verify":
+            kind = str(self.query_one("#result", Select).value)
+            fields["verifier"] = self._value("by")
+        elif kind == "extend":
             if self.resolved is None:
                 self.query_one("#error", Static).update(t("finding.need_deadline"))
-                return
-            payload["deadline"] = self.resolved.day.isoformat()
-        elif self.kind == "escalate":
+                return None
+            fields["deadline"] = self.resolved.day
+        elif kind == "escalate":
             if self.level is None:
                 self.query_one("#error", Static).update(t("review.max_level"))
-                return
-            payload["level"] = self.level
-        elif self.kind == "report":
-            evidence = [e.strip() for e in self._value("evidence").replace("，", ",").split(",") if e.strip()]
-            if evidence:
-                payload["evidence"] = evidence
-        # Check the move here too, so the dialog says why before it closes.
-        move = payload.get("_move", self.kind)
-        probe = {"type": move, "on": self.today.isoformat(), "seq": 10**6, **{k: v for k, v in payload.items() if k != "_move"}}
-        try:
-            workflow.apply(_copy(self.status), probe)
-        except workflow.WorkflowError as exc:
-            self.query_one("#error", Static).update(explain(exc))
-            return
-        self.dismiss(payload)
+                return None
+            fields["level"] = self.level
+        elif kind == "report":
+            fields["evidence"] = tuple(e.strip() for e in self._value("evidence").replace("，", ",").split(",") if e.strip())
+        return Move(kind=kind, on=self.today, by=self.by, **fields)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def _copy(status: workflow.FindingStatus) -> workflow.FindingStatus:
-    from copy import deepcopy
-
-    return deepcopy(status)
 
 
 class FilterDialog(ModalScreen[dict | None]):
@@ -174,10 +144,10 @@ class FilterDialog(ModalScreen[dict | None]):
         choices = {
             "township": [(name, name) for name in self.db.townships()],
             "village": [(f"{v.township} {v.name}", v.id) for v in villages],
-            "theme": [(t(f"theme.{th}"), th) for th in THEMES],
-            "severity": [(t(f"severity.{s}"), s) for s in SEVERITIES],
-            "escalation": [(t(f"workflow.escalation.{e}"), e) for e in ("none", *workflow.ESCALATIONS)],
-            "bucket": [(t(f"review.bucket.{b}"), b) for b in BUCKETS],
+            "theme": [(labels.theme(th), th) for th in THEMES],
+            "severity": [(labels.severity(s), s) for s in SEVERITIES],
+            "escalation": [(labels.escalation(e), e) for e in ("none", *workflow.ESCALATIONS)],
+            "bucket": [(labels.bucket(b), b) for b in BUCKETS],
         }
         with VerticalScroll(classes="dialog"):
             yield Label(t("review.filter_title"), classes="dialog-title")

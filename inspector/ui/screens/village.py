@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from ...core.errors import UserError
 from ...core.inspection import INSPECTION_KINDS
 from ...i18n import language, t
 from ..footer import FittingFooter
@@ -101,8 +102,8 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
             current = db.village(self.village_id)
             try:
                 db.update_village(self.village_id, **{k: v for k, v in values.items() if getattr(current, k) != v})
-            except ValueError as exc:
-                self.notify(t(str(exc), name=values["name"], township=values["township"]), severity="error")
+            except UserError as exc:
+                self.notify(exc.message(), severity="error")
                 return
             self.load()
 

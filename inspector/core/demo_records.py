@@ -1,7 +1,9 @@
-"""Demo databases: realistic townships, villages, inspections and findings.
+"""Demo records: realistic townships, villages, inspections and findings.
 
 Deterministic for a given seed and "today". ``--villages 300 --years 5`` is
 county scale: about 6,000 inspections of ~40 answers and 30,000 findings.
+Only records are made here; ``write_demo`` hands them to a writer it is
+given (the wiring passes storage's bulk writer: inspector/wiring.py).
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable, Iterator
 
 from ..catalog.loader import load_catalog
-from ..catalog.model import CheckItem
-from . import workflow
+from ..catalog.model import CheckItem, Checklist
+from .repository import DatabaseWriter
 
 TOWNSHIPS = [
     "金鸡镇", "龙溪街道", "石船镇", "统景镇", "大湾镇", "兴隆镇", "木耳镇", "茨竹镇", "古路镇", "洛碛镇",
@@ -134,7 +137,12 @@ def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date
     return events
 
 
-def generate(villages: int, years: int, seed: int, today: date, checklist) -> tuple[list[dict], object]:
+Ledger = dict[str, list[dict]]  # "inspections", "answers", "findings", "events" -> records
+
+
+def generate(villages: int, years: int, seed: int, today: date, checklist: Checklist
+             ) -> tuple[list[dict], Callable[[], Iterator[tuple[str, Ledger]]]]:
+    """The villages, and a generator of each village's ledger (one in memory at a time)."""
     rng = random.Random(seed)
     township_count = max(1, min(len(TOWNSHIPS), (villages + 4) // 5))
     townships = TOWNSHIPS[:township_count]
@@ -192,9 +200,9 @@ def generate(villages: int, years: int, seed: int, today: date, checklist) -> tu
     return village_docs, ledgers
 
 
-def build_demo(root: Path, *, villages: int, years: int, seed: int, today: date, catalog_dir: Path | None = None) -> dict:
-    from ..storage.bulk import write_database
-
+def write_demo(write: DatabaseWriter, root: Path, *, villages: int, years: int, seed: int, today: date,
+               catalog_dir: Path | None = None) -> dict[str, int]:
+    """Generate a demo and hand it to ``write`` at ``root``; the counts of what was written."""
     catalog, _ = load_catalog(catalog_dir)
     checklist = catalog.checklist_for(catalog.default.id)
     if checklist is None:
@@ -202,21 +210,15 @@ def build_demo(root: Path, *, villages: int, years: int, seed: int, today: date,
     village_docs, ledgers = generate(villages, years, seed, today, checklist)
     stats = {"villages": 0, "inspections": 0, "findings": 0}
 
-    def counted():
+    def counted() -> Iterator[tuple[str, Ledger]]:
         for vid, tables in ledgers():
             stats["villages"] += 1
             stats["inspections"] += len(tables["inspections"])
             stats["findings"] += len(tables["findings"])
             yield vid, tables
 
-    write_database(Path(root), village_docs, counted())
-    # Opening once builds the index of summaries, so the first start is fast.
-    from datetime import datetime
-
-    from ..storage.database import Database
-
-    Database.open(Path(root), clock=lambda: datetime.combine(today, datetime.min.time())).close()
+    write(Path(root), village_docs, counted())
     return stats
 
 
-__all__ = ["build_demo", "generate", "workflow"]
+__all__ = ["generate", "write_demo"]
