@@ -87,7 +87,8 @@ def test_checklists_cover_the_seven_themes_with_versions(catalog):
         assert {i.theme for i in checklist.items} == set(THEMES)
         listset = catalog.listsets[checklist.listset]
         for item in checklist.items:
-            assert item.question and item.question_en and item.guidance_en and item.basis_text
+            assert item.question and item.question_en and item.guidance_en
+            assert item.basis_text or item.basis_kind == "practice", item.id  # a rule from the documents quotes its clause
             assert all(listset.item(ref) for ref in item.basis_items)
         observed = {i.observe for i in checklist.items if i.answer == "list"}
         assert {"signboard", "ledger", "task", "certificate", "app"} <= observed
@@ -232,3 +233,16 @@ def test_an_emptied_title_is_reported_not_dropped(tmp_path: Path, capsys):
     assert (problems[0].where, problems[0].code, problems[0].params) == ("cq2019.negative.04", "empty", {"field": "title"})
     assert main(["catalog", "check", str(county)]) == 1
     assert "cq2019.negative.04" in capsys.readouterr().err
+
+
+def test_a_rule_from_the_documents_must_quote_its_clause_county_practice_need_not(tmp_path: Path):
+    county = _copy_catalog(tmp_path)
+    path = county / "checklists" / "chongqing.toml"
+    text = path.read_text(encoding="utf-8")
+    # services.04 cites 渝府办发〔2019〕23号; emptying its quote is an error. signboards.02 is practice: fine empty.
+    start = text.index('id = "services.04"')
+    quote = text.index("basis_text = ", start)
+    end = text.index("\n", quote)
+    path.write_text(text[:quote] + 'basis_text = ""' + text[end:], encoding="utf-8")
+    _, problems = load_catalog(county, strict=False)
+    assert [(p.where, p.code) for p in problems] == [("services.04", "empty")]

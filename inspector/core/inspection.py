@@ -238,7 +238,7 @@ def prefill_finding(
     number: str = "",
 ) -> dict[str, Any]:
     """A finding's fields from the check item (and the observation), ready to edit."""
-    from .item_text import measure, problem_title
+    from .item_text import basis_text, measure, problem_title
 
     basis = list(item.basis_items)
     list_kind = None
@@ -268,7 +268,7 @@ def prefill_finding(
         "title": problem_title(item, answer, observation, list_kind, lang),
         "description": description,
         "basis": basis,
-        "basis_text": item.basis_text,
+        "basis_text": basis_text(item, lang),
         "severity": item.severity,
         "unit": default_unit(item, observation, village_kind, township),
         "person": "",

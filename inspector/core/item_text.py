@@ -49,6 +49,16 @@ def list_item_label(catalog: Catalog, item_id: str, lang: str, listset: str = ""
     return t("report.ledger.basis_item", lang=lang, list=t(kind, lang=lang), number=li.number, title=li.title)
 
 
+def basis_text(item: CheckItem, lang: str) -> str:
+    """The basis an item cites: the clause it quotes, preceded for county practice by a
+    note in the interface language (no document of the set states such a rule)."""
+    quoted = item.basis_text.strip()
+    if item.basis_kind != "practice":
+        return quoted
+    note = t("catalog_basis_kind.practice_note", lang=lang)
+    return f"{note}\n{quoted}" if quoted else note
+
+
 def render_refs(text: str, checklist: Checklist, catalog: Catalog, lang: str) -> str:
     """Replace item keys inside a text by what a user can read (number and title)."""
     numbers = numbering(checklist)

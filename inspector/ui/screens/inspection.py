@@ -18,7 +18,7 @@ from rich.text import Text
 from ...catalog.model import CheckItem
 from ...core.errors import UserError
 from ...core.inspection import Failure, item_status, missing_requirements
-from ...core.item_text import item_label, list_item_label, numbering, render_refs
+from ...core.item_text import basis_text, item_label, list_item_label, numbering, render_refs
 from ...core.textwidth import clip
 from ...core.visit import Locked, NotComplete, Visit
 from ...i18n import has, language, t
@@ -221,10 +221,9 @@ class InspectionScreen(OpensReports, Screen[None]):
             text.append(render_refs(item.guide(lang), visit.checklist, visit.catalog, lang) + "\n")
         if self.show["basis"]:
             text.append(f"\n{t('inspection_screen.basis')}\n", style="bold")
-            kind_key = f"catalog_basis_kind.{getattr(item, 'basis_kind', 'document')}"
-            if getattr(item, "basis_kind", "document") == "practice" and has(kind_key):
-                text.append(t(kind_key) + "\n", style="italic")
-            text.append(item.basis_text.strip() + "\n")
+            if item.basis_kind == "practice":
+                text.append(t("catalog_basis_kind.practice") + "\n", style="italic")
+            text.append(basis_text(item, lang) + "\n")
             for ref in item.basis_items:
                 list_item = visit.catalog.item(ref)
                 if list_item:
