@@ -14,10 +14,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ...i18n import t
+from ..appref import inspector_app
 from ..messages import LanguageChanged
 from ..wrapped import WrappedText
 
@@ -29,6 +30,7 @@ class _Stopped(Exception):
 class LoadingScreen(Screen[None]):
     DEFAULT_CSS = """
     LoadingScreen { align: center middle; }
+    LoadingScreen > #loading-title { width: 72; text-style: bold; }
     LoadingScreen > #loading-why, LoadingScreen > #loading-count { width: 72; margin: 1 0; }
     LoadingScreen > ProgressBar { width: 72; }
     """
@@ -48,13 +50,15 @@ class LoadingScreen(Screen[None]):
         self.total = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # A plain title line, not Textual's Header: the Header's title watcher runs after
+        # this screen may already be gone (the rebuild ends, F2 pressed), and then fails.
+        yield Static(id="loading-title", markup=False)
         yield WrappedText(id="loading-why")
         yield ProgressBar(id="loading-bar", show_eta=False)
         yield Static(id="loading-count", markup=False)
 
     def on_mount(self) -> None:
-        db = self.app.db  # type: ignore[attr-defined]
+        db = inspector_app(self).db
         self.total = db.index_pending
         self.refresh_language()
         self.rebuild(db)
@@ -63,6 +67,7 @@ class LoadingScreen(Screen[None]):
         self.refresh_language()
 
     def refresh_language(self) -> None:
+        self.query_one("#loading-title", Static).update(t("app.title"))
         self.query_one("#loading-why", WrappedText).set_text(t("index_rebuild.title") + "\n" + t("index_rebuild.why"))
         self._show()
 
@@ -100,4 +105,4 @@ class LoadingScreen(Screen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self.app.index_loaded(message.error)  # type: ignore[attr-defined]
+        inspector_app(self).index_loaded(message.error)
