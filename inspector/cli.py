@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import shutil
 import signal
 import sys
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__, i18n
-from .commands.common import DAY_MAX, DAY_MIN, Refused, check_day, os_reason  # noqa: F401  (verbs share them)
+from .commands.common import DAY_MAX, DAY_MIN, Refused, bad_date_message, check_day, os_reason  # noqa: F401  (verbs share them)
 from .i18n import t
 from .core.repository import NotFound, RepositoryError
 
@@ -94,6 +95,11 @@ def _install_argparse_translation() -> None:
 class _Formatter(argparse.HelpFormatter):
     """Placeholders in the interface language (``--db 路径``, not ``--db DB``)."""
 
+    def format_help(self) -> str:
+        # argparse ends each section title with an ASCII colon ("选项:"); Chinese takes "：".
+        text = super().format_help()
+        return re.sub(r"(?m)^(\S[^\n]*?):$", r"\1：", text) if i18n.language() == "zh" else text
+
     def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
         return t(f"cli.metavar.{action.dest}") if i18n.has(f"cli.metavar.{action.dest}") else action.dest.upper()
 
@@ -123,7 +129,7 @@ def _date(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(t("cli.bad_date", value=text)) from None
+        raise argparse.ArgumentTypeError(bad_date_message(text, "cli.bad_date")) from None
     try:
         return check_day(day)
     except ValueError as exc:
@@ -294,6 +300,14 @@ def check_db_path(path: Path) -> None:
         raise
 
 
+def _check_is_database(path: Path) -> None:
+    """A read verb never creates a database: a mistyped --db is refused (exit 2), nothing made."""
+    from .storage.database import REGISTRY
+
+    if not (Path(path) / REGISTRY).is_file():
+        raise Refused(t("f3.not_a_database", path=path), 2)
+
+
 def open_db(args: argparse.Namespace, *, read_only: bool = False, defer_index: bool = False):
     from .commands.rebuild_progress import rebuild_line
     from .paths import default_db
@@ -301,6 +315,8 @@ def open_db(args: argparse.Namespace, *, read_only: bool = False, defer_index: b
 
     path = args.db or default_db()
     check_db_path(path)
+    if read_only:
+        _check_is_database(path)
     if args.db is None:
         path.parent.mkdir(parents=True, exist_ok=True)
     # A lost query index is rebuilt here: a terminal sees a progress line (the app shows its own screen).

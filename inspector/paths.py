@@ -25,7 +25,9 @@ def demo_db() -> Path:
 
 
 def default_exports(db_root: Path | None = None) -> Path:
-    """Where reports go unless ``--out`` says otherwise: ``exports/`` beside the database.
+    """Where reports go unless ``--out`` says otherwise: ``<db>/exports/`` (README).
+
+    The one function every report writer uses (app, `report`, `overdue --format xlsx`).
 
     A database kept in the hidden user data folder (the default one, the demo)
     would put its reports where a township office never looks, so those go to
@@ -39,7 +41,7 @@ def default_exports(db_root: Path | None = None) -> Path:
     try:
         root.relative_to(data_folder().absolute())
     except ValueError:
-        return root.parent / EXPORTS
+        return root / EXPORTS  # inside the database folder: never "exports" of wherever the user stands
     return documents_exports()
 
 

@@ -292,3 +292,76 @@ def test_subprocess_internal_error_exit_70(tmp_path, isolated_home):
             "sys.exit(c.main(['village', 'list']))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy())
     assert out.returncode == 70 and "IndexError" in one_line(out.stderr)
+
+
+# -- F3: a read verb on a folder that is not a database creates nothing --------------
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [["village", "list"], ["overdue"], ["report", "overdue"], ["inspection", "list"], ["finding", "show", "V0001-F0001"]],
+)
+def test_read_verbs_refuse_a_folder_that_is_not_a_database(tmp_path, capsys, verb):
+    typo = tmp_path / "dbb"
+    assert cli.main(["--db", str(typo), *verb]) == 2
+    assert "不是数据库" in capsys.readouterr().err
+    assert not typo.exists()  # nothing made
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli.main(["--db", str(empty), *verb]) == 2
+    assert list(empty.iterdir()) == []
+
+
+def test_a_writing_verb_still_creates_the_database(tmp_path, capsys):
+    db = tmp_path / "new"
+    assert cli.main(["--db", str(db), "village", "add", "岩田村", "--township", "石船镇"]) == 0
+    assert cli.main(["--db", str(db), "village", "list"]) == 0
+    assert "岩田村" in capsys.readouterr().out
+
+
+def test_cli_wording_archived_mark_normalised_name_missing_day_os_reason_and_colon(tmp_path, capsys):
+    db = str(tmp_path / "db")
+    assert cli.main(["--db", db, "village", "add", "ｔｅｓｔ１村", "--township", "石船镇"]) == 0
+    said = capsys.readouterr()
+    assert "test1村" in said.out and "“test1村”" in said.err and "ｔｅｓｔ１村" in said.err  # the change is said
+    assert cli.main(["--db", db, "village", "add", "岩田村", "--township", "石船镇"]) == 0
+    assert cli.main(["--db", db, "village", "archive", "岩田村"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", db, "village", "list", "--all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "状态" in lines[0]
+    assert [line.rstrip().endswith("已归档") for line in lines[2:]] == [False, True]
+    assert cli.main(["--db", db, "village", "add", " ", "--township", "石船镇"]) == 2
+    assert capsys.readouterr().err.strip() == "村（社区）名称不可用：名称不能为空。"
+    assert cli.main(["--db", db, "overdue", "--as-of", "2026-02-30"]) == 2
+    err = capsys.readouterr().err
+    assert "这个日期不存在" in err and "格式不对" not in err
+    assert cli.main(["--db", db, "overdue", "--as-of", "2026-2-3"]) == 2
+    assert "格式不对" in capsys.readouterr().err
+    assert cli.main(["--db", "/proc/x", "village", "add", "甲村", "--township", "石船镇"]) == 1
+    err = capsys.readouterr().err
+    assert "文件或文件夹不存在" in err and "No such" not in err
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "选项：" in out and not re.search(r"(?m)^\S.*:$", out)
+
+
+def test_reports_go_into_the_database_folder_not_the_working_directory(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--db", "db", "village", "add", "岩田村", "--township", "石船镇"]) == 0
+    assert cli.main(["--db", "db", "--today", "2026-11-21", "overdue", "--format", "xlsx"]) == 0
+    assert [p.name for p in (tmp_path / "db" / "exports").iterdir()] == ["2026-11-21_逾期问题清单.xlsx"]
+    assert not (tmp_path / "exports").exists()
+
+
+def test_demo_never_buys_enforcement_work_under_a_contract(tmp_path):
+    from inspector.wiring import build_demo
+    from .conftest import TODAY
+
+    build_demo(tmp_path / "demo", villages=12, years=1, seed=3, today=TODAY)
+    with Database.open(tmp_path / "demo", clock=fixed_clock, read_only=True) as db:
+        findings = [f for v in db.villages() for f in db.store(v.id).findings()]
+    measures = {f["measure"] for f in findings if f["title"] == "向村购买需执法资格的服务"}
+    assert measures == {"停止向村购买，由部门依法自行履行"}
+    assert "补签购买服务合同，按合同评价" in {f["measure"] for f in findings if f["title"].startswith("购买服务未签订合同")}

@@ -176,10 +176,10 @@ def test_overdue_xlsx_to_a_file_and_to_the_exports_folder(odb, tmp_path, capsys)
     assert run(odb, "overdue", "--format", "csv") == 0
     csv_lines = capsys.readouterr().out.lstrip("\ufeff").splitlines()
     assert len(csv_lines) == 1 + len(rows)
-    # No --out: the exports folder beside the database, named after the report.
+    # No --out: <db>/exports/ (README), named after the report.
     assert run(odb, "report", "overdue", "--format", "xlsx") == 0
     written = default_exports(odb) / "2026-11-21_逾期问题清单.xlsx"
-    assert capsys.readouterr().out == f"报告已写入 {written}\n" and written.parent == odb.parent / "exports"
+    assert capsys.readouterr().out == f"报告已写入 {written}\n" and written.parent == odb / "exports"
     assert sheet_rows(written)[1] == rows
 
 

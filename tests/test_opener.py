@@ -92,10 +92,12 @@ def test_latest_report_by_modification_time(tmp_path):
 # ── where reports go ──────────────────────────────────────────────────────
 
 
-def test_exports_go_beside_the_database_never_the_working_directory(tmp_path, monkeypatch):
+def test_exports_go_into_the_database_folder_never_the_working_directory(tmp_path, monkeypatch):
     (tmp_path / "exports").mkdir()
     monkeypatch.chdir(tmp_path)  # a ./exports here must not capture another database's reports
-    assert default_exports(tmp_path / "work" / "db") == tmp_path / "work" / "exports"
+    # README: <db>/exports/ (was ``exports/`` beside it: a database in the working directory wrote to ./exports).
+    assert default_exports(tmp_path / "db") == tmp_path / "db" / "exports"
+    assert default_exports(Path("db")) == tmp_path / "db" / "exports"
     # The default database and the demo live in the hidden data folder: their reports go to Documents.
     assert default_exports(default_db()) == documents_exports() == default_exports(demo_db())
     assert ".local" not in str(documents_exports())

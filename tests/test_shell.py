@@ -268,3 +268,56 @@ def test_wrap_follows_cjk_rules():
         assert not any(line.endswith("（") for line in lines)
         assert all("APP" in line or "A" not in line for line in lines)  # APP never split
     assert wrap("Archive it with inspector village archive --undo", 20) == ["Archive it with", "inspector village", "archive --undo"]
+
+
+# -- the village dialog: a new township needs a confirmation, a refusal keeps the dialog (F3) --
+
+
+async def test_village_dialog_asks_before_a_new_township_and_keeps_fields_on_refusal(tmp_path, catalog):
+    db = Database.open(tmp_path / "db", clock=fixed_clock)
+    for name in ("岩田村", "白果村"):
+        db.add_village(name, "石船镇", "village")
+    app = make_app(db=db, catalog=catalog, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#name", Input).value = "白云村"
+        screen.query_one("#township", Input).value = "石船"  # a typo of 石船镇
+        screen.query_one("#contact", Input).value = "李四"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen  # not saved: the near name is shown
+        said = str(screen.query_one("#error", Static).render())
+        assert "石船镇" in said and "再按一次回车" in said
+        assert db.townships() == ["石船镇"]
+        # The user corrects it: the existing township is used, spelled as stored.
+        screen.query_one("#township", Input).value = "石船镇 "
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not screen
+        assert (db.find_village("白云村").township, db.find_village("白云村").contact) == ("石船镇", "李四")
+        # A duplicate: refused inside the dialog, every field kept.
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#name", Input).value = "岩田村"
+        screen.query_one("#township", Input).value = "石船镇"
+        screen.query_one("#phone", Input).value = "13800001111"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "岩田村" in str(screen.query_one("#error", Static).render())
+        assert screen.query_one("#phone", Input).value == "13800001111"
+        assert len(db.villages()) == 3
+        # A new township on purpose: the second save creates it.
+        screen.query_one("#name", Input).value = "新村"
+        screen.query_one("#township", Input).value = "龙溪街道"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and "新的乡镇（街道）" in str(screen.query_one("#error", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not screen
+        assert db.find_village("新村").township == "龙溪街道"
+    db.close()

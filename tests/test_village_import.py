@@ -156,12 +156,13 @@ def test_duplicates_in_the_database_and_in_the_file(tmp_path):
     preview = read_villages_csv(write(tmp_path, text), EXISTING)
     assert where(preview) == [
         (2, "名称", "duplicate_existing", ERROR),
+        (3, "乡镇", "import_new_township", WARNING),  # 龙溪街道 is new to the database: listed
         (4, "名称", "duplicate_archived", ERROR),
         (6, "名称", "duplicate_in_file", ERROR),
         (7, "名称", "duplicate_in_file", ERROR),
     ]
     assert preview.problems[0].params == {"name": "石堰村", "township": "金鸡镇", "id": "V0001"}
-    assert preview.problems[2].params == {"first": 5}
+    assert preview.problems[3].params == {"first": 5}
     # the same name in another township is another village
     assert [(r.row, r.name, r.township) for r in preview.rows] == [(3, "石堰村", "龙溪街道"), (5, "河口村", "金鸡镇")]
 
@@ -377,7 +378,7 @@ def test_english_output(existing_db, mixed_file, capsys):
     assert command.run(namespace(mixed_file, existing_db, dry_run=True), open_db) == 1
     out = capsys.readouterr().out
     assert "row 5, column 乡镇: error: the township is empty" in out
-    assert "Would add: 2; rows to skip: 2; warnings: 0." in out
+    assert "Would add: 2; rows to skip: 2; warnings: 1." in out  # 龙溪街道 is a new township
 
 
 def test_read_only_database_is_refused(existing_db, mixed_file, capsys):
@@ -613,3 +614,35 @@ def test_sheet_option_on_a_csv_is_refused(tmp_path):
     with pytest.raises(VillageImportError) as caught:
         read_villages_csv(path, [], sheet="名单")
     assert caught.value.key == "office.import.sheet_for_csv"
+
+
+# -- a township typo is not a new township (F3) ------------------------------------
+
+
+def test_a_township_near_an_existing_one_is_refused_unless_new_township(tmp_path):
+    existing = [Village("V0001", "岩田村", "石船镇")]
+    text = "名称,乡镇\n白云村,石船\n河口村,龙溪街道\n上坝村,龙溪街道\n"
+    path = write(tmp_path, text)
+    preview = read_villages_csv(path, existing)
+    assert where(preview) == [(2, "乡镇", "import_near_township", ERROR), (3, "乡镇", "import_new_township", WARNING)]
+    assert preview.problems[0].params == {"name": "石船", "near": "石船镇"}
+    assert "是不是：石船镇" in command.describe(preview.problems[0])
+    assert [r.row for r in preview.rows] == [3, 4]
+    accepted = read_villages_csv(path, existing, new_township=True)
+    assert where(accepted) == [(2, "乡镇", "import_new_township", WARNING), (3, "乡镇", "import_new_township", WARNING)]
+    assert [(r.row, r.township) for r in accepted.rows] == [(2, "石船"), (3, "龙溪街道"), (4, "龙溪街道")]
+
+
+def test_import_command_refuses_the_typo_row_and_new_township_accepts_it(tmp_path, capsys):
+    from inspector.cli import main
+
+    db = tmp_path / "db"
+    assert main(["--db", str(db), "village", "add", "岩田村", "--township", "石船镇"]) == 0
+    path = write(tmp_path, "名称,乡镇\n白云村,石船\n")
+    assert main(["--db", str(db), "village", "import", str(path), "--yes"]) == 1
+    out = capsys.readouterr().out
+    assert "第 2 行" in out or "2" in out
+    assert "石船镇" in out
+    assert main(["--db", str(db), "village", "import", str(path), "--yes", "--new-township"]) == 0
+    with Database.open(db, clock=fixed_clock) as opened:
+        assert sorted(opened.townships()) == ["石船", "石船镇"]

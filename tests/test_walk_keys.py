@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -419,3 +420,66 @@ async def test_new_inspection_in_the_future_is_refused(db, catalog, tmp_path):
         await pilot.pause()
         assert pilot.app.screen is dialog and db.store("V0001").inspections() == []
         assert "2027-04-21" in str(dialog.query_one("#error", Static).render())
+
+
+# ── QA pass: what a prefilled finding stores ──────────────────────────────
+
+
+def test_negative_task_prefill_cites_its_item_and_never_offers_admission(db, catalog):
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    obs = visit.observe(visit.checklist.item("tasks.01"), {"what": "城管让村干部上街劝离占道经营的摊贩", "department": "镇城管执法队"})
+    failure = next(f for f in visit.failures() if f.observation and f.observation["id"] == obs["id"])
+    prefill = visit.prefill(failure)
+    # Negative-list work never goes to a village, not even bought as a service.
+    assert "收回" in prefill["measure"] and "准入程序或签订" not in prefill["measure"]
+    assert prefill["basis"] == ["cq2019.negative.04"]
+    assert prefill["basis_text"].startswith("负面清单第 4 项 城市管理类：") and "占道经营" in prefill["basis_text"]
+
+
+def test_unlisted_task_keeps_the_admission_or_contract_measure(db, catalog):
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    obs = visit.observe(visit.checklist.item("tasks.01"), {"what": "协助统计辖区内宠物犬数量", "department": "镇农业服务中心",
+                                                           "override": {"kind": "unlisted", "reason": "清单均未列入"}})
+    failure = next(f for f in visit.failures() if f.observation and f.observation["id"] == obs["id"])
+    assert "准入程序或签订购买服务合同" in visit.prefill(failure)["measure"]
+
+
+def test_forbidden_certificate_cites_its_own_item_not_the_whole_list(db, catalog):
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    obs = visit.observe(visit.checklist.item("certificates.01"), {"what": "开居住证明"})
+    assert obs["classification"]["item"] == "cq2023.certificates_forbidden.27"
+    failure = next(f for f in visit.failures() if f.observation and f.observation["id"] == obs["id"])
+    prefill = visit.prefill(failure)
+    assert prefill["basis"] == ["cq2023.certificates_forbidden.27"]
+    text = prefill["basis_text"]
+    assert text.startswith("不应出具证明事项清单第 27 项 居住证明（暂住证明）：")
+    assert "第1项" not in text and "第 1 项" not in text
+
+
+def test_prefill_is_stored_in_chinese_whatever_the_interface_language(db, catalog):
+    from inspector import i18n
+
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    i18n.set_language("en")
+    obs = visit.observe(visit.checklist.item("certificates.01"), {"what": "开居住证明"})
+    visit.answer(visit.checklist.item("tasks.02"), value="yes")
+    for failure in visit.failures():
+        prefill = visit.prefill(failure)
+        stored = " ".join(str(prefill[k]) for k in ("title", "description", "measure", "unit", "basis_text"))
+        assert re.search(r"[A-Za-z]{3,}", stored) is None, stored
+        if failure.observation and failure.observation["id"] == obs["id"]:
+            assert prefill["unit"] == "村民委员会"
+
+
+def test_prefilled_description_reads_as_an_inspectors_sentence(db, catalog):
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    visit.answer(visit.checklist.item("tasks.02"), value="yes")
+    [failure] = [f for f in visit.failures() if f.item.id == "tasks.02"]
+    description = visit.prefill(failure)["description"]
+    assert description.startswith("经查，有部门或镇街要求村（社区）承办负面清单事项")
+    assert "结果：" not in description and "检查第" not in description

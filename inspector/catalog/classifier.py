@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from .model import ListItem, ListSet
-from .vocabulary import Cue, Synonyms, load_synonyms
+from .vocabulary import Cue, Synonyms, Words, load_synonyms
 
 __all__ = ["Classifier", "Classification", "Match", "EmptyTask", "load_synonyms", "KINDS", "RESULT_KINDS", "VERDICTS"]
 
@@ -121,6 +121,19 @@ def pairs(text: str) -> list[str]:
             out.append(run)
         else:
             out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def word_pairs(text: str, words: Words) -> list[str]:
+    """Character pairs, without those that straddle the edge of a known word ("人居" of "老年人居家")."""
+    out: list[str] = []
+    for m in _CJK.finditer(text):
+        run = m.group(0)
+        if run.isascii() or len(run) == 1:
+            out += pairs(run)
+            continue
+        _, edges = words.edges(run)
+        out.extend(run[i - 1 : i + 1] for i in range(1, len(run)) if i not in edges)
     return out
 
 
@@ -323,12 +336,14 @@ class Classifier:
         return [cue for cue in self.synonyms.cues if any(w in text for w in cue.when)]
 
     def _rank(self, text: str, query: str, *, certificates: bool, others: bool) -> Ranked:
+        # The task's weight counts every pair; only pairs within words may be shared.
         allpairs = set(pairs(query))
-        qpairs = {p for p in allpairs if p in self.weight}
-        unknown = [p for p in allpairs - qpairs if not any(ch in FUNCTION_CHARS for ch in p)]
+        every = {p for p in allpairs if p in self.weight}
+        unknown = [p for p in allpairs - every if not any(ch in FUNCTION_CHARS for ch in p)]
+        qpairs = every & set(word_pairs(query, self.synonyms.words))
         own = set(pairs(text))
         total = (
-            sum(self.weight[p] * (1.0 if p in own else EXPANSION_WEIGHT) for p in qpairs)
+            sum(self.weight[p] * (1.0 if p in own else EXPANSION_WEIGHT) for p in every)
             + SMOOTH
             + len(unknown) * UNKNOWN_WEIGHT * self.top_weight
         )
@@ -367,13 +382,13 @@ class Classifier:
             number=item.number,
             title=item.title,
             score=round(score, 3),
-            matched=matched_words(query, passage.text),
+            matched=matched_words(query, passage.text, self.synonyms.words),
             kind=KIND_OF_LIST[item.kind],
             evidence=evidence or [],
         )
 
     def _topical(self, query: str, passage: _Passage, also: set[str] = frozenset()) -> bool:
-        return any(set(pairs(w)) - self.topicless - also for w in matched_words(query, passage.text))
+        return any(set(pairs(w)) - self.topicless - also for w in matched_words(query, passage.text, self.synonyms.words))
 
     def negative_evidence(self, item: ListItem, text: str) -> list[str]:
         """The acts in the task that this negative item forbids (empty: only a topic is shared)."""
@@ -381,7 +396,7 @@ class Classifier:
         for pattern in self.synonyms.not_evidence:
             text = pattern.sub("　", text)
         for ev in self.synonyms.evidence_for(item.title):
-            found += [w for w in ev.found(text) if w not in found]
+            found += [w for w in ev.found(text, self.synonyms.words) if w not in found]
         return found
 
     def assistance_acts(self, text: str) -> list[str]:
@@ -466,7 +481,7 @@ class Classifier:
                 continue
             telling = {p for p in pairs(name) if p not in NAMELESS and p in self.weight}
             if telling and len(telling & qpairs) >= NAME_COVER * len(telling):
-                out += [w for w in matched_words(query, name) if set(pairs(w)) & telling and w not in out]
+                out += [w for w in matched_words(query, name, self.synonyms.words) if set(pairs(w)) & telling and w not in out]
         return out
 
     def _exception(self, item_id: str, qpairs: set[str]) -> str:
@@ -519,14 +534,18 @@ def _confidence(score: float, rival: float) -> float:
     return round(strength * (0.4 + 0.6 * max(0.0, lead)), 2)
 
 
-def matched_words(text: str, passage: str) -> list[str]:
-    """The longest pieces of the text (two characters or more) found in the passage, once each."""
+def matched_words(text: str, passage: str, known: Words | None = None) -> list[str]:
+    """The longest pieces of the text (two characters or more) found in the passage, once each.
+
+    With ``known``, no piece begins or ends inside a word of the text ("道保洁" of "河道保洁").
+    """
     words: list[str] = []
+    inside = known.inside(text) if known else set()
     i = 0
     while i < len(text):
         best = 0
         for j in range(len(text), i + 1, -1):
-            if text[i:j] in passage and _CJK.fullmatch(text[i:j]):
+            if text[i:j] in passage and _CJK.fullmatch(text[i:j]) and not (known and known.cuts(text, i, j, inside)):
                 best = j - i
                 break
         if best >= 2:

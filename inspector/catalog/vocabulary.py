@@ -45,14 +45,70 @@ class Evidence:
     def applies_to(self, title: str) -> bool:
         return self.any or any(t in title for t in self.titles)
 
-    def found(self, text: str) -> list[str]:
-        """The pieces of the text the patterns found (empty: no evidence)."""
+    def found(self, text: str, words: "Words | None" = None) -> list[str]:
+        """The pieces of the text the patterns found (empty: no evidence).
+
+        With ``words``, a piece that cuts a word ("道保洁" of "河道保洁") is no evidence.
+        """
         out: list[str] = []
+        inside = words.inside(text) if words else set()
         for pattern in self.patterns:
-            m = pattern.search(text)
-            if m and m.group(0) not in out:
-                out.append(m.group(0))
+            pos = 0
+            while (m := pattern.search(text, pos)) is not None:
+                if not words or not words.cuts(text, m.start(), m.end(), inside):
+                    if m.group(0) not in out:
+                        out.append(m.group(0))
+                    break
+                pos = m.start() + 1
         return out
+
+
+class Words:
+    """The vocabulary's words, to cut a task into words (Chinese has no spaces).
+
+    A task is cut into the fewest known words (unknown characters stay single);
+    a character pair or a matched piece that straddles the edge of a known word
+    ("人居" of "老年人居家", "道保洁" of "河道保洁") is no shared word.
+    """
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = {w for w in words if len(w) >= 2}
+        self.longest = max((len(w) for w in self.words), default=1)
+
+    def cut(self, text: str) -> list[str]:
+        """The fewest pieces: known words, other characters one by one."""
+        n = len(text)
+        best: list[tuple[int, int]] = [(0, 0)] + [(n + 1, 0)] * n  # (pieces, start of last piece)
+        for j in range(1, n + 1):
+            for i in range(max(0, j - self.longest), j):
+                if (j - i == 1 or text[i:j] in self.words) and best[i][0] + 1 < best[j][0]:
+                    best[j] = (best[i][0] + 1, i)
+        out, j = [], n
+        while j > 0:
+            i = best[j][1]
+            out.append(text[i:j])
+            j = i
+        return out[::-1]
+
+    def edges(self, text: str) -> tuple[set[int], set[int]]:
+        """(positions strictly inside a known word, edges of a known word) of the text."""
+        inside: set[int] = set()
+        edges: set[int] = set()
+        pos = 0
+        for piece in self.cut(text):
+            if len(piece) > 1:
+                inside.update(range(pos + 1, pos + len(piece)))
+                edges.update((pos, pos + len(piece)))
+            pos += len(piece)
+        return inside, edges
+
+    def inside(self, text: str) -> set[int]:
+        return self.edges(text)[0]
+
+    def cuts(self, text: str, start: int, end: int, inside: set[int] | None = None) -> bool:
+        """Whether text[start:end] begins or ends inside a word (and is no word itself)."""
+        inside = self.inside(text) if inside is None else inside
+        return (start in inside or end in inside) and text[start:end] not in self.words
 
 
 @dataclass
@@ -63,6 +119,7 @@ class Synonyms:
     evidence: list[Evidence] = field(default_factory=list)
     assist_acts: list[re.Pattern] = field(default_factory=list)  # notice, dissuade, report, deliver...
     not_evidence: list[re.Pattern] = field(default_factory=list)  # departments' and papers' names
+    words: Words = field(default_factory=lambda: Words(set()))  # every term above, and [words]
 
     def evidence_for(self, title: str) -> list[Evidence]:
         return [e for e in self.evidence if e.applies_to(title)]
@@ -122,4 +179,11 @@ def load_synonyms(path: Path) -> Synonyms:
     acts = acts if isinstance(acts, dict) else {}
     assist = _patterns(acts["assistance"], "acts.assistance") if acts.get("assistance") else []
     ignore = _patterns(acts["not_evidence"], "acts.not_evidence") if acts.get("not_evidence") else []
-    return Synonyms(rules, generic_words, cues, evidence, assist, ignore)
+    # Every term of the vocabulary is a word; [words] adds everyday words that only cut a task right.
+    extra = data.get("words", {})
+    terms = set(_words(extra.get("words", []), "words")) if isinstance(extra, dict) else set()
+    terms |= set(generic_words) | {w for cue in cues for w in cue.when}
+    for when, add in rules:
+        terms |= set(when) | set(add.split())
+    terms = {t for t in terms if re.fullmatch(r"[\u4e00-\u9fff]+", t)}
+    return Synonyms(rules, generic_words, cues, evidence, assist, ignore, Words(terms))

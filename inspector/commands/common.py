@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 from datetime import date
 from typing import Any
 
@@ -74,6 +75,13 @@ def check_day(day: date) -> date:
     if not DAY_MIN <= day <= DAY_MAX:
         raise ValueError(t("cli.err.day_out_of_range", value=day.isoformat(), low=DAY_MIN.isoformat(), high=DAY_MAX.isoformat()))
     return day
+
+
+def bad_date_message(text: str, key: str) -> str:
+    """Why ``text`` is not a date: a wrong format (``key``), or a right format naming no day (2026-02-30)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return t("f3.no_such_date", value=text)
+    return t(key, value=text)
 
 
 _OS_ERRORS = {

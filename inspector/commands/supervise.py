@@ -53,7 +53,9 @@ def as_of_date(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(t("supervise.bad_date", value=text)) from None
+        from .common import bad_date_message
+
+        raise argparse.ArgumentTypeError(bad_date_message(text, "supervise.bad_date")) from None
     from .common import check_day  # the same bounds as --today
 
     try:

@@ -40,6 +40,10 @@ def run(args, open_db) -> int:
             [v.id, v.township, v.name, t(f"kind.{v.kind}"), str(summaries[v.id].inspections), str(len(summaries[v.id].open)), str(summaries[v.id].overdue(today))]
             for v in villages
         ]
+        if args.all:  # archived villages are listed too: say which
+            header.append(t("f3.col_state"))
+            for row, v in zip(rows, villages):
+                row.append(t("f3.archived") if v.archived else "")
         print(format_table(header, rows))
     return 0
 
@@ -47,9 +51,12 @@ def run(args, open_db) -> int:
 def _name(text: str, what: str) -> str:
     """The stored form of a typed name (core.names), or Refused saying why it cannot be one."""
     try:
-        return clean_name(text)
+        name = clean_name(text)
     except InvalidName as exc:
         raise Refused(t("cli.err.bad_name", what=t(f"cli.err.what.{what}"), reason=t(exc.key, **exc.params)), 2) from None
+    if name != text.strip():  # like the import: a changed name is said, not silently stored
+        print(t("f3.name_changed", what=t(f"cli.err.what.{what}"), name=name, typed=text.strip()), file=sys.stderr)
+    return name
 
 
 def _township(db, typed: str, new: bool) -> str:
@@ -72,7 +79,7 @@ def _writable(db) -> None:
 
 def _add(args, open_db) -> int:
     name = _name(args.name, "village")
-    _name(args.township, "township")  # refused before a database is opened or made
+    args.township = _name(args.township, "township")  # refused (or its change said) before a database is opened or made
     with open_db(args) as db:
         _writable(db)
         township = _township(db, args.township, args.new_township)

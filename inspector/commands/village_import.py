@@ -29,6 +29,7 @@ def add_parser(subparsers, verb: Callable[..., argparse.ArgumentParser]) -> argp
     p.add_argument("--sheet", help=t("office.import.help_sheet"))
     p.add_argument("--dry-run", action="store_true", help=t("import.help_dry_run"))
     p.add_argument("--yes", "-y", action="store_true", help=t("import.help_yes"))
+    p.add_argument("--new-township", action="store_true", help=t("f3.help_new_township"))
     return p
 
 
@@ -41,7 +42,7 @@ def run(args, open_db) -> int:
         return 2
 
     if args.dry_run:
-        preview = check_rows(table, _existing_read_only(args, open_db))
+        preview = check_rows(table, _existing_read_only(args, open_db), getattr(args, "new_township", False))
         _show(preview)
         print(t("import.dry_run"))
         print(t("import.dry_summary", added=len(preview.rows), skipped=preview.skipped, warnings=len(preview.warnings)))
@@ -51,7 +52,7 @@ def run(args, open_db) -> int:
         if db.read_only:
             print(t("store.read_only_refused", path=db.root, holder=db.holder), file=sys.stderr)
             return 1
-        preview = check_rows(table, db.villages(include_archived=True))
+        preview = check_rows(table, db.villages(include_archived=True), getattr(args, "new_township", False))
         _show(preview)
         added = 0
         if preview.rows and (args.yes or _confirm(len(preview.rows))):
@@ -155,7 +156,9 @@ def _add_all(db, preview: ImportPreview) -> None:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
+        from .common import os_reason
+
+        return os_reason(exc)  # in the interface language (strerror is always English)
     if isinstance(exc, UserError):  # from add_villages; the preview already ruled these out
         return exc.message()
     return str(exc)

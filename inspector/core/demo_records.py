@@ -47,6 +47,9 @@ MEASURES = {
     "apps": "停用重复终端，数据一次采集共享",
     "evaluations": "取消未经批准的评比，不再要求村报送材料",
 }
+# A title whose theme's measure would be wrong: work that needs enforcement powers may not be
+# bought from a village at all, so no contract can make it right.
+MEASURE_OF_TITLE = {"向村购买需执法资格的服务": "停止向村购买，由部门依法自行履行"}
 
 
 class _Names:
@@ -192,7 +195,7 @@ def generate(villages: int, years: int, seed: int, today: date, checklist: Check
                     tables["findings"].append({
                         "id": fid, "village": v["id"], "inspection": iid, "item": item.id, "theme": item.theme,
                         "title": title, "description": title, "basis": _one_basis(item, len(tables["findings"])), "severity": item.severity,
-                        "unit": unit, "person": "", "measure": MEASURES.get(item.theme, ""), "created_at": f"{day.isoformat()}T11:00:00",
+                        "unit": unit, "person": "", "measure": MEASURE_OF_TITLE.get(title, MEASURES.get(item.theme, "")), "created_at": f"{day.isoformat()}T11:00:00",
                     })
                     tables["events"].extend(_finding_events(vr, fid, day, deadline, unit, today, tables["inspections"][-1]["inspectors"][0]))
             yield v["id"], tables

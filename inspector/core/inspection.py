@@ -101,6 +101,15 @@ def covering_findings(item: CheckItem, observations: list[dict], findings: list[
     the lists it asks about; an observation judged to be on one of them, with
     a finding, and recorded under the same theme, covers it.
     """
+    answering = {o["id"] for o in answering_observations(item, observations, catalog)}
+    return [f for f in findings if f.get("observation") in answering]
+
+
+def answering_observations(item: CheckItem, observations: list[dict], catalog: Catalog | None) -> list[dict]:
+    """Violating observations that already answer a yes/no item "yes" (see covering_findings).
+
+    While one exists, answering the item "no" or "not applicable" contradicts the records.
+    """
     if catalog is None or item.answer != "yes_no" or item.fail_on != "yes" or not item.basis_items:
         return []
     kinds = {li.kind for li in (catalog.item(i) for i in item.basis_items) if li is not None}
@@ -108,9 +117,8 @@ def covering_findings(item: CheckItem, observations: list[dict], findings: list[
         return []
     # Only what was recorded under the same theme answers it (a task does not answer a ledger question);
     # check item ids are "<theme>.<two digits>" (data/README.md).
-    answering = {o["id"] for o in observations
-                 if o.get("violation") and effective_kind(o) in kinds and str(o.get("item", "")).split(".")[0] == item.theme}
-    return [f for f in findings if f.get("observation") in answering]
+    return [o for o in observations
+            if o.get("violation") and effective_kind(o) in kinds and str(o.get("item", "")).split(".")[0] == item.theme]
 
 
 def completion_problems(
@@ -210,7 +218,7 @@ def is_violation(observation: dict) -> bool:
     return bool(observation.get("marked_violation"))
 
 
-def default_unit(item: CheckItem, observation: dict | None, village_kind: str, township: str) -> str:
+def default_unit(item: CheckItem, observation: dict | None, village_kind: str, township: str, lang: str | None = None) -> str:
     """Who answers for it: the body that pushed the thing down; else the village or township.
 
     An observation recorded without its department leaves the unit empty:
@@ -219,9 +227,9 @@ def default_unit(item: CheckItem, observation: dict | None, village_kind: str, t
     if observation is not None:
         if observation.get("department"):
             return observation["department"]
-        return t(f"unit.{village_kind}") if observation.get("kind") == "certificate" else ""
+        return t(f"unit.{village_kind}", lang=lang) if observation.get("kind") == "certificate" else ""
     if item.theme in ("signboards", "certificates"):
-        return t(f"unit.{village_kind}")
+        return t(f"unit.{village_kind}", lang=lang)
     return township
 
 
@@ -237,29 +245,45 @@ def prefill_finding(
     lang: str,
     number: str = "",
 ) -> dict[str, Any]:
-    """A finding's fields from the check item (and the observation), ready to edit."""
-    from .item_text import basis_text, measure, problem_title
+    """A finding's fields from the check item (and the observation), ready to edit.
+
+    ``lang`` is the language of what is stored (the documents' Chinese, whatever
+    the interface shows): a finding is printed in reports in that language.
+    """
+    from .item_text import basis_text, list_item_label, measure, problem_fact, problem_title
 
     basis = list(item.basis_items)
+    quoted = basis_text(item, lang)
     list_kind = None
     if observation:
         cls = observation.get("classification") or {}
         list_kind = effective_kind(observation)
-        # The classifier's item is the basis only when its kind is the one that counts
-        # (an override replaces it) and it is on a list (an unlisted verdict cites none).
-        if cls.get("item") and list_kind == cls.get("kind") and list_kind != "unlisted" and cls["item"] not in basis:
-            basis.insert(0, cls["item"])
+        override = observation.get("override") or {}
+        # The list item that settles it is the basis, not the checklist item's whole list:
+        # the inspector's chosen item, else the classifier's when its kind is the one that
+        # counts (an override replaces it) and it is on a list (an unlisted verdict cites none).
+        cited = override.get("item") or (cls.get("item") if list_kind == cls.get("kind") and list_kind != "unlisted" else "")
+        li = catalog.item(cited) if cited else None
+        if li is not None:
+            basis = [cited]
+            label = list_item_label(catalog, cited, lang, cls.get("listset", ""))
+            quoted = f"{label}：{li.content}" if li.content else label
         what, department = observation.get("what", ""), observation.get("department", "")
         description = t("finding.prefill.observed" if department else "finding.prefill.observed_no_department",
                         lang=lang, what=what, department=department)
+        sep = "" if lang == "zh" else " "
         if list_kind:
-            description += " " + t(f"verdict.{list_kind}", lang=lang)
+            description += sep + t(f"verdict.{list_kind}", lang=lang)
         if observation.get("note"):
-            description += f" {observation['note']}"
+            description += sep + observation["note"]
     else:
-        description = t("finding.prefill.description", lang=lang, number=number, result=describe_answer(item, answer, lang))
+        fact = problem_fact(item, answer, lang)
+        if fact:
+            description = t("finding.prefill.found", lang=lang, number=number, fact=fact)
+        else:
+            description = t("finding.prefill.description", lang=lang, number=number, result=describe_answer(item, answer, lang))
         if answer and answer.get("note"):
-            description += f" {answer['note']}"
+            description += ("" if lang == "zh" else " ") + answer["note"]
     deadline = default_deadline(found_on, item.period)
     return {
         "item": item.id,
@@ -268,11 +292,11 @@ def prefill_finding(
         "title": problem_title(item, answer, observation, list_kind, lang),
         "description": description,
         "basis": basis,
-        "basis_text": basis_text(item, lang),
+        "basis_text": quoted,
         "severity": item.severity,
-        "unit": default_unit(item, observation, village_kind, township),
+        "unit": default_unit(item, observation, village_kind, township, lang),
         "person": "",
-        "measure": measure(item, lang),
+        "measure": measure(item, lang, list_kind),
         "deadline": deadline.day.isoformat(),
     }
 

@@ -94,6 +94,17 @@ def _statement(question: str, fail_on: str) -> str:
     return text
 
 
+def problem_fact(item: CheckItem, answer: dict | None, lang: str) -> str:
+    """What was found, as an inspector writes it after "经查": the failing answer as a statement."""
+    answer = answer or {}
+    if item.answer == "count" and answer.get("found") is not None and answer.get("allowed") is not None:
+        subject = _count_subject(item.question) if lang == "zh" else item.q(lang).rstrip("?")
+        return t("finding.prefill.fact_count", lang=lang, subject=subject, found=answer["found"], allowed=answer["allowed"])
+    if item.answer == "yes_no" and lang == "zh" and answer.get("value") == item.fail_on:
+        return _statement(item.question, item.fail_on)
+    return ""
+
+
 def _count_subject(question: str) -> str:
     """ "村（社区）办公场所实际悬挂的牌子有多少块？…" -> "村（社区）办公场所实际悬挂的牌子"."""
     first = re.split(r"[？?]", question, maxsplit=1)[0]
@@ -120,8 +131,15 @@ def problem_title(item: CheckItem, answer: dict | None, observation: dict | None
     return t("finding.prefill.title.answered", lang=lang, answer=value, question=item.q(lang))
 
 
-def measure(item: CheckItem, lang: str) -> str:
-    """Rectification measures that fit the item: stop what must not be done, do what must be."""
+def measure(item: CheckItem, lang: str, list_kind: str | None = None) -> str:
+    """Rectification measures that fit the item: stop what must not be done, do what must be.
+
+    Negative-list work may never go to a village, not even bought as a service:
+    its measure is only that the department takes it back (no admission or contract route).
+    """
+    if list_kind == "negative":
+        key = f"finding.measure_negative.{item.theme}"
+        return t(key if key in _keys(lang) else "finding.measure_negative.any", lang=lang)
     if item.answer == "yes_no" and item.fail_on == "no":
         requirement = _statement(item.question, "yes") if lang == "zh" else item.q(lang)
         return t("finding.measure_do", lang=lang, requirement=requirement)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .models import Village
-from .names import MAX_NAME, clean_text, name_key, name_problem
+from .names import MAX_NAME, clean_text, name_key, name_problem, near_names
 from .workbook import WorkbookError, kind_of, read_sheet
 
 ERROR = "error"  # the row is not imported
@@ -177,14 +177,14 @@ class ImportPreview:
         return len({p.row for p in self.errors if p.row > self.header_row})
 
 
-def read_villages_csv(path: Path, existing: list[Village], sheet: str | None = None) -> ImportPreview:
+def read_villages_csv(path: Path, existing: list[Village], sheet: str | None = None, new_township: bool = False) -> ImportPreview:
     """The preview of importing ``path`` into a database holding ``existing``.
 
     ``existing`` should include archived villages: the database refuses a
     duplicate name in a township whether archived or not.
     Raises VillageImportError when the file as a whole cannot be imported.
     """
-    return check_rows(read_table(path, sheet), existing)
+    return check_rows(read_table(path, sheet), existing, new_township)
 
 
 # -- the file --------------------------------------------------------------------
@@ -478,10 +478,18 @@ def _letter(index: int) -> str:
 # -- the rows --------------------------------------------------------------------
 
 
-def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
-    """Every data row checked against the others and against ``existing``."""
+def check_rows(table: CsvTable, existing: list[Village], new_township: bool = False) -> ImportPreview:
+    """Every data row checked against the others and against ``existing``.
+
+    A township not in ``existing`` that looks like one there (core.names.near_names: a typo,
+    a missing 镇) is an error at its cell unless ``new_township``; any other new township is
+    a warning at its first row. A first import (no township yet) has nothing to mistype.
+    """
     preview = ImportPreview(table.path, table.encoding, table.delimiter, table.header_row, 0, sheet=table.sheet)
     problems = list(table.problems)
+    townships = sorted({v.township for v in existing})
+    township_keys = {name_key(x) for x in townships}
+    new_seen: set[str] = set()  # new townships already warned about
     # Look-alikes (NFC/NFD, full-width digits, invisible characters) are the same name.
     known = {(name_key(v.name), name_key(v.township)): v for v in existing}
     claimed: dict[tuple[str, str], int] = {}  # identity -> row that adds it
@@ -530,6 +538,14 @@ def check_rows(table: CsvTable, existing: list[Village]) -> ImportPreview:
                 found.append(Problem(number, label("name"), which, {"name": name, "township": township, "id": v.id}))
             elif key in claimed:
                 found.append(Problem(number, label("name"), "import.problem.duplicate_in_file", {"first": claimed[key]}))
+
+        if township and townships and name_key(township) not in township_keys:
+            near = near_names(township, townships)
+            if near and not new_township:
+                found.append(Problem(number, label("township"), "f3.import_near_township", {"name": township, "near": "、".join(near)}))
+            elif name_key(township) not in new_seen and not any(p.is_error for p in found):
+                new_seen.add(name_key(township))
+                found.append(Problem(number, label("township"), "f3.import_new_township", {"name": township}, WARNING))
 
         problems.extend(found)
         if any(p.is_error for p in found):

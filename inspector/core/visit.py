@@ -7,16 +7,21 @@ are amendments (who, when, what, why) kept with the inspection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ..catalog.classifier import Classifier
 from ..catalog.model import Catalog, CheckItem, Checklist
-from ..i18n import language
+from ..i18n import t
 from . import inspection as rules
 from .repository import Repository, VillageRecords
 from .errors import UserError
+
+
+# What a finding stores (title, description, measure, unit, basis) is written in the
+# documents' language and printed in Chinese reports, whatever the interface shows.
+RECORD_LANG = "zh"
 
 
 class Locked(Exception):
@@ -38,6 +43,8 @@ class Visit:
     classifier: Classifier
     village_kind: str
     township: str
+    # Items the last recorded observation answered "yes" in place of a contradicting answer (to tell).
+    settled: list = field(default_factory=list)
 
     # -- reading -----------------------------------------------------------------
 
@@ -97,6 +104,7 @@ class Visit:
 
     def answer(self, item: CheckItem, **fields: Any) -> dict:
         """Save (merge) fields of an item's answer, e.g. value="no" or note="..."."""
+        self._refuse_contradiction(item, fields.get("value"))  # before Locked: no amendment reason asked in vain
         self._check_open()
         current = self.answers().get(item.id, {})
         merged = {k: v for k, v in current.items() if k not in ("inspection", "item", "at")}
@@ -109,6 +117,29 @@ class Visit:
             merged["value"] = "list"
         return self.store.save_answer(self.inspection_id, item.id, **merged)
 
+    def _refuse_contradiction(self, item: CheckItem, value: Any) -> None:
+        """An observation that answers the item "yes" settles it: "no" or "not applicable" is refused."""
+        if value not in ("no", "na") or value == item.fail_on:
+            return
+        answering = rules.answering_observations(item, self.observations(), self.catalog)
+        if answering:
+            from .item_text import numbering
+
+            numbers = numbering(self.checklist)
+            raise UserError("walk.contradicts_observation", what=answering[0].get("what", ""),
+                            number=numbers.get(answering[0]["item"], ""), value=t(f"inspection.result.{value}"))
+
+    def settle_related(self, observation: dict) -> list[CheckItem]:
+        """Items the observation answers "yes" that were answered otherwise: set to "yes" (returned, to tell)."""
+        changed = []
+        for item in self.checklist.items:
+            current = (self.answers().get(item.id) or {}).get("value")
+            if current in ("no", "na") and current != item.fail_on and \
+                    any(o["id"] == observation["id"] for o in rules.answering_observations(item, [observation], self.catalog)):
+                self.answer(item, value=item.fail_on)
+                changed.append(item)
+        return changed
+
     # -- observations -----------------------------------------------------------------
 
     def observe(self, item: CheckItem, fields: dict[str, Any]) -> dict:
@@ -118,13 +149,16 @@ class Visit:
         saved = self.store.add_observation(self.inspection_id, doc)
         if item.id not in self.answers():
             self.answer(item, value="list")
+        self.settled = self.settle_related(saved)
         return saved
 
     def update_observation(self, oid: str, fields: dict[str, Any]) -> dict:
         self._check_open()
         current = next(o for o in self.observations() if o["id"] == oid)
         doc = self._judged({**{k: v for k, v in current.items() if k not in ("id", "inspection", "at")}, **fields})
-        return self.store.update_observation(oid, **doc)
+        saved = self.store.update_observation(oid, **doc)
+        self.settled = self.settle_related({**doc, "id": oid})
+        return saved
 
     def remove_observation(self, oid: str) -> None:
         self._check_open()
@@ -154,7 +188,7 @@ class Visit:
             found_on=self.day,
             village_kind=self.village_kind,
             township=self.township,
-            lang=language(),
+            lang=RECORD_LANG,
             number=numbering(self.checklist).get(failure.item.id, ""),
         )
 
@@ -205,6 +239,8 @@ class Visit:
             raise UserError("inspection.amend_only_completed")
         if not reason.strip():
             raise UserError("inspection.amend_needs_reason")
+        if field == "value":
+            self._refuse_contradiction(item, new)
         old = self.answers().get(item.id, {}).get(field)
         amendment = {"at": self.store.now_iso(), "by": by, "item": item.id, "field": field, "old": old, "new": new, "reason": reason}
         inspection = self.inspection

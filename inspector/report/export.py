@@ -13,7 +13,7 @@ from .visit import render_visit_report
 
 
 def default_folder(db: Any = None) -> Path:
-    """exports/ beside the database ``db`` (see paths.default_exports)."""
+    """``<db>/exports/`` for the database ``db`` (paths.default_exports, the one rule)."""
     from ..paths import default_exports
 
     return default_exports(getattr(db, "root", None))

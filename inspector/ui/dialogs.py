@@ -5,12 +5,34 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ..i18n import t
 from .wrapped import WrappedText
+
+
+class DialogBody(VerticalScroll, can_focus=False):
+    """Every dialog's body: no taller than the screen (app.tcss, `.dialog`), scrolled by its fields.
+
+    Not focusable itself, so Tab goes from field to field; Textual scrolls the
+    focused field into view, which keeps the lower fields reachable at 80×24.
+    """
+
+
+class DialogError(Static):
+    """A dialog's error line: shown where the inspector looks, even below the fold."""
+
+    DEFAULT_CLASSES = "dialog-error"
+
+    def __init__(self, *, id: str = "error") -> None:
+        super().__init__("", id=id, markup=False)
+
+    def update(self, content="", *args, **kwargs) -> None:
+        super().update(content, *args, **kwargs)
+        if str(content):
+            self.scroll_visible(animate=False)  # after the refresh, so the new text is laid out
 
 
 class TextDialog(ModalScreen[str | None]):
@@ -23,7 +45,7 @@ class TextDialog(ModalScreen[str | None]):
         self.title_text, self.value, self.placeholder, self.hint = title, value, placeholder, hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogBody(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
             yield WrappedText(self.hint, classes="dialog-hint")
@@ -47,7 +69,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogBody(classes="dialog"):
             yield WrappedText(self.question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("dialog.yes"), id="yes", variant="primary")
@@ -74,7 +96,7 @@ class MessageDialog(ModalScreen[None]):
         self.title_text, self.lines = title, lines
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with DialogBody(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             for line in self.lines:
                 yield WrappedText(f"• {line}", classes="dialog-body")

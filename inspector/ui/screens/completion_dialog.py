@@ -9,11 +9,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..dialogs import DialogBody
 from ...i18n import t
 
 
@@ -27,7 +27,7 @@ class ProblemsDialog(ModalScreen[str | None]):
         self.title_text, self.rows = title, rows
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
+        with DialogBody(classes="dialog wide"):
             yield Label(self.title_text, classes="dialog-title")
             # Options carry no id: one item may stand on several lines (a finding and a note missing).
             yield OptionList(*[Option(text) for _, text in self.rows], id="problems")

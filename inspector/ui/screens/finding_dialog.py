@@ -14,10 +14,10 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from ..dialogs import DialogBody, DialogError
 from ...catalog.model import SEVERITIES
 from ...core import deadlines
 from ...core.deadlines import DeadlineError, parse_deadline
@@ -40,7 +40,7 @@ class FindingDialog(ModalScreen[dict | None]):
         self._confirmed: date | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide"):
+        with DialogBody(classes="dialog wide"):
             yield Label(t("finding.dialog.title"), classes="dialog-title")
             for name in FIELDS:
                 yield Label(t(f"finding.field.{name}"))
@@ -54,7 +54,7 @@ class FindingDialog(ModalScreen[dict | None]):
             yield Input(value=str(self.fields.get("deadline") or ""), placeholder=t("finding.deadline_hint"), id="deadline", compact=True)
             yield Static(id="deadline-resolved", markup=False)
             yield Static(t("finding.basis_line", basis=self._basis_text()), classes="dialog-hint", markup=False)
-            yield Static("", id="error", classes="dialog-error", markup=False)
+            yield DialogError()
 
     def _basis_text(self) -> str:
         clause = " ".join(str(self.fields.get("basis_text") or "").split())

@@ -12,12 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Header, Input, Static
 from rich.text import Text
 
 from ...catalog.model import CheckItem
 from ...core.errors import UserError
-from ...core.inspection import Failure, item_status, missing_requirements
+from ...core.inspection import Failure, answering_observations, item_status, missing_requirements
 from ...core.item_text import basis_text, item_label, list_item_label, numbering, render_refs
 from ...core.textwidth import clip
 from ...core.visit import Locked, NotComplete, Visit
@@ -38,11 +38,19 @@ MARK = {"unanswered": "·", "ok": "✓", "na": "—", "fail": "✗"}
 
 class InspectionScreen(OpensReports, Screen[None]):
     BINDINGS = [
+        # The footer shows the keys of the current item's kind (check_action hides the others):
+        # y/n on a yes/no item, f/a on a count, y "checked" on a record item.
         Binding("y", "answer('yes')", "action.answer_yes", id="walk.answer_yes"),
+        Binding("y", "answer('list')", "action.list_done", id="walk.list_done"),
         Binding("n", "answer('no')", "action.answer_no", id="walk.answer_no"),
         Binding("x", "answer('na')", "action.answer_na", id="walk.answer_na"),
-        Binding("f", "count('found')", "action.count_found", show=False, id="walk.count_found"),
-        Binding("a", "count('allowed')", "action.count_allowed", show=False, id="walk.count_allowed"),
+        Binding("f", "count('found')", "action.count_found", id="walk.count_found"),
+        Binding("a", "count('allowed')", "action.count_allowed", id="walk.count_allowed"),
+        # The same keys on another kind of item: not advertised, they still answer (a hint, or n opens a record).
+        Binding("y", "other_kind('answer', 'yes')", show=False, id="walk.other_yes"),
+        Binding("n", "other_kind('answer', 'no')", show=False, id="walk.other_no"),
+        Binding("f", "other_kind('count', 'found')", show=False, id="walk.other_found"),
+        Binding("a", "other_kind('count', 'allowed')", show=False, id="walk.other_allowed"),
         Binding("o", "observe", "action.observe", id="walk.observe"),
         Binding("p", "finding", "action.finding", id="walk.finding"),
         Binding("t", "note", "action.note", id="walk.note"),
@@ -61,7 +69,27 @@ class InspectionScreen(OpensReports, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_exports", "open_report"):
             return self.visit.locked  # once completed: the report has been written
+        kind = self._item_kind()
+        if kind is None:
+            return True
+        if action == "answer" and parameters in (("yes",), ("no",)):
+            return kind == "yes_no"
+        if action == "answer" and parameters == ("list",):
+            return kind == "list"
+        if action == "count":
+            return kind == "count"
         return True
+
+    def action_other_kind(self, action: str, value: str) -> None:
+        """y, n, f or a on an item of another kind: what they did before (a hint; n on records opens one)."""
+        (self.action_answer if action == "answer" else self.action_count)(value)
+
+    def _item_kind(self) -> str | None:
+        """The current item's answer kind, or None before the walk is laid out."""
+        try:
+            return self.item.answer
+        except Exception:  # noqa: BLE001 - before compose there is no table and no item
+            return None
 
     def __init__(self, visit: Visit) -> None:
         super().__init__()
@@ -180,6 +208,7 @@ class InspectionScreen(OpensReports, Screen[None]):
         self.query_one("#theme-bar", Static).update(bar)
 
     def show_item(self) -> None:
+        self.refresh_bindings()  # the footer follows the item's kind (check_action)
         lang = language()
         visit, item = self.visit, self.item
         answer = visit.answers().get(item.id) or {}
@@ -211,9 +240,10 @@ class InspectionScreen(OpensReports, Screen[None]):
                 text.append(t("inspection_screen.needs_finding") + "\n", style=tone(self, "warning"))
             missing = [] if covering else missing_requirements(item, answer)
             if missing:
-                text.append(t("walk.needs", what=t("punct.list_sep").join(t(f"walk.need.{m}") for m in missing)) + "\n", style=tone(self, "warning"))
-        elif item.requires and status != "na":
-            needs = t("punct.list_sep").join(t(f"walk.need.{m}") for m in ("note", "evidence") if m in item.requires)
+                text.append(t("walk.needs", what=self._needs(item, missing, findings)) + "\n", style=tone(self, "warning"))
+        elif item.requires and status != "na" and not visit.locked and not any(f.get("item") == item.id for f in findings):
+            # Once completed (or with its finding recorded) "w: why no finding" no longer applies.
+            needs = self._needs(item, [m for m in ("note", "evidence") if m in item.requires], findings)
             text.append(t("walk.requires_if_fail", what=needs) + "\n", style="dim")
         text.append(_keys_hint(item) + "\n", style="dim")
         if self.show["guidance"]:
@@ -249,6 +279,11 @@ class InspectionScreen(OpensReports, Screen[None]):
             flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))
             table.add_row(clip(obs.get("what", ""), 18), clip(obs.get("department", ""), 10), mark, flag, key=obs["id"])
 
+    def _needs(self, item: CheckItem, missing: list[str], findings: list[dict]) -> str:
+        """What is still needed; "or w, why no finding" only while no finding is recorded and the visit is open."""
+        has_finding = self.visit.locked or any(f.get("item") == item.id for f in findings)
+        return t("punct.list_sep").join(t(f"walk.need.{m}_only" if m == "note" and has_finding else f"walk.need.{m}") for m in missing)
+
     @on(DataTable.RowHighlighted, "#checks")
     def _moved(self) -> None:
         self.show_item()
@@ -279,6 +314,9 @@ class InspectionScreen(OpensReports, Screen[None]):
             return False
         except RepositoryError as exc:
             self._store_failed(exc)
+            return False
+        except UserError as exc:  # e.g. an answer the records contradict
+            self.notify(exc.message(), severity="warning")
             return False
         self.refresh_marks()
         return True
@@ -322,17 +360,10 @@ class InspectionScreen(OpensReports, Screen[None]):
         def done(value: str | None) -> None:
             if value is None:
                 return
-            try:
-                number = int(value.strip())
-                if number < 0:
-                    raise ValueError
-            except ValueError:
-                self.notify(t("inspection_screen.bad_number", value=value), severity="error")
-                return
-            if self._save(item, value="count", **{field: number}):
+            if self._save(item, value="count", **{field: int(value.strip())}):
                 self._answered(item)
 
-        self.app.push_screen(TextDialog(t(f"inspection_screen.ask_{field}"), "" if current is None else str(current)), done)
+        self.app.push_screen(CountDialog(t(f"inspection_screen.ask_{field}"), "" if current is None else str(current)), done)
 
     def action_note(self) -> None:
         if not self._writable():
@@ -385,9 +416,22 @@ class InspectionScreen(OpensReports, Screen[None]):
                 self.notify(exc.message(), severity="error")
             except Locked:
                 self.notify(t("inspection.locked"), severity="error")
+            else:
+                self._tell_settled()
             self.refresh_marks()
 
+        self.visit.settled = []
+
         self.app.push_screen(ObservationDialog(item.observe, self.visit.classifier, current, catalog=self.visit.catalog), done)
+
+    def _tell_settled(self) -> None:
+        """The observation answered related items that had said otherwise: one notice each."""
+        numbers = numbering(self.visit.checklist)
+        for item in self.visit.settled:
+            what = next((o.get("what", "") for o in self.visit.observations() if o["id"] in
+                         {a["id"] for a in answering_observations(item, self.visit.observations(), self.visit.catalog)}), "")
+            self.notify(t("walk.settled_by_observation", number=numbers.get(item.id, ""), what=what), severity="warning")
+        self.visit.settled = []
 
     # -- findings -------------------------------------------------------------------------
 
@@ -552,6 +596,9 @@ class InspectionScreen(OpensReports, Screen[None]):
             except RepositoryError as exc:
                 self._store_failed(exc)
                 return
+            except UserError as exc:
+                self.notify(exc.message(), severity="warning")
+                return
             self.notify(t("inspection_screen.amended"))
             self.refresh_marks()
             unsettled = self.visit.unsettled(item)
@@ -603,3 +650,22 @@ def _result_text(item: CheckItem, answer: dict, observations: list[dict], status
 
 def _keys_hint(item: CheckItem) -> str:
     return t(f"inspection_screen.keys.{item.answer}")
+
+
+class CountDialog(TextDialog):
+    """A count: a bad value keeps the dialog open with the error under the input (nothing typed is lost)."""
+
+    @on(Input.Submitted)
+    def _check_number(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if value.isascii() and value.isdigit():  # a whole number, not negative: TextDialog closes with it
+            return
+        event.prevent_default()  # TextDialog's own handler would close the dialog
+        event.stop()
+        message = t("inspection_screen.bad_number", value=event.value)
+        errors = self.query("#count-error")
+        if errors:
+            errors.first(Static).update(message)
+        else:
+            self.query_one("#dialog-input", Input).parent.mount(
+                Static(message, id="count-error", classes="dialog-error", markup=False), after="#dialog-input")

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
+from ..dialogs import DialogBody
 from ...core import labels
 from ...core.finding_view import FindingView, view_of, views_of
 from ...core.textwidth import clip
@@ -133,7 +134,7 @@ class FindingHistoryDialog(ModalScreen[None]):
         store = app.db.store(self.village_id)
         view = view_of(store.finding(self.fid), store.events(self.fid), app.today, village_id=village.id,
                        village=village.name, township=village.township)
-        with VerticalScroll(classes="dialog wide"):
+        with DialogBody(classes="dialog wide"):
             yield Static(history_text(self.app, view) if view else "", id="finding-history")
 
     def action_close(self) -> None:

@@ -9,7 +9,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
-from ...core.errors import UserError
 from ...i18n import t
 from ..footer import FittingFooter
 from ..wrapped import WrappedText
@@ -95,18 +94,15 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
             key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
             township = key[2:] if key.startswith("t:") else db.village(key[2:]).township
 
-        def done(values: dict | None) -> None:
-            if values is None:
-                return
-            try:
-                village = db.add_village(**values)
-            except UserError as exc:
-                self.notify(exc.message(), severity="error")
+        def done(village) -> None:
+            if village is None:
                 return
             self.notify(t("village.added", id=village.id, name=village.name, township=village.township))
             self.load()
 
-        self.app.push_screen(VillageDialog(township=township), done)
+        # The dialog saves: a refusal stays in it with the typed fields (not a toast).
+        dialog = VillageDialog(township=township, townships={v.township for v in db.villages(include_archived=True)}, save=lambda values: db.add_village(**values))
+        self.app.push_screen(dialog, done)
 
     def action_review(self) -> None:
         from .review import ReviewScreen

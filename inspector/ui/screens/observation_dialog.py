@@ -4,8 +4,8 @@ Tasks, services and certificates go through the classifier as they are typed:
 the verdict and the list item it rests on show at once. The inspector may
 override the classification, with a reason that is kept.
 
-Enter saves from every field, as the hint says: the checkboxes toggle with
-space only, the dropdowns open with space or the arrows.
+Enter saves from every field but a dropdown, which it opens (as in every
+dialog); the checkboxes toggle with space only, so Enter on them saves.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 from rich.text import Text
 
+from ..dialogs import DialogBody, DialogError
 from ...catalog.classifier import KINDS, Classifier
 from ...catalog.model import Catalog
 from ...core.inspection import ASSIGNED_HOW, CLASSIFIED, classify_observation, is_violation
@@ -33,9 +33,9 @@ class SpaceCheckbox(Checkbox, inherit_bindings=False):
 
 
 class ArrowSelect(Select, inherit_bindings=False):
-    """A dropdown opened by space or the arrows only: Enter belongs to the dialog (it saves)."""
+    """A dropdown opened by Enter, space or the arrows, as in every other dialog (Enter elsewhere saves)."""
 
-    BINDINGS = [Binding("down,space,up", "show_overlay", show=False, id="observation.open_choices")]
+    BINDINGS = [Binding("down,enter,space,up", "show_overlay", show=False, id="observation.open_choices")]
 
 FLAGS = {
     "task": ("approval_document", "purchase_contract"),
@@ -57,7 +57,7 @@ class ObservationDialog(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         c = self.current
-        with VerticalScroll(classes="dialog wide"):
+        with DialogBody(classes="dialog wide"):
             yield Label(t(f"observation.title.{self.kind}"), classes="dialog-title")
             yield Label(t(f"observation.what.{self.kind}"))
             yield Input(value=c.get("what", ""), id="what", compact=True)
@@ -81,7 +81,7 @@ class ObservationDialog(ModalScreen[dict | None]):
             yield Label(t("observation.note"))
             yield Input(value=c.get("note", ""), id="note", compact=True)
             yield Static(t("observation.hint"), classes="dialog-hint")
-            yield Static("", id="error", classes="dialog-error", markup=False)
+            yield DialogError()
 
     def on_mount(self) -> None:
         self.query_one("#what", Input).focus()

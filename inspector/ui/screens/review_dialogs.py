@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -17,7 +16,7 @@ from ...core.deadlines import DeadlineError, parse_deadline
 from ...core.finding_view import BUCKETS, FindingView
 from ...core.moves import Move, check, next_level
 from ...i18n import language, t
-from ..dialogs import choice
+from ..dialogs import DialogBody, DialogError, choice
 from ..wrapped import WrappedText
 
 FILTER_FIELDS = ("township", "village", "unit", "theme", "severity", "escalation", "bucket")
@@ -41,7 +40,7 @@ class MoveDialog(ModalScreen[Move | None]):
 
     def compose(self) -> ComposeResult:
         st = self.view
-        with VerticalScroll(classes="dialog"):
+        with DialogBody(classes="dialog"):
             yield Label(t(f"review.move_title.{self.kind}", id=st.id), classes="dialog-title")
             yield Static(f"{st.village} · {st.title}\n"
                          + t("review.deadline_line", deadline=st.deadline.isoformat(), original=st.original_deadline.isoformat(),
@@ -70,7 +69,7 @@ class MoveDialog(ModalScreen[Move | None]):
             if self.kind != "assign":
                 yield Label(t(f"review.note.{self.kind}"))
                 yield Input(id="note", compact=True)
-            yield Static("", id="error", classes="dialog-error", markup=False)
+            yield DialogError()
             yield WrappedText(t("review.dialog_hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -149,7 +148,7 @@ class FilterDialog(ModalScreen[dict | None]):
             "escalation": [(labels.escalation(e), e) for e in ("none", *workflow.ESCALATIONS)],
             "bucket": [(labels.bucket(b), b) for b in BUCKETS],
         }
-        with VerticalScroll(classes="dialog"):
+        with DialogBody(classes="dialog"):
             yield Label(t("review.filter_title"), classes="dialog-title")
             for field in FILTER_FIELDS:
                 yield Label(t(f"review.field.{field}"))
@@ -191,7 +190,7 @@ class PickDialog(ModalScreen[str | None]):
         self.title_text, self.options = title, options
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        with DialogBody(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield OptionList(*[Option(label, id=value) for label, value in self.options], id="pick")
 

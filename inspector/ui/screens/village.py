@@ -7,15 +7,15 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
-from ...core.errors import UserError
 from ...core.inspection import INSPECTION_KINDS
 from ...i18n import language, t
 from ..footer import FittingFooter
-from ..dialogs import choice
+from ..wrapped import WrappedText
+from ...core.textwidth import width, wrap
+from ..dialogs import DialogBody, DialogError, choice
 from ..messages import LanguageChanged
 from ..opener import OpensReports
 from . import ReloadOnReturn
@@ -40,7 +40,7 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="village-info", markup=False)
+        yield PhraseText(id="village-info")
         yield DataTable(id="inspections", cursor_type="row", zebra_stripes=True)
         yield FittingFooter()
 
@@ -65,7 +65,7 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
         today = inspector_app(self).today.isoformat()
         self.sub_title = f"{village.township} · {village.name}"
         contact = " · ".join(x for x in (village.contact, village.phone) if x)
-        self.query_one("#village-info", Static).update(
+        self.query_one("#village-info", PhraseText).set_text(
             t("village_screen.info", kind=t(f"kind.{village.kind}"), county=village.county or "-", contact=contact or "-",
               open=len(summary.open), overdue=summary.overdue(today))
         )
@@ -96,18 +96,17 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
         if not inspector_app(self).writable():
             return
 
-        def done(values: dict | None) -> None:
-            if values is None:
-                return
+        def save(values: dict):
             current = db.village(self.village_id)
-            try:
-                db.update_village(self.village_id, **{k: v for k, v in values.items() if getattr(current, k) != v})
-            except UserError as exc:
-                self.notify(exc.message(), severity="error")
-                return
-            self.load()
+            return db.update_village(self.village_id, **{k: v for k, v in values.items() if getattr(current, k) != v})
 
-        self.app.push_screen(VillageDialog(db.village(self.village_id)), done)
+        def done(changed) -> None:
+            if changed is not None:
+                self.load()
+
+        # The dialog saves: a refusal stays in it with the typed fields (not a toast).
+        dialog = VillageDialog(db.village(self.village_id), townships={v.township for v in db.villages(include_archived=True)}, save=save)
+        self.app.push_screen(dialog, done)
 
     def action_archive_village(self) -> None:
         from ..dialogs import ConfirmDialog
@@ -152,6 +151,28 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
         self.action_open_inspection()
 
 
+class PhraseText(WrappedText):
+    """Text in phrases (split at " · "; the hint after a run of spaces on a line of its own) that
+    breaks only between phrases, so "逾期 3 个" or "按 n 开始新检查" never splits at 80 columns."""
+
+    def _rewrap(self) -> None:
+        cells = self.content_region.width or self.size.width
+        if cells <= 0:
+            return
+        lines: list[str] = []
+        for part in [p.strip() for p in self.text.split("    ") if p.strip()]:
+            line = ""
+            for phrase in part.split(" · "):
+                joined = f"{line} · {phrase}" if line else phrase
+                if width(joined) <= cells or not line:
+                    line = joined
+                else:
+                    lines.extend(wrap(line, cells))
+                    line = phrase
+            lines.extend(wrap(line, cells))  # a phrase wider than the line still wraps
+        self.update("\n".join(lines))
+
+
 class NewInspectionDialog(ModalScreen[dict | None]):
     """Date (default today), kind, inspectors and checklist of a new inspection."""
 
@@ -165,7 +186,7 @@ class NewInspectionDialog(ModalScreen[dict | None]):
         catalog = inspector_app(self).catalog
         lang = language()
         default = catalog.checklist_for(catalog.default.id)
-        with Vertical(classes="dialog"):
+        with DialogBody(classes="dialog"):
             yield Label(t("new_inspection.title"), classes="dialog-title")
             yield Label(t("new_inspection.inspectors"))
             yield Input(value=inspector_app(self).settings.user, placeholder=t("new_inspection.inspectors_hint"), id="inspectors", compact=True)
@@ -181,7 +202,7 @@ class NewInspectionDialog(ModalScreen[dict | None]):
                 id="checklist",
                 compact=True,
             )
-            yield Static("", id="error", classes="dialog-error", markup=False)
+            yield DialogError()
             yield Static(t("new_inspection.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -1,0 +1,106 @@
+"""The product at 80×24, the smallest terminal an inspector's laptop gives (QA pass on layout)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.containers import ScrollableContainer
+from textual.widgets import Input, Select, Static
+
+from inspector.storage.database import Database
+from inspector.ui.app import Settings, make_app
+
+from .conftest import TODAY, fixed_clock
+from .test_walk_keys import go, new_inspection, open_walk, paste
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    database = Database.open(tmp_path / "db", clock=fixed_clock)
+    database.add_village("石堰村", "金鸡镇", county="渝北区")
+    yield database
+    database.close()
+
+
+def app_for(db, catalog, tmp_path, lang="zh"):
+    return make_app(db=db, catalog=catalog, today=TODAY, settings=Settings(lang=lang, exports=tmp_path / "exports", user="李秀英"))
+
+
+def seen(widget) -> bool:
+    """The widget lies wholly inside the dialog body's visible window and the screen."""
+    body = widget.screen.query_one(".dialog", ScrollableContainer)
+    window, screen = body.content_region, widget.screen.region
+    region = widget.region
+    return region.height > 0 and window.contains_region(region) and screen.contains_region(body.region)
+
+
+async def test_the_finding_dialog_scrolls_to_the_focused_field_and_the_error(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    async with app_for(db, catalog, tmp_path).run_test(size=SIZE) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "signboards.05")
+        await pilot.press("y", "p")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        body = dialog.query_one(".dialog", ScrollableContainer)
+        assert body.region.bottom <= 24 and body.max_scroll_y > 0  # taller than the screen: it scrolls
+        for _ in range(7):  # tab down to the deadline
+            await pilot.press("tab")
+            await pilot.pause()
+            assert seen(pilot.app.focused), pilot.app.focused
+        dialog.query_one("#deadline", Input).value = "2026-11-21"
+        dialog.query_one("#title", Input).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = dialog.query_one("#error", Static)
+        assert "确认" in str(error.render()) and seen(error)
+
+
+async def test_the_observation_dialog_shows_the_reason_field_and_its_error(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    async with app_for(db, catalog, tmp_path).run_test(size=SIZE) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "tasks.01")
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        await paste(pilot, "村里要去查违章建筑")
+        dialog.query_one("#override_kind", Select).value = "assistance"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = dialog.query_one("#error", Static)
+        assert "理由" in str(error.render()) and seen(error)
+        dialog.query_one("#override_reason", Input).focus()
+        await pilot.pause()
+        assert seen(dialog.query_one("#override_reason", Input))
+
+
+async def test_enter_on_a_dropdown_opens_it_in_every_dialog(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    async with app_for(db, catalog, tmp_path).run_test(size=SIZE) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "tasks.01")
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        await paste(pilot, "填报防汛值班表")
+        how = dialog.query_one("#assigned_how", Select)
+        how.focus()
+        await pilot.pause()
+        await pilot.press("enter")  # opens the list: the form is not saved with 交办方式 at 请选择
+        await pilot.pause()
+        assert pilot.app.screen is dialog and how.expanded
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert pilot.app.screen is dialog and not how.expanded and how.value is not Select.NULL
+        assert db.store("V0001").observations(iid) == []
+        dialog.query_one("#department", Input).focus()
+        await pilot.press("enter")  # Enter elsewhere saves
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        [obs] = db.store("V0001").observations(iid)
+        assert obs["what"] == "填报防汛值班表" and obs["assigned_how"] == str(how.value)
