@@ -118,6 +118,17 @@ async def test_walk_a_whole_inspection(db, catalog, tmp_path):
                     screen.query_one("#checks", DataTable).focus()
                     await pilot.press("y", "down")
                     await pilot.pause()
+                elif item.id == "tasks.02":
+                    # "No negative-list work" contradicts the task recorded under 3.1: refused, with a notice.
+                    await pilot.press("n")
+                    await pilot.pause()
+                    assert visit.answers().get("tasks.02", {}).get("value") != "no"
+                    assert screen.item.id == item.id
+                    assert any("城管让村干部上街劝离占道经营的摊贩" in str(n_.message) for n_ in app._notifications)
+                    await pilot.press("y")  # its answer is "yes", settled by that task's finding
+                    await pilot.pause()
+                    assert visit.covering(item) and visit.unsettled(item) == []
+                    await pilot.press("down")
                 else:
                     await answer_passing(pilot, screen, item)
             if n < len(checklist.themes) - 1:

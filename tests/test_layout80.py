@@ -104,3 +104,49 @@ async def test_enter_on_a_dropdown_opens_it_in_every_dialog(db, catalog, tmp_pat
         assert pilot.app.screen is screen
         [obs] = db.store("V0001").observations(iid)
         assert obs["what"] == "填报防汛值班表" and obs["assigned_how"] == str(how.value)
+
+
+async def test_the_village_header_breaks_between_phrases(db, catalog, tmp_path):
+    async with app_for(db, catalog, tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        info = str(pilot.app.screen.query_one("#village-info").render())
+        lines = info.splitlines()
+        assert lines[-1] == "按 n 开始新检查，回车打开检查"  # the hint on a line of its own
+        assert any("逾期 0 个" in line for line in lines) and all(len(line) <= 78 for line in lines)
+
+
+async def test_review_headers_fit_their_columns(db, catalog, tmp_path):
+    from textual.widgets import DataTable
+
+    iid = new_inspection(db, catalog)
+    store = db.store("V0001")
+    store.add_finding({"title": "镇综治办将负面清单事项交村办理", "theme": "signboards", "unit": "区卫生健康委员会",
+                       "inspection": iid}, deadline="2026-11-10", by="张伟")
+    for lang, cut in (("zh", "村（社区"), ("en", "Responsi")):
+        async with app_for(db, catalog, tmp_path, lang=lang).run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("o")
+            await pilot.pause()
+            table = pilot.app.screen.query_one("#review", DataTable)
+            labels = [str(c.label) for c in table.columns.values()]
+            assert not [x for x in labels if x.endswith("…") or x == cut], labels
+            assert ("村" if lang == "zh" else "Unit") in labels
+
+
+async def test_catalog_search_keeps_the_title_readable(db, catalog, tmp_path):
+    from textual.widgets import DataTable
+
+    async with app_for(db, catalog, tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        screen = pilot.app.screen
+        search = screen.query_one("#search", Input)
+        assert str(search.placeholder) == "搜索：中文或拼音首字母"  # the full one is cut at 80 columns
+        search.value = "xf"
+        await pilot.pause()
+        table = screen.query_one("#items", DataTable)
+        widths = {key.value: column.width for key, column in table.columns.items()}
+        assert widths["title"] >= 16 and "set" not in widths  # the detail pane names the set

@@ -18,7 +18,7 @@ from docx.shared import Pt
 from markdown_it import MarkdownIt
 
 from inspector import cli
-from inspector.report.docx import chinese_number, date_text, docx_bytes, inline, parse_markdown, split_cells
+from inspector.report.docx import chinese_number, column_widths, date_text, docx_bytes, inline, parse_markdown, split_cells
 
 from .conftest import TODAY
 from .test_office_xlsx import HOSTILE, HOSTILE_MEASURE, HOSTILE_UNIT, odb, run  # noqa: F401 - the shared database
@@ -206,3 +206,45 @@ def test_a_folder_that_cannot_be_written_is_one_line(odb, tmp_path, capsys):  # 
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "整改台账.docx" in err
     assert not list(Path(tmp_path).glob("**/*.docx"))
+
+
+def test_the_wide_problem_table_is_on_landscape_pages(odb, tmp_path):  # noqa: F811
+    """Eight columns on portrait A4 left the finding four characters a line: the table turns the page."""
+    assert run(odb, "report", "village", "石堰村", "--format", "docx", "--out", str(tmp_path)) == 0
+    doc = Document(next(tmp_path.glob("*.docx")))
+    section_of, n = [], 0
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            section_of.append(n)
+        elif child.tag == qn("w:p") and child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            n += 1  # a paragraph carrying a sectPr ends its section
+    wide = [i for i, table in enumerate(doc.tables) if len(table.columns) > 6]
+    assert wide, "the ledger's problem table"
+    for i in wide:
+        section = doc.sections[section_of[i]]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+        assert [round(x.mm) for x in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)] == [
+            37, 35, 28, 26]
+        header = [c.text for c in doc.tables[i].rows[0].cells]
+        widths = {h: doc.tables[i].columns[c].width.mm for c, h in enumerate(header)}
+        rows = [[c.text for c in r.cells] for r in doc.tables[i].rows]
+        portrait = dict(zip(header, column_widths(rows, len(header), 10.5)))
+        assert widths["问题"] >= 1.4 * portrait["问题"] and widths["整改措施"] > portrait["整改措施"]
+        assert round(sum(widths.values())) == 297 - 28 - 26
+    # The basic information stays portrait; narrow tables are not turned.
+    assert round(doc.sections[0].page_width.mm) == 210
+    assert all(round(doc.sections[section_of[i]].page_width.mm) == 210 for i in range(len(doc.tables)) if i not in wide and section_of[i] < section_of[wide[0]])
+
+
+def test_long_findings_take_most_of_a_landscape_line():
+    from inspector.report.docx import LANDSCAPE_TEXT_MM
+
+    header = ["序号", "问题", "依据", "责任单位", "整改措施", "整改时限", "状态", "销号日期"]
+    row = ["12", "镇综治办将负面清单事项交村办理，要求村干部每周上报网格巡查照片和台账", "负面清单第 2 项",
+           "镇综治办（责任人：张伟）", "停止向村交办，由镇综治办自行落实巡查并撤回已下发的通知", "2026-12-21", "整改中", "—"]
+    rows = [header] + [row] * 5
+    wide = dict(zip(header, column_widths(rows, 8, 10.5, LANDSCAPE_TEXT_MM)))
+    narrow = dict(zip(header, column_widths(rows, 8, 10.5)))
+    assert round(sum(wide.values())) == 243
+    assert narrow["问题"] < 20 and wide["问题"] >= 55 and wide["整改措施"] >= 45  # 8 and 20 characters a line
+    assert sorted(wide, key=wide.get)[-2:] == ["整改措施", "问题"]  # the two widest

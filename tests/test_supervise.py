@@ -322,7 +322,7 @@ def test_unknown_township_or_village_is_an_error(sdb, capsys):
 
 
 @pytest.mark.parametrize("argv", [
-    ["overdue", "--as-of", "2026-13-01"],
+    ["overdue", "--as-of", "2026-1-01"],  # (2026-13-01 has the right format: "no such day", see below)
     ["overdue", "--as-of", "yesterday"],
     ["finding", "show", "V0001-F0001", "--as-of", "2026/11/01"],
     ["report", "township", "金鸡镇", "--as-of", "11-01"],
@@ -340,7 +340,7 @@ def test_bad_date_through_the_command_line(sdb, capsys):
     except cli.UsageError:
         pytest.skip("the supervise verbs are not wired into cli.py yet")
     assert cli.main(["overdue", "--db", str(sdb), "--as-of", "2026-02-30"]) == 2
-    assert "日期格式不对：2026-02-30" in capsys.readouterr().err
+    assert "没有这一天：2026-02-30" in capsys.readouterr().err  # the format is right: the day does not exist
     assert cli.main(["overdue", "--db", str(sdb), "--today", TODAY.isoformat(), "--format", "json"]) == 0
     assert [r["id"] for r in json.loads(capsys.readouterr().out)][0] == "V0001-F0001"
 

@@ -431,3 +431,10 @@ def test_assigned_how_and_amended_values_show_labels(catalog, checklist):
     cells = row(text, "2026-11-22 09:10")
     assert cells[2].startswith("1.5 ") and cells[2].endswith(" · 回答") and cells[3:5] == ["否", "是"]
     assert "signboards.05" not in text
+
+
+def test_problem_cell_does_not_repeat_a_title_the_description_starts_with(catalog, checklist):
+    repeated = {**findings()[1], "title": "城管工作站", "description": "城管工作站（区城市管理局）。"}
+    text = render(catalog, checklist, findings=[repeated])
+    assert "| 1 | 城管工作站（区城市管理局）（一般） |" in text
+    assert "城管工作站（一般）：" not in text

@@ -483,3 +483,123 @@ def test_prefilled_description_reads_as_an_inspectors_sentence(db, catalog):
     description = visit.prefill(failure)["description"]
     assert description.startswith("经查，有部门或镇街要求村（社区）承办负面清单事项")
     assert "结果：" not in description and "检查第" not in description
+
+
+# ── QA pass: contradicting answers, hints, footer, count dialog ───────────
+
+
+def test_an_answer_the_records_contradict_is_refused_and_a_record_settles_the_answer(db, catalog):
+    from inspector.core.errors import UserError
+
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    cl = visit.checklist
+    visit.answer(cl.item("tasks.02"), value="no")
+    # The record comes after "no": the answer follows the record, and the screen is told.
+    visit.observe(cl.item("tasks.01"), {"what": "城管让村干部上街劝离占道经营的摊贩", "department": "镇城管执法队"})
+    assert [i.id for i in visit.settled] == ["tasks.02"]
+    assert visit.answers()["tasks.02"]["value"] == "yes"
+    # "No" afterwards is refused, naming the record.
+    with pytest.raises(UserError) as refused:
+        visit.answer(cl.item("tasks.02"), value="no")
+    assert "城管让村干部上街劝离占道经营的摊贩" in refused.value.message() and "3.1" in refused.value.message()
+    assert visit.answers()["tasks.02"]["value"] == "yes"
+    # A must-not-issue certificate recorded as a violation: 5.2 cannot be "not applicable".
+    visit.observe(cl.item("certificates.01"), {"what": "开居住证明"})
+    with pytest.raises(UserError) as refused:
+        visit.answer(cl.item("certificates.02"), value="na")
+    assert "开居住证明" in refused.value.message()
+    visit.answer(cl.item("certificates.02"), value="yes")  # the consistent answer is taken
+
+
+async def test_after_amending_to_pass_the_pane_does_not_offer_w(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    for item in visit.checklist.items:
+        if item.answer == "yes_no":
+            visit.answer(item, value=item.fail_on if item.id == "ledgers.04" else ("yes" if item.fail_on == "no" else "no"))
+        elif item.answer == "count":
+            visit.answer(item, value="count", found=0, allowed=1)
+        else:
+            visit.answer(item, value="list")
+    ledgers04 = visit.checklist.item("ledgers.04")
+    visit.answer(ledgers04, note="重复报送")
+    [failure] = visit.failures()
+    visit.add_finding({**visit.prefill(failure), "unit": "镇综治办"}, by="张伟")
+    visit.complete(by="张伟")
+    async with app_for(db, catalog, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "ledgers.04")
+        await pilot.press("n")  # amended to pass
+        await pilot.pause()
+        await paste(pilot, "复核后合格")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert db.store("V0001").answers(iid)["ledgers.04"]["value"] == "n" + "o"
+        text = detail(screen)
+        assert "按w" not in text and "按 w" not in text
+
+
+async def footer_keys(pilot) -> dict[str, str]:
+    await pilot.pause()  # the footer recomposes after refresh_bindings
+    await pilot.pause()
+    return {k.key: k.description for k in pilot.app.screen.query("FittingFooter FooterKey")}
+
+
+async def test_footer_shows_the_keys_of_the_items_kind(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    async with app_for(db, catalog, tmp_path).run_test(size=(160, 40)) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "signboards.05")  # yes/no
+        keys = await footer_keys(pilot)
+        assert keys.get("y") == "是" and keys.get("n") == "否" and "f" not in keys
+        count_item = next(i for i in screen.visit.checklist.items if i.answer == "count")
+        await go(pilot, screen, count_item.id)
+        keys = await footer_keys(pilot)
+        assert "y" not in keys and "n" not in keys and keys.get("f") == "发现数"
+        await pilot.press("y")  # still says what to press
+        await pilot.pause()
+        assert any("按 f" in str(n.message) for n in pilot.app._notifications)
+        await go(pilot, screen, "tasks.01")  # records
+        keys = await footer_keys(pilot)
+        assert keys.get("y") == "已查完" and "n" not in keys and "f" not in keys
+
+
+async def test_a_bad_count_keeps_the_dialog_open_with_the_error(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    async with app_for(db, catalog, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_walk(pilot, iid)
+        count_item = next(i for i in screen.visit.checklist.items if i.answer == "count")
+        await go(pilot, screen, count_item.id)
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one(Input).value = "abc"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is dialog and dialog.query_one(Input).value == "abc"
+        assert "“abc”不是有效的数量" in str(dialog.query_one("#count-error", Static).render())
+        dialog.query_one(Input).value = "2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert db.store("V0001").answers(iid)[count_item.id]["found"] == 2
+
+
+async def test_records_table_and_verdict_read_as_words(db, catalog, tmp_path):
+    iid = new_inspection(db, catalog)
+    visit = open_visit(db, catalog, {}, iid)
+    visit.observe(visit.checklist.item("signboards.01"), {"what": "党员活动室", "department": "镇组织办"})
+    async with app_for(db, catalog, tmp_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_walk(pilot, iid)
+        await go(pilot, screen, "signboards.01")
+        table = screen.query_one("#observations", DataTable)
+        cell = str(table.get_row_at(0)[2])
+        assert cell == "✓ 未见违规"
+        await go(pilot, screen, "tasks.01")
+        await pilot.press("o")
+        await pilot.pause()
+        await paste(pilot, "城管让村干部上街劝离占道经营的摊贩")
+        verdict = str(pilot.app.screen.query_one("#verdict", Static).render())
+        assert " —" not in verdict and "负面清单事项\n禁止" in verdict
+        await pilot.press("escape")

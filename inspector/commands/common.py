@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import errno
 import re
 from datetime import date
 from typing import Any
 
 from ..core.names import name_key, near_names
 from ..i18n import t
+from ..oserrors import os_reason  # noqa: F401  (verbs import it from here; the table is below storage, which uses it too)
 
 
 class Refused(Exception):
@@ -82,24 +82,3 @@ def bad_date_message(text: str, key: str) -> str:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         return t("f3.no_such_date", value=text)
     return t(key, value=text)
-
-
-_OS_ERRORS = {
-    errno.ENOSPC: "disk_full",
-    getattr(errno, "EDQUOT", -1): "disk_full",
-    errno.EACCES: "permission",
-    errno.EPERM: "permission",
-    errno.EROFS: "read_only_fs",
-    errno.EISDIR: "is_directory",
-    errno.ENOTDIR: "not_directory",
-    errno.ELOOP: "link_loop",
-    errno.EEXIST: "exists",
-    errno.ENAMETOOLONG: "name_too_long",
-    errno.ENOENT: "missing",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """What the system said, in the interface language (strerror is always English)."""
-    reason = _OS_ERRORS.get(exc.errno or 0)
-    return t(f"cli.os.{reason}") if reason else t("cli.os.other", code=errno.errorcode.get(exc.errno or 0, exc.errno))

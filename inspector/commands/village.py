@@ -48,20 +48,23 @@ def run(args, open_db) -> int:
     return 0
 
 
-def _name(text: str, what: str) -> str:
-    """The stored form of a typed name (core.names), or Refused saying why it cannot be one."""
+def _name(text: str, what: str, notes: list[str] | None = None) -> str:
+    """The stored form of a typed name (core.names), or Refused saying why it cannot be one.
+
+    A name that cleaning changed adds a line to ``notes``, said once the village is saved
+    (a refusal stays one line)."""
     try:
         name = clean_name(text)
     except InvalidName as exc:
         raise Refused(t("cli.err.bad_name", what=t(f"cli.err.what.{what}"), reason=t(exc.key, **exc.params)), 2) from None
-    if name != text.strip():  # like the import: a changed name is said, not silently stored
-        print(t("f3.name_changed", what=t(f"cli.err.what.{what}"), name=name, typed=text.strip()), file=sys.stderr)
+    if name != text.strip() and notes is not None:  # like the import: a changed name is said, not silently stored
+        notes.append(t("f3.name_changed", what=t(f"cli.err.what.{what}"), name=name, typed=text.strip()))
     return name
 
 
-def _township(db, typed: str, new: bool) -> str:
+def _township(db, typed: str, new: bool, notes: list[str] | None = None) -> str:
     """An existing township's stored spelling; a new one only with --new-township."""
-    township = _name(typed, "township")
+    township = _name(typed, "township", notes)
     if new:
         return township
     try:
@@ -78,8 +81,9 @@ def _writable(db) -> None:
 
 
 def _add(args, open_db) -> int:
-    name = _name(args.name, "village")
-    args.township = _name(args.township, "township")  # refused (or its change said) before a database is opened or made
+    notes: list[str] = []
+    name = _name(args.name, "village", notes)
+    args.township = _name(args.township, "township", notes)  # refused before a database is opened or made
     with open_db(args) as db:
         _writable(db)
         township = _township(db, args.township, args.new_township)
@@ -89,6 +93,8 @@ def _add(args, open_db) -> int:
             print(exc.message(), file=sys.stderr)
             return 1
         print(t("village.added", id=village.id, name=village.name, township=village.township))
+        for note in notes:
+            print(note, file=sys.stderr)
     return 0
 
 
@@ -104,16 +110,19 @@ def _edit(args, open_db) -> int:
         if not changes:
             print(t("village.nothing_to_change"), file=sys.stderr)
             return 2
+        notes: list[str] = []
         if "name" in changes:
-            changes["name"] = _name(changes["name"], "village")
+            changes["name"] = _name(changes["name"], "village", notes)
         if "township" in changes:
-            changes["township"] = _township(db, changes["township"], args.new_township)
+            changes["township"] = _township(db, changes["township"], args.new_township, notes)
         try:
             changed = db.update_village(village.id, **changes)
         except UserError as exc:
             print(exc.message(), file=sys.stderr)
             return 1
         print(t("village.updated", id=changed.id, name=changed.name, township=changed.township))
+        for note in notes:
+            print(note, file=sys.stderr)
     return 0
 
 

@@ -47,6 +47,9 @@ LINE_PT = 28  # fixed line spacing: 22 lines on a page
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 PAGE_MM = (210, 297)
 TEXT_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156 mm: 28 characters of 16 pt
+# A table of more than WIDE_TABLE columns goes on landscape pages (same margins): 243 mm of line,
+# so the finding and the measure columns get room to read instead of four characters a line.
+LANDSCAPE_TEXT_MM = PAGE_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]
 
 NUMERALS = "一二三四五六七八九十"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -169,7 +172,12 @@ def docx_bytes(markdown: str, *, day: date, lang: str, sign_lines: list[str] | N
     heading_no = 0
     blocks = parse_markdown(markdown)
     title = next((b.text for b in blocks if b.kind == "title"), "")
-    for block in blocks:
+    landscape = _landscape_blocks(blocks)
+    turned = False
+    for n, block in enumerate(blocks):
+        if landscape[n] != turned:
+            turned = landscape[n]
+            _turn(doc, turned)
         if block.kind == "title":
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -187,9 +195,10 @@ def docx_bytes(markdown: str, *, day: date, lang: str, sign_lines: list[str] | N
             colon = "：" if lang == "zh" else ": "
             _run(_body_paragraph(doc), f"{block.label}{colon}{block.text}", BODY_FONT, BODY_PT)
         elif block.kind == "table":
-            _table(doc, block.rows)
+            _table(doc, block.rows, LANDSCAPE_TEXT_MM if turned else TEXT_MM)
         else:
             _run(_body_paragraph(doc), block.text, BODY_FONT, BODY_PT)
+    # After a wide table at the end, the signature and the date stay on its (landscape) page.
     doc.add_paragraph()
     for line in sign_lines or []:
         _run(_body_paragraph(doc), line, BODY_FONT, BODY_PT)
@@ -218,6 +227,28 @@ def _page(doc) -> None:
     section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
     section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     section.header_distance, section.footer_distance = Mm(15), Mm(21)
+
+
+def _landscape_blocks(blocks: list[Block]) -> list[bool]:
+    """Which blocks go on landscape pages: each wide table, and the headings just before it
+    (a heading is not left alone at the foot of the portrait page)."""
+    out = [b.kind == "table" and max(map(len, b.rows), default=0) > WIDE_TABLE for b in blocks]
+    for n in range(len(blocks) - 2, -1, -1):
+        if blocks[n].kind in ("heading", "subheading") and out[n + 1]:
+            out[n] = True
+    return out
+
+
+def _turn(doc, landscape: bool) -> None:
+    """Start a new section on a new page, landscape or back to portrait, with the same margins
+    (the footers with the page numbers carry on: a new section is linked to the one before)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    wide, tall = Mm(PAGE_MM[1]), Mm(PAGE_MM[0])
+    section.page_width, section.page_height = (wide, tall) if landscape else (tall, wide)
 
 
 def _default_style(doc) -> None:
@@ -273,7 +304,7 @@ def _body_paragraph(doc):
     return p
 
 
-def _table(doc, rows: list[list[str]]) -> None:
+def _table(doc, rows: list[list[str]], text_mm: float = TEXT_MM) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml import OxmlElement
@@ -286,7 +317,7 @@ def _table(doc, rows: list[list[str]]) -> None:
     table.style = "Table Grid"  # single borders on every cell
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = column_widths(rows, columns, size)
+    widths = column_widths(rows, columns, size, text_mm)
     for c, w in enumerate(widths):
         table.columns[c].width = Mm(w)
     for r, row in enumerate(rows):
@@ -318,7 +349,7 @@ def _table(doc, rows: list[list[str]]) -> None:
     doc.add_paragraph()  # a table is followed by a line, as in the Markdown
 
 
-def column_widths(rows: list[list[str]], columns: int, size: float = TABLE_PT) -> list[float]:
+def column_widths(rows: list[list[str]], columns: int, size: float = TABLE_PT, text_mm: float = TEXT_MM) -> list[float]:
     """Millimetres per column. Each column gets at least its longest unbreakable piece (a date,
     an id; two characters at least), short columns all they need; the rest of the line goes to
     the long columns in proportion to what they lack, so they wrap and nothing else does."""
@@ -330,13 +361,14 @@ def column_widths(rows: list[list[str]], columns: int, size: float = TABLE_PT) -
         natural.append(max((width(x) for x in texts), default=4) * cell_mm + pad)
         body = texts[1:] or texts
         usual.append(sum(width(x) for x in body) / len(body) * cell_mm + pad)
-        pieces = [p for x in body for p in _TOKEN.findall(x)] + ["已销号"]  # three characters at least
+        # A short cell (a state, an event: 整改进展, 申请销号) is one piece, not broken inside.
+        pieces = [p for x in body for p in _TOKEN.findall(x)] + [x for x in body if width(x) <= 8] + ["已销号"]
         least.append(max(width(p) for p in pieces) * cell_mm + pad)
-    if sum(natural) <= TEXT_MM:
-        scale = TEXT_MM / sum(natural)
+    if sum(natural) <= text_mm:
+        scale = text_mm / sum(natural)
         return [n * scale for n in natural]
     # The rest goes by what a column usually holds, not its one longest cell (an extended deadline).
-    spare = max(0.0, TEXT_MM - sum(least))
+    spare = max(0.0, text_mm - sum(least))
     lacking = [max(0.0, u - m) for u, m in zip(usual, least)]
     total = sum(lacking) or 1.0
     return [m + spare * lack / total for m, lack in zip(least, lacking)]

@@ -337,6 +337,9 @@ class _Report:
             view = self.views[id(f)]
             severity = escape_inline(labels.severity(view.severity, self.lang)) or DASH
             description = escape_inline(f.get("description", ""))
+            if description.startswith(title):
+                # "城管工作站（区城市管理局）。" already says the title: once, with the severity.
+                title, description = description.rstrip("。. "), ""
             problem = (self.t("report.ledger.problem_description", title=title, severity=severity, description=description)
                        if description else self.t("report.ledger.problem", title=title, severity=severity))
             unit, person = escape_inline(view.unit), escape_inline(view.person)

@@ -164,7 +164,7 @@ def write_error(path: Path, exc: OSError) -> WriteFailed:
         return NotWritable(path, "denied")
     if code in (errno.EISDIR, errno.ENOTDIR):
         return NotWritable(path, "is_directory")
-    from ..commands.common import os_reason  # the one errno → message table (strerror is always English)
+    from ..oserrors import os_reason  # the one errno → message table (strerror is always English)
 
     return WriteFailed(path, os_reason(exc))
 

@@ -22,6 +22,7 @@ from ..appref import inspector_app
 
 
 SET_CELLS = 10  # a set's name in search results, clipped
+MIN_TITLE = 16  # cells an item's title keeps before the set column gives way
 
 
 class CatalogScreen(Screen[None]):
@@ -60,7 +61,14 @@ class CatalogScreen(Screen[None]):
         self.fill()
         self.query_one("#items", DataTable).focus()
 
+    def _fit_placeholder(self) -> None:
+        search = self.query_one("#search", Input)
+        # The full placeholder where it fits, else the short one (never cut mid-word).
+        full = t("catalog_screen.search_placeholder")
+        search.placeholder = full if width(full) <= search.content_region.width - 1 else t("narrow.search_placeholder")
+
     def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_placeholder)
         # The title column takes the pane's width, known only once laid out.
         if hasattr(self, "search_index"):
             table = self.query_one("#items", DataTable)
@@ -73,7 +81,7 @@ class CatalogScreen(Screen[None]):
         value = select.value
         select.set_options(self._set_options())
         select.value = value
-        self.query_one("#search", Input).placeholder = t("catalog_screen.search_placeholder")
+        self._fit_placeholder()
         self.fill()
 
     def action_back(self) -> None:
@@ -109,16 +117,19 @@ class CatalogScreen(Screen[None]):
         self.hits = self.search_index.search(query, None if query.strip() else str(listset))
         table = self.query_one("#items", DataTable)
         table.clear(columns=True)
-        searching = bool(query.strip())
-        if searching:  # results come from every set: say which
-            table.add_column(t("catalog_screen.col_set"), key="set")
         kinds = [t(f"list_kind.{hit.list.kind}") for hit in self.hits]
-        kind_cells = max(map(width, kinds), default=0)
-        table.add_column(t("catalog_screen.col_list"), key="list")
-        table.add_column(t("catalog_screen.col_number"), key="number")
+        kind_cells = max(map(width, kinds + [t("catalog_screen.col_list")]), default=0)
         # The title takes what the pane has left (the list kind, the number, a set name when searching).
         pane = self.query_one("#catalog-left").size.width or self.app.size.width // 2
-        title_cells = max(10, pane - 2 - 6 - kind_cells - 4 - (SET_CELLS + 2 if searching else 0))
+        room = pane - 2 - 6 - kind_cells - 4
+        # Results come from every set: say which, where the title keeps MIN_TITLE cells
+        # (at 80 columns it does not, and the detail pane names the set).
+        searching = bool(query.strip()) and room - (SET_CELLS + 2) >= MIN_TITLE
+        if searching:
+            table.add_column(t("catalog_screen.col_set"), key="set")
+        table.add_column(t("catalog_screen.col_list"), key="list")
+        table.add_column(t("catalog_screen.col_number"), key="number")
+        title_cells = max(10, room - (SET_CELLS + 2 if searching else 0))
         table.add_column(t("catalog_screen.col_title"), key="title", width=title_cells)
         for n, (hit, kind) in enumerate(zip(self.hits, kinds)):
             row = [kind, hit.item.number, clip(distinctive(hit.item.title), title_cells)]

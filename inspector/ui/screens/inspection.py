@@ -273,7 +273,8 @@ class InspectionScreen(OpensReports, Screen[None]):
         by_observation = {f.get("observation"): f for f in findings}
         for obs in observations:
             kind = (obs.get("override") or {}).get("kind") or (obs.get("classification") or {}).get("kind")
-            verdict = t(f"kind_of_task.{kind}") if kind else "-"
+            # A record no list judges (a signboard, a ledger): its mark and what the inspector said.
+            verdict = t(f"kind_of_task.{kind}") if kind else t("walk.obs_violation" if obs.get("violation") else "walk.obs_ok")
             mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style=tone(self, "error" if obs.get("violation") else "success"))
             finding = by_observation.get(obs["id"])
             flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))

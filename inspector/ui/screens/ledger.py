@@ -14,6 +14,7 @@ from ..dialogs import DialogBody
 from ...core import labels
 from ...core.finding_view import FindingView, view_of, views_of
 from ...core.textwidth import clip
+from .review import fitted_label
 from ...i18n import t
 from ..footer import FittingFooter
 from ..theme_styles import tone
@@ -55,8 +56,10 @@ class LedgerScreen(Screen[None]):
         self.views = {v.id: v for v in sorted(views, key=lambda v: v.id, reverse=True)}
         table = self.query_one("#ledger", DataTable)
         table.clear(columns=True)
+        # At 80 columns the table has about 44 cells: the headers take no more than their values.
+        narrow = {"found": 10, "unit": 10} if self.app.size.width < 100 else {}
         for key in ("id", "found", "title", "unit", "deadline", "state"):
-            table.add_column(t(f"ledger.col.{key}"), key=key)
+            table.add_column(fitted_label(f"ledger.col.{key}", narrow[key]) if key in narrow else t(f"ledger.col.{key}"), key=key)
         focus_row = 0
         for n, view in enumerate(self.views.values()):
             state = Text(labels.state(view.state) + (f" · {t('review.days_overdue', n=view.days_overdue)}" if view.overdue else ""),

@@ -97,7 +97,8 @@ class ObservationDialog(ModalScreen[dict | None]):
             cls = self._classify(doc["what"])
             if cls:
                 text.append(f"{t('observation.classified')}{t('punct.colon')}", style="bold")
-                text.append(t(f"kind_of_task.{cls['kind']}") + " — " + t(f"verdict.{cls['kind']}") + "\n",
+                # The kind, then what it means on its own line (a dash left at a line's end reads as cut off).
+                text.append(t(f"kind_of_task.{cls['kind']}") + "\n" + t(f"verdict.{cls['kind']}") + "\n",
                             style=tone(self, "warning", bold=True) if cls["kind"] == "uncertain" else "")
                 if cls.get("item"):
                     text.append(f"{t('observation.basis')}{t('punct.colon')}{self._item_text(cls)}\n", style="italic")

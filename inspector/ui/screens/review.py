@@ -26,7 +26,7 @@ from ...core.saved_filters import save_filter
 from ...core.overdue import open_on
 from ...core.textwidth import clip, pad, width
 from ...core.visit import village_of
-from ...i18n import t
+from ...i18n import has, t
 from ..footer import FittingFooter
 from ..theme_styles import tone
 from ..messages import LanguageChanged
@@ -110,7 +110,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         table.clear(columns=True)
         self.widths = review_columns(self.app.size.width, self._natural_widths())
         for key, cells in self.widths.items():
-            table.add_column(t(f"review.col.{key}"), key=key, width=cells)
+            table.add_column(fitted_label(f"review.col.{key}", cells), key=key, width=cells)
         self.shown = 0
         self._add_page()
         if keep:
@@ -339,6 +339,15 @@ def chart_lines(ranked: list[tuple[str, int]], top: int, others: str) -> list[tu
     if rest:
         lines.append((others, rest))
     return lines
+
+
+def fitted_label(key: str, cells: int) -> str:
+    """A column's header in ``cells``: the short label (narrow.col.*) where the full one does not fit."""
+    label = t(key)
+    short = "narrow.col." + key.rsplit(".", 1)[1]
+    if width(label) > cells and has(short):
+        label = t(short)
+    return clip(label, cells)
 
 
 def review_columns(total: int, natural: dict[str, int]) -> dict[str, int]:
