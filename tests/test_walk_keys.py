@@ -302,6 +302,7 @@ async def test_amendment_prompts_for_a_finding_and_rewrites_the_report(db, catal
     assert finding["item"] == "signboards.05" and store.events(finding["id"])[0]["by"] == "李秀英"
     reports = sorted(p.name for p in (tmp_path / "exports").glob("*.md"))
     assert len(reports) == 2 and any("更正前1" in name for name in reports)
+    assert not any(" " in name for name in reports)  # a file name without spaces
     current = next(p for p in (tmp_path / "exports").glob("*.md") if "更正前" not in p.name).read_text(encoding="utf-8")
     earlier = next(p for p in (tmp_path / "exports").glob("*.md") if "更正前" in p.name).read_text(encoding="utf-8")
     assert "复核发现牌子又挂回" in current and "复核发现牌子又挂回" not in earlier

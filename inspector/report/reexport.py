@@ -28,7 +28,7 @@ def rewrite_visit_report(db: Any, catalog: Catalog, inspection_id: str, folder: 
     if current.exists():
         n = 1
         while True:
-            suffix = f"{number} {t('walk.before_amendment', lang=lang, n=n)}"
+            suffix = f"{number}_{t('walk.before_amendment', lang=lang, n=n)}"  # no space: file names are passed around in shells and chat apps
             kept_name = report_filename("inspection", inspection["date"], village.township, village.name, suffix, lang=lang)
             if not (folder / kept_name).exists():
                 break
