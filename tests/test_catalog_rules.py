@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from inspector.catalog.loader import DEFAULT_ROOT, load_catalog
+from inspector.catalog.loader import load_catalog
 from inspector.cli import main
 from inspector.core.item_text import basis_text
+
+from .test_catalog import _copy_catalog
 
 CHONGQING_FAMILY = ("chongqing", "cq2023_certificates", "jinji")
 CQ_DOCS = ("渝府办发〔2019〕23号", "渝民发〔2021〕6号", "重庆市不应由村（社区）出具证明事项清单（2023年版）", "金鸡镇六张清单")
@@ -120,14 +121,8 @@ def test_count_items_compare_against_county_reference_data(catalog):
             assert "参照数据" in item.guidance
 
 
-def _county(tmp_path: Path) -> Path:
-    dest = tmp_path / "county"
-    shutil.copytree(DEFAULT_ROOT, dest)
-    return dest
-
-
 def test_catalog_check_validates_reference_data(tmp_path: Path, capsys):
-    county = _county(tmp_path)
+    county = _copy_catalog(tmp_path)
     (county / "reference" / "wall_rules.toml").write_text('id = "wall_rules"\ntitle = "目录"\nentries = ["甲", "甲"]\n', encoding="utf-8")
     (county / "reference" / "inspection_plan.toml").write_text('id = "inspection_plan"\ntitle = "计划"\n', encoding="utf-8")
     checklist = county / "checklists" / "sichuan.toml"
@@ -174,7 +169,7 @@ def test_a_set_may_include_another(catalog):
 
 
 def test_check_refuses_a_checklist_whose_set_lacks_a_list(tmp_path: Path, capsys):
-    county = _county(tmp_path)
+    county = _copy_catalog(tmp_path)
     listset = county / "lists" / "chongqing_2023_certificates" / "listset.toml"
     listset.write_text(listset.read_text(encoding="utf-8").replace('includes = ["chongqing"]\n', ""), encoding="utf-8")
     _, problems = load_catalog(county, strict=False)
@@ -185,7 +180,7 @@ def test_check_refuses_a_checklist_whose_set_lacks_a_list(tmp_path: Path, capsys
 
 
 def test_include_cycles_and_unknown_sets_are_reported(tmp_path: Path):
-    county = _county(tmp_path)
+    county = _copy_catalog(tmp_path)
     chongqing = county / "lists" / "chongqing" / "listset.toml"
     chongqing.write_text(chongqing.read_text(encoding="utf-8").replace("default = true", 'default = true\nincludes = ["cq2023_certificates", "nowhere"]'), encoding="utf-8")
     _, problems = load_catalog(county, strict=False)

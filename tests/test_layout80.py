@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from textual.containers import ScrollableContainer
 from textual.widgets import Input, Select, Static
 
-from inspector.storage.database import Database
 from inspector.ui.app import Settings, make_app
 
-from .conftest import TODAY, fixed_clock
+from .conftest import TODAY
+from .test_inspection_walk import db  # noqa: F401 - the fixture: a database with one village
 from .test_walk_keys import go, new_inspection, open_walk, paste
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def db(tmp_path: Path):
-    database = Database.open(tmp_path / "db", clock=fixed_clock)
-    database.add_village("石堰村", "金鸡镇", county="渝北区")
-    yield database
-    database.close()
 
 
 def app_for(db, catalog, tmp_path, lang="zh"):

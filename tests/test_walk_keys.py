@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from textual import events
@@ -14,16 +13,9 @@ from inspector.storage.database import Database
 from inspector.ui.app import Settings, make_app
 
 from .conftest import TODAY, fixed_clock
+from .test_inspection_walk import db  # noqa: F401 - the fixture: a database with one village
 
 KEY_PATTERN = r"\b[a-z]+\.\d\d\b"
-
-
-@pytest.fixture
-def db(tmp_path: Path):
-    database = Database.open(tmp_path / "db", clock=fixed_clock)
-    database.add_village("石堰村", "金鸡镇", county="渝北区")
-    yield database
-    database.close()
 
 
 def new_inspection(db, catalog, template="chongqing") -> str:
