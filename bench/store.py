@@ -267,7 +267,7 @@ if side == "ours":
             out["seconds"] = time.perf_counter() - t0
             out.update(digest(sorted((r.id, r.deadline.isoformat()) for r in rows if r.overdue)))
         elif op == "township":
-            from inspector.report.township import township_figures
+            from inspector.report.township_report import township_figures
             rows = []
             members = sorted((v for v in db.villages() if v.township == township), key=lambda v: v.id)
             for v, f in zip(members, township_figures(db, [v.id for v in members], TODAY)):

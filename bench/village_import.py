@@ -35,7 +35,7 @@ def _open(root: Path):
 
 def import_new(folder: Path, rows: int) -> float:
     """Seconds for read + check + one-write add of ``rows`` rows (the command's path)."""
-    from inspector.commands.village_import import _add_all
+    from inspector.commands.imports import _add_all
     from inspector.core.village_import import check_rows, read_table
 
     csv_path = folder / f"v{rows}.csv"

@@ -196,9 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     vlist = verb(vsub, "list", "cli.help.village_list")
     vlist.add_argument("--json", action="store_true", help=t("cli.help.json"))
     vlist.add_argument("--all", action="store_true", help=t("cli.help.village_all"))
-    from .commands import village_import
+    from .commands import imports
 
-    village_import.add_parser(vsub, verb)
+    imports.add_parser(vsub, verb)
 
     edit = verb(vsub, "edit", "cli.help.village_edit")
     edit.add_argument("id", help=t("cli.help.village_id"))
@@ -429,32 +429,32 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _demo(args)
     if verb == "village":
         if args.action == "import":
-            from .commands import village_import
+            from .commands import imports
 
-            return village_import.run(args, open_db)
-        from .commands import village
+            return imports.run(args, open_db)
+        from .commands import villages
 
-        return village.run(args, open_db)
+        return villages.run(args, open_db)
     if verb == "inspection":
-        from .commands import inspection
+        from .commands import inspections
 
-        return inspection.list_inspections(args, open_db)
+        return inspections.list_inspections(args, open_db)
     if verb in ("overdue", "finding") or (verb == "report" and args.action in ("village", "township", "overdue")):
         from .commands import supervise
 
         return supervise.run(args, open_db)
     if verb == "report":
-        from .commands import inspection
+        from .commands import inspections
 
-        return inspection.report(args, open_db)
+        return inspections.report(args, open_db)
     if verb == "catalog":
-        from .commands import catalog
+        from .commands import catalogs
 
-        return catalog.run(args)
+        return catalogs.run(args)
     if verb == "classify":
-        from .commands import catalog
+        from .commands import catalogs
 
-        return catalog.classify(args)
+        return catalogs.classify(args)
     raise UsageError(verb)
 
 
@@ -518,7 +518,7 @@ def _demo_database(args: argparse.Namespace) -> Path:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from .commands.catalog import load_or_report
+    from .commands.catalogs import load_or_report
 
     if args.reset and not args.demo:
         raise UsageError(t("cli.err.reset_needs_demo"))

@@ -253,7 +253,7 @@ def test_report_into_an_unwritable_place_is_one_line(db_path, tmp_path, capsys):
 
 
 def test_an_internal_error_is_one_line_exit_70_with_a_log(db_path, capsys, monkeypatch, isolated_home):
-    from inspector.commands import village
+    from inspector.commands import villages as village
 
     monkeypatch.setattr(village, "format_table", lambda *a: 1 / 0)
     status, _, err = call(capsys, "--db", str(db_path), "village", "list")

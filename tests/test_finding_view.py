@@ -19,7 +19,7 @@ from inspector import cli
 from inspector.core import labels
 from inspector.core.finding_view import view_of
 from inspector.core.moves import Move, check, make_move, refusal
-from inspector.report.ledger import render_village_ledger
+from inspector.report.ledger_report import render_village_ledger
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
 from inspector.ui.screens.ledger import LedgerScreen

@@ -77,7 +77,7 @@ async def test_walk_a_whole_inspection(db, catalog, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
-        assert type(screen).__name__ == "InspectionScreen"
+        assert type(screen).__name__ == "WalkScreen"
         visit = screen.visit
         checklist = visit.checklist
 

@@ -17,9 +17,9 @@ from inspector import i18n
 from inspector.wiring import build_demo
 from inspector.core.overdue import rows_as_of
 from inspector.report.export import visit_report_text
-from inspector.report.ledger import render_village_ledger
-from inspector.report.overdue import render_overdue
-from inspector.report.township import render_township_summary
+from inspector.report.ledger_report import render_village_ledger
+from inspector.report.overdue_report import render_overdue
+from inspector.report.township_report import render_township_summary
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
 
@@ -114,7 +114,7 @@ async def screens_text(root: Path, catalog, lang: str, tmp_path: Path) -> dict[s
         draft = max(d for s in db.summaries().values() for d in s.draft_ids)
         app.open_inspection(draft)
         await keep("walk")
-        if type(app.screen).__name__ == "InspectionScreen":
+        if type(app.screen).__name__ == "WalkScreen":
             for key in ("b", "g", "o", "p", "w"):
                 await keep(f"walk-{key}", key)
                 if app.screen.is_modal:

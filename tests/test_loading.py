@@ -13,7 +13,7 @@ from inspector.cli import main
 from inspector.commands.rebuild_progress import DELAY, RebuildLine, rebuild_line
 from inspector.wiring import build_demo
 from inspector.storage.database import Database
-from inspector.storage.errors import CorruptFile
+from inspector.storage.store_errors import CorruptFile
 from inspector.storage.query_cache import CACHE
 from inspector.ui.app import make_app
 

@@ -170,7 +170,7 @@ async def test_walk_screen_offers_the_keys_only_once_completed(app_db, catalog, 
         for iid, offered in ((draft, False), (done, True)):
             app.open_inspection(iid)
             await pilot.pause()
-            assert type(app.screen).__name__ == "InspectionScreen"
+            assert type(app.screen).__name__ == "WalkScreen"
             actions = {a.action for a in screen_actions(app.screen)}
             assert ("open_report" in actions, "open_exports" in actions) == (offered, offered)
             app.pop_screen()

@@ -66,7 +66,7 @@ async def test_kill_mid_inspection_then_resume(tmp_path: Path, catalog):
         await pilot.press("d")  # resume the draft
         await pilot.pause()
         screen = app.screen
-        assert type(screen).__name__ == "InspectionScreen"
+        assert type(screen).__name__ == "WalkScreen"
         expected = checklist.items[stop_after]  # the first item not answered
         assert screen.item.id == expected.id
         assert screen.visit.status(checklist.items[0]) != "unanswered"

@@ -290,7 +290,7 @@ def test_a_rebuild_in_worker_processes_gives_the_index_one_process_gives(sizes, 
 
 
 def test_a_damaged_file_among_many_is_still_named_at_a_rebuild(sizes):
-    from inspector.storage.errors import CorruptFile
+    from inspector.storage.store_errors import CorruptFile
 
     root = sizes[300]
     _lose_index(root)
@@ -329,7 +329,7 @@ def demo_db(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("as_of", [TODAY, date(2026, 3, 31), date(2025, 12, 31)])
 def test_a_township_report_from_the_index_is_the_report_from_the_files(demo_db, as_of, monkeypatch, reads):
-    from inspector.report import township
+    from inspector.report import township_report as township
 
     catalog = load_catalog()[0]
     db = Database.open(demo_db, clock=fixed_clock, read_only=True)
@@ -351,7 +351,7 @@ def test_a_township_report_from_the_index_is_the_report_from_the_files(demo_db, 
 
 
 def test_a_township_report_follows_a_changed_file(demo_db, tmp_path, catalog):
-    from inspector.report import township
+    from inspector.report import township_report as township
 
     root = Path(shutil.copytree(demo_db, tmp_path / "db"))
     db = Database.open(root, clock=fixed_clock)

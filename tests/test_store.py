@@ -15,7 +15,7 @@ import pytest
 from inspector.core.errors import UserError
 from inspector.i18n import t
 from inspector.storage.database import Database
-from inspector.storage.errors import CorruptFile, DiskFull, NotADatabase, ReadOnly
+from inspector.storage.store_errors import CorruptFile, DiskFull, NotADatabase, ReadOnly
 
 from .conftest import fixed_clock
 
@@ -55,7 +55,7 @@ def test_second_instance_is_read_only_and_cannot_write(db: Database, db_path: Pa
         f"""
         from datetime import datetime
         from inspector.storage.database import Database
-        from inspector.storage.errors import ReadOnly
+        from inspector.storage.store_errors import ReadOnly
         db = Database.open({str(db_path)!r}, clock=datetime.now)
         print(db.read_only, db.holder.startswith("pid {os.getpid()}"), [v.name for v in db.villages()])
         try:

@@ -25,7 +25,7 @@ from inspector.core.overdue import rows_as_of
 from inspector.storage import atomic
 from inspector.storage.backups import usable
 from inspector.storage.database import Database
-from inspector.storage.errors import CorruptFile, DiskFull, NotWritable, ReadOnly, StoreError
+from inspector.storage.store_errors import CorruptFile, DiskFull, NotWritable, ReadOnly, StoreError
 
 from .conftest import fixed_clock
 

@@ -24,9 +24,9 @@ from inspector.core import labels
 from inspector.wiring import build_demo
 from inspector.core.overdue import rows_as_of, rows_from_index
 from inspector.i18n import t
-from inspector.report.ledger import render_village_ledger
-from inspector.report.overdue import render_overdue
-from inspector.report.township import render_township_summary
+from inspector.report.ledger_report import render_village_ledger
+from inspector.report.overdue_report import render_overdue
+from inspector.report.township_report import render_township_summary
 from inspector.storage.database import Database
 
 from .markdown_check import MD, tables

@@ -13,7 +13,7 @@ import pytest
 
 from inspector import i18n
 from inspector.cli import open_db
-from inspector.commands import village_import as command
+from inspector.commands import imports as command
 from inspector.core.errors import UserError
 from inspector.core.models import Village
 from inspector.core.textwidth import width

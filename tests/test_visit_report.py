@@ -13,7 +13,7 @@ from inspector.core.finding_view import view_of
 from inspector.core.models import Village
 from inspector.report.files import MAX_BYTES, MAX_CHARS, report_filename, write_report
 from inspector.report.markdown import escape_inline
-from inspector.report.visit import item_failed, render_visit_report
+from inspector.report.visit_report import item_failed, render_visit_report
 
 from .markdown_check import MD, tables
 

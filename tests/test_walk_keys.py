@@ -113,7 +113,7 @@ async def test_enter_on_the_violation_checkbox_saves(db, catalog, tmp_path):
         assert pilot.app.focused.id == "marked_violation"
         await pilot.press("enter")
         await pilot.pause()
-        assert type(pilot.app.screen).__name__ == "InspectionScreen"
+        assert type(pilot.app.screen).__name__ == "WalkScreen"
         [obs] = db.store("V0001").observations(iid)
         assert obs["what"] == "安全生产监管站" and obs["marked_violation"] is True and obs["violation"] is True
 

@@ -31,10 +31,10 @@ from ..core.overdue import open_on
 from ..core.textwidth import clip, pad, width
 from ..core.visit import village_of
 from ..i18n import language, t
-from ..report.ledger import deadline_text, history_rows, plain, state_text
+from ..report.ledger_report import deadline_text, history_rows, plain, state_text
 from ..core.repository import NotFound
 from .common import Refused, find_township, find_village
-from .village import format_table
+from .villages import format_table
 
 REPORT_ACTIONS = ("village", "township", "overdue")
 FORMATS = ("table", "md", "json", "csv", "xlsx")
@@ -174,7 +174,7 @@ def overdue(args: argparse.Namespace, open_db) -> int:
     elif args.format == "csv":
         _write_bytes(overdue_csv(rows, lang))
     elif args.format == "md":
-        from ..report.overdue import render_overdue
+        from ..report.overdue_report import render_overdue
 
         print(render_overdue(rows, as_of, lang, _title_filters(args)), end="")
     elif not rows:
@@ -428,7 +428,7 @@ def _office(fmt: str, markdown: str, day: date, lang: str, sheets) -> str | byte
 
 def report_village(args: argparse.Namespace, open_db) -> int:
     from ..report.files import report_filename
-    from ..report.ledger import render_village_ledger
+    from ..report.ledger_report import render_village_ledger
 
     lang = _lang(args)
     catalog = _catalog(args)
@@ -447,7 +447,7 @@ def report_village(args: argparse.Namespace, open_db) -> int:
 
 def report_township(args: argparse.Namespace, open_db) -> int:
     from ..report.files import report_filename
-    from ..report.township import render_township_summary
+    from ..report.township_report import render_township_summary
 
     lang = _lang(args)
     catalog = _catalog(args)
@@ -465,7 +465,7 @@ def report_township(args: argparse.Namespace, open_db) -> int:
 
 def report_overdue(args: argparse.Namespace, open_db) -> int:
     from ..report.files import report_filename
-    from ..report.overdue import render_overdue
+    from ..report.overdue_report import render_overdue
 
     lang = _lang(args)
     from ..report.office_sheets import overdue_sheet

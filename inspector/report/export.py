@@ -9,7 +9,7 @@ from ..catalog.model import Catalog
 from ..core.finding_view import view_of
 from ..core.visit import village_of
 from .files import report_filename, write_report
-from .visit import render_visit_report
+from .visit_report import render_visit_report
 
 
 def default_folder(db: Any = None) -> Path:

@@ -18,8 +18,8 @@ from ..catalog.model import THEMES
 from ..core import labels
 from ..core.finding_view import FindingView, sort_views
 from ..i18n import messages, t
-from .ledger import village_views
-from .township import FIGURES, FINDING_COLUMNS, VillageFigures, village_figures
+from .ledger_report import village_views
+from .township_report import FIGURES, FINDING_COLUMNS, VillageFigures, village_figures
 from .xlsx import Sheet
 
 # The ledger's columns as a township keeps them, then the ones a supervisor sorts and filters by.

@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .errors import CorruptFile, NotReadable, NotWritable, write_error
+from .store_errors import CorruptFile, NotReadable, NotWritable, write_error
 
 _DUMP = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 
@@ -211,7 +211,7 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self.read_only:
-            from .errors import ReadOnly
+            from .store_errors import ReadOnly
 
             raise ReadOnly(self.path)
         self.generation += 1

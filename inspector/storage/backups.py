@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .atomic import load_json, write_atomic
-from .errors import StoreError, write_error
+from .store_errors import StoreError, write_error
 
 KEEP_DAYS = 14
 FOLDER = "backups"

@@ -33,7 +33,7 @@ from ..core.errors import UserError
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
-from .errors import NotADatabase, NotFound, ReadOnly, write_error
+from .store_errors import NotADatabase, NotFound, ReadOnly, write_error
 from .lock import WriterLock
 from .migrations import SCHEMA_VERSION
 from .query_cache import CacheLost, QueryCache, VillageRows, remove_old_index

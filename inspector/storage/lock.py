@@ -15,7 +15,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from .atomic import write_atomic
-from .errors import NotWritable, StoreError, write_error
+from .store_errors import NotWritable, StoreError, write_error
 
 LOCK_NAME = ".lock"
 INFO_NAME = ".lock.json"

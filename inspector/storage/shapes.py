@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 
 from ..core import workflow
 from ..core.models import VILLAGE_KINDS, OpenFinding
-from .errors import CorruptFile
+from .store_errors import CorruptFile
 from .histories import Replayed, replay
 
 Check = Callable[[Any], str | None]  # None when fine, else a problem key (store.problem.*)

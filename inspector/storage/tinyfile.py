@@ -11,7 +11,7 @@ from tinydb import TinyDB
 
 from .atomic import AtomicJSONStorage
 from .backups import Backups
-from .errors import CorruptFile, NewerSchema
+from .store_errors import CorruptFile, NewerSchema
 from .migrations import SCHEMA_VERSION, migrate, schema_of
 from .shapes import CHECKS, check_meta
 

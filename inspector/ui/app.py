@@ -176,14 +176,14 @@ class InspectorApp(App[None]):
 
     def open_inspection(self, inspection_id: str) -> None:
         from ..core.visit import open_visit
-        from .screens.inspection import InspectionScreen
+        from .screens.walk import WalkScreen
 
         try:
             visit = open_visit(self.db, self.catalog, self.classifiers, inspection_id)
         except KeyError as exc:
             self.notify(t("inspection.template_missing", template=exc.args[0]), severity="error")
             return
-        self.push_screen(InspectionScreen(visit))
+        self.push_screen(WalkScreen(visit))
 
     def export_visit_report(self, inspection_id: str) -> None:
         from ..report.export import export_visit

@@ -172,7 +172,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
 
 def _warm_up() -> None:
     """Import the screens the keys open once the first screen is drawn, so they open at once."""
-    from . import inspection, ledger, review, village  # noqa: F401  (not catalog: pinyin tables are big)
+    from . import walk, ledger, review, village  # noqa: F401  (not catalog: pinyin tables are big)
 
 
 def _overdue_text(screen: Screen, n: int, bold: bool = False) -> Text:

@@ -15,7 +15,7 @@ from typing import Iterable
 from ..core import labels, workflow
 from ..core.finding_view import FindingView, sort_views
 from ..i18n import t
-from .ledger import DASH, deadline_text, field_lines, gfm_table
+from .ledger_report import DASH, deadline_text, field_lines, gfm_table
 from .markdown import escape_inline
 
 FILTERS = ("township", "village", "unit")

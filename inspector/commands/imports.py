@@ -17,7 +17,7 @@ from typing import Callable
 from ..core.errors import UserError
 from ..core.village_import import WORKBOOK, ImportPreview, Problem, VillageImportError, check_rows, read_table
 from ..i18n import t
-from .village import format_table
+from .villages import format_table
 
 _YES = ("y", "yes", "是")
 

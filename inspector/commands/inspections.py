@@ -8,7 +8,7 @@ import sys
 from ..i18n import t
 from ..core.repository import NotFound
 from .common import Refused, find_village
-from .village import format_table
+from .villages import format_table
 
 
 def list_inspections(args, open_db) -> int:
@@ -65,7 +65,7 @@ def list_inspections(args, open_db) -> int:
 def report(args, open_db) -> int:
     """`inspector report inspection ID [--out DIR] [--format md|docx]`."""
     from ..report.export import export_visit
-    from .catalog import load_or_report
+    from .catalogs import load_or_report
 
     catalog = load_or_report(args)
     if catalog is None:

@@ -36,7 +36,7 @@ from ..appref import inspector_app
 MARK = {"unanswered": "·", "ok": "✓", "na": "—", "fail": "✗"}
 
 
-class InspectionScreen(OpensReports, Screen[None]):
+class WalkScreen(OpensReports, Screen[None]):
     BINDINGS = [
         # The footer shows the keys of the current item's kind (check_action hides the others):
         # y/n on a yes/no item, f/a on a count, y "checked" on a record item.

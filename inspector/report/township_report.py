@@ -18,7 +18,7 @@ from ..catalog.model import THEMES
 from ..core import labels
 from ..core.finding_view import FindingView, view_of, views_of
 from ..i18n import t
-from .ledger import DASH, field_lines, gfm_table
+from .ledger_report import DASH, field_lines, gfm_table
 from .markdown import escape_cell, escape_inline
 
 # Burden-reduction figures: (column, check-item theme whose count items add up, observed kinds).
