@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .core.demo_records import write_demo
 from .core.repository import Clock, Progress, Repository
+from .device import this_device
 from .storage import bulk
 from .storage.database import REGISTRY, Database, check_location
 
@@ -23,7 +24,8 @@ __all__ = ["REGISTRY", "build_demo", "check_location", "is_database", "open_data
 def open_database(path: Path | str, *, clock: Clock, read_only: bool = False, progress: Progress | None = None,
                   defer_index: bool = False) -> Repository:
     """Open (or create) the database at ``path`` (see storage.database.Database.open)."""
-    return Database.open(path, clock=clock, read_only=read_only, progress=progress, defer_index=defer_index)
+    return Database.open(path, clock=clock, read_only=read_only, progress=progress, defer_index=defer_index,
+                         device=this_device().id)
 
 
 def is_database(root: Path) -> bool:

@@ -16,6 +16,17 @@ def fixed_clock() -> datetime:
     return datetime(2026, 11, 21, 9, 30, 0)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def device_file(tmp_path_factory):
+    """This device's identity (inspector/device.py) in a test folder, never the user's."""
+    import os
+
+    path = tmp_path_factory.mktemp("device") / "device.json"
+    path.write_text('{"id": "01TESTDEV1CE0000000000000Q", "name": "test laptop"}', encoding="utf-8")
+    os.environ["INSPECTOR_DEVICE"] = str(path)
+    yield path
+
+
 @pytest.fixture(autouse=True)
 def chinese():
     i18n.set_language("zh")

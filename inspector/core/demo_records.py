@@ -9,13 +9,16 @@ given (the wiring passes storage's bulk writer: inspector/wiring.py).
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..catalog.loader import load_catalog
 from ..catalog.model import CheckItem, Checklist
+from . import ids
 from .repository import DatabaseWriter
+
+DEMO_DEVICE = "demo"  # the device the demo's events were "recorded" on
 
 TOWNSHIPS = [
     "金鸡镇", "龙溪街道", "石船镇", "统景镇", "大湾镇", "兴隆镇", "木耳镇", "茨竹镇", "古路镇", "洛碛镇",
@@ -106,8 +109,10 @@ def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date
     def add(kind: str, on: date, **payload) -> bool:
         if on > today:
             return False
-        ev = {"finding": fid, "seq": len(events) + 1, "type": kind, "on": on.isoformat(),
-              "at": f"{on.isoformat()}T{9 + len(events) % 8:02d}:{rng.randint(0, 59):02d}:00", "by": by, **payload}
+        at = f"{on.isoformat()}T{9 + len(events) % 8:02d}:{rng.randint(0, 59):02d}:00"
+        at = max([at, *(e["at"] for e in events)])  # a history's times never go back (core.records.Event)
+        ev = {"id": ids.derived_id(datetime.fromisoformat(at), fid, len(events)), "finding": fid, "type": kind,
+              "on": on.isoformat(), "at": at, "by": by, "device": DEMO_DEVICE, "counter": len(events) + 1, **payload}
         events.append(ev)
         return True
 
@@ -155,7 +160,7 @@ def generate(villages: int, years: int, seed: int, today: date, checklist: Check
         kind = "community" if rng.random() < 0.2 else "village"
         name = names.draw(rng, "社区" if kind == "community" else "村")
         village_docs.append({
-            "id": f"V{n:04d}", "name": name, "township": townships[(n - 1) % township_count], "kind": kind,
+            "id": ids.derived_id(None, "demo", seed, n), "name": name, "township": townships[(n - 1) % township_count], "kind": kind,
             "county": "渝北区", "contact": rng.choice(INSPECTORS[::-1]), "phone": f"138{rng.randint(10000000, 99999999)}",
             "archived": False,
         })
@@ -170,7 +175,7 @@ def generate(villages: int, years: int, seed: int, today: date, checklist: Check
             for k in range(count):
                 # Evenly spread over the years, the newest a few days ago (its findings still open).
                 day = today - timedelta(days=int((count - 1 - k) * 365 * years / count) + vr.randint(1, 20))
-                iid = f"{v['id']}-I{k + 1:04d}"
+                iid = ids.derived_id(datetime.combine(day, time(9)), v["id"], "I", k)
                 draft = k == count - 1 and vr.random() < 0.1
                 tables["inspections"].append({
                     "id": iid, "village": v["id"], "date": day.isoformat(), "kind": vr.choice(KINDS),
@@ -187,7 +192,7 @@ def generate(villages: int, years: int, seed: int, today: date, checklist: Check
                     continue
                 for idx in sorted(failing):
                     item = items[idx]
-                    fid = f"{v['id']}-F{len(tables['findings']) + 1:04d}"
+                    fid = ids.derived_id(datetime.combine(day, time(11)), v["id"], "F", len(tables["findings"]))
                     unit = vr.choice(UNITS)
                     title = vr.choice(TITLES.get(item.theme, ["{unit}问题"])).format(unit=unit, cert=vr.choice(CERTS))
                     period = int(item.period.rstrip("wd")) * (1.4 if item.period.endswith("wd") else 1)

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 
 from . import workflow
+from .records import Event, Finding
 from .deadlines import overdue_days
 
 # The review screen's buckets of an open finding, then the one of a closed finding.
@@ -43,7 +44,7 @@ class Extension:
 class FindingView:
     """One finding on ``as_of``, with the records its status comes from."""
 
-    finding: Mapping[str, Any]  # the finding's fields as recorded (title, theme, severity, measure...)
+    finding: Finding  # the finding as recorded (title, theme, severity, measure...)
     as_of: date
     state: str
     deadline: date  # in force on as_of
@@ -54,7 +55,7 @@ class FindingView:
     person: str
     found_on: date | None
     closed_on: date | None
-    events: tuple[Mapping[str, Any], ...] = ()  # on or before as_of, in order (none when read from the summaries)
+    events: tuple[Event, ...] = ()  # on or before as_of, in order (none when read from the summaries)
     later: int = 0  # records dated after as_of
     village_id: str = ""
     village: str = ""
@@ -64,19 +65,19 @@ class FindingView:
 
     @property
     def id(self) -> str:
-        return str(self.finding.get("id", ""))
+        return self.finding.id
 
     @property
     def title(self) -> str:
-        return str(self.finding.get("title", "") or "")
+        return self.finding.title
 
     @property
     def theme(self) -> str:
-        return str(self.finding.get("theme", "") or "")
+        return self.finding.theme
 
     @property
     def severity(self) -> str:
-        return str(self.finding.get("severity", "") or "")
+        return self.finding.severity
 
     # -- its status on as_of ----------------------------------------------------------
 
@@ -146,24 +147,24 @@ def bucket_of(days: int) -> str:
     return "later"
 
 
-def view_of(finding: Mapping[str, Any], events: Iterable[Mapping[str, Any]], as_of: date, *,
+def view_of(finding: Finding, events: Iterable[Event], as_of: date, *,
             village_id: str = "", village: str = "", township: str = "") -> FindingView | None:
     """The finding on ``as_of`` from its events; None when it had not been found yet on that date."""
     every = list(events)
     known = workflow.known_on(every, as_of)
     if not known:
         return None
-    return _view(finding, workflow.derive(known), as_of, tuple(dict(e) for e in known), len(every) - len(known),
-                 village_id or str(finding.get("village", "")), village, township)
+    return _view(finding, workflow.derive(known), as_of, tuple(known), len(every) - len(known),
+                 village_id or finding.village, village, township)
 
 
-def view_of_status(finding: Mapping[str, Any], status: workflow.FindingStatus, as_of: date, *,
+def view_of_status(finding: Finding, status: workflow.FindingStatus, as_of: date, *,
                    village_id: str = "", village: str = "", township: str = "") -> FindingView:
     """A view from a status already derived (the summaries index keeps today's), without its events."""
-    return _view(finding, status, as_of, (), 0, village_id or str(finding.get("village", "")), village, township)
+    return _view(finding, status, as_of, (), 0, village_id or finding.village, village, township)
 
 
-def _view(finding: Mapping[str, Any], st: workflow.FindingStatus, as_of: date, events: tuple, later: int,
+def _view(finding: Finding, st: workflow.FindingStatus, as_of: date, events: tuple, later: int,
           village_id: str, village: str, township: str) -> FindingView:
     return FindingView(
         finding=finding, as_of=as_of, state=st.state, deadline=st.deadline, original_deadline=st.original_deadline,
@@ -174,14 +175,14 @@ def _view(finding: Mapping[str, Any], st: workflow.FindingStatus, as_of: date, e
     )
 
 
-def views_of(findings: Iterable[Mapping[str, Any]], events: Iterable[Mapping[str, Any]], as_of: date, *,
+def views_of(findings: Iterable[Finding], events: Iterable[Event], as_of: date, *,
              village_id: str = "", village: str = "", township: str = "") -> list[FindingView]:
     """A village's findings found by ``as_of`` (events of every finding, grouped here), in the order they were found."""
-    by_finding: dict[str, list[Mapping[str, Any]]] = {}
+    by_finding: dict[str, list[Event]] = {}
     for ev in events:
-        by_finding.setdefault(ev["finding"], []).append(ev)
+        by_finding.setdefault(ev.finding, []).append(ev)
     out = [v for f in findings
-           if (v := view_of(f, by_finding.get(f["id"], []), as_of, village_id=village_id, village=village, township=township))]
+           if (v := view_of(f, by_finding.get(f.id, []), as_of, village_id=village_id, village=village, township=township))]
     return sorted(out, key=lambda v: (v.found_on or as_of, v.id))
 
 

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from .deadlines import overdue_days
 
-VILLAGE_KINDS = ("village", "community")
-
-
-@dataclass
-class Village:
-    id: str
-    name: str
-    township: str
-    kind: str = "village"
-    county: str = ""
-    contact: str = ""
-    phone: str = ""
-    archived: bool = False
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+# The village record is core's (records.py); kept importable from here for the screens that use it.
+from .records import VILLAGE_KINDS, Village  # noqa: E402,F401
 
 
 @dataclass

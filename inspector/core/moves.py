@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Iterable, Protocol, Sequence
 
 from . import workflow
 from .errors import UserError
 from .finding_view import FindingView
+from .records import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class Move:
     evidence: tuple[str, ...] = ()  # report: the files that show the work done
 
     def fields(self) -> dict[str, Any]:
-        """What the stored event carries besides its type, day and author (empty values left out)."""
+        """What the event carries besides its type, day and author (the fields of ``records.Event``)."""
         out: dict[str, Any] = {}
         if self.kind in ("assign", "edit"):
             out.update(unit=self.unit, person=self.person)
@@ -42,19 +43,21 @@ class Move:
             if value:
                 out[name] = value
         if self.deadline is not None:
-            out["deadline"] = self.deadline.isoformat()
+            out["deadline"] = self.deadline
         if self.evidence:
-            out["evidence"] = list(self.evidence)
+            out["evidence"] = tuple(self.evidence)
         return out
 
-    def event(self, finding: str, seq: int) -> dict[str, Any]:
-        return {"finding": finding, "seq": seq, "type": self.kind, "on": self.on.isoformat(), "by": self.by, **self.fields()}
+    def event(self, finding: str, after: Sequence[Event]) -> Event:
+        """The event this move would be, recorded after ``after`` (to check it; the repository stamps the real one)."""
+        latest = max((e.at for e in after), default="")
+        return Event(id="", finding=finding, type=self.kind, on=self.on, at=latest, by=self.by, **self.fields())
 
 
 class FindingEvents(Protocol):
     """What a move needs of the repository: a finding's events, and appending one."""
 
-    def events(self, fid: str | None = None) -> list[dict]: ...
+    def events(self, fid: str | None = None) -> list[Event]: ...
 
     def add_event(self, fid: str, kind: str, *, by: str, **fields: Any) -> workflow.FindingStatus: ...
 
@@ -83,11 +86,11 @@ def next_level(view: FindingView) -> str | None:
     return workflow.ESCALATIONS[view.escalation] if view.escalation < len(workflow.ESCALATIONS) else None
 
 
-def check(history: Iterable[Mapping[str, Any]], move: Move) -> workflow.WorkflowError | None:
+def check(history: Iterable[Event], move: Move) -> workflow.WorkflowError | None:
     """Why ``move`` as typed is refused after ``history``; None when the workflow allows it."""
     history = list(history)
     try:
-        workflow.check_move(history, move.event("", 1 + max((int(e["seq"]) for e in history), default=0)))
+        workflow.check_move(history, move.event("", history))
     except workflow.WorkflowError as exc:
         return exc
     return None
@@ -98,4 +101,4 @@ def make_move(repo: FindingEvents, fid: str, move: Move) -> workflow.FindingStat
     refused = check(repo.events(fid), move)
     if refused is not None:
         raise refused
-    return repo.add_event(fid, move.kind, by=move.by, on=move.on.isoformat(), **move.fields())
+    return repo.add_event(fid, move.kind, by=move.by, on=move.on, **move.fields())

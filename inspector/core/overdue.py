@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from .finding_view import BUCKETS, FindingView, matches, sort_views, view_of, view_of_status
+from .records import Finding
 from .workflow import FindingStatus
 
 __all__ = ["BUCKETS", "matches", "open_on", "rows_as_of", "rows_from_index", "sort_views"]
@@ -47,7 +48,7 @@ def rows_from_index(db: Any, as_of: date) -> list[FindingView]:
                 original_deadline=date.fromisoformat(f.original_deadline) if f.original_deadline else deadline,
                 extensions=[dict(e) for e in f.extensions], escalation=f.escalation, unit=f.unit,
             )
-            rows.append(view_of_status({"id": f.id, "village": vid, "title": f.title, "theme": f.theme, "severity": f.severity},
+            rows.append(view_of_status(Finding(id=f.id, village=vid, title=f.title, theme=f.theme, severity=f.severity),
                                        status, as_of, village_id=vid, village=village.name, township=village.township))
     return sort_views(rows)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, TypeVar, runtime_checkable
 
 from .models import Village, VillageSummary
+from .records import Inspection
 from .workflow import FindingStatus
 
 T = TypeVar("T")
@@ -147,7 +148,10 @@ class Repository(Protocol):
 
     # history queries across villages
     def queried(self, ask: Callable[[QueryRows], list[T]], vids: Iterable[str] | None = None) -> list[T]: ...
-    def inspection_rows(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]: ...
+    def inspection_rows(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, Inspection, int, int, int]]: ...
+    def locate(self, kind: str, text: str) -> list[tuple[str, str]]:
+        """(village id, id) of every inspection or finding (``kind``) that ``text`` names: the whole id or its end."""
+        ...
 
     # named review filters (the rule for their names is core's: core.saved_filters)
     def saved_filters(self) -> dict[str, dict[str, str]]: ...

@@ -13,13 +13,14 @@ from typing import Iterable, Mapping
 from . import workflow
 from .finding_view import EVERY_EVENT, view_of_status, views_of
 from .models import OpenFinding, VillageSummary
+from .records import Event, Finding, Inspection
 
 
 def village_summary(
     vid: str,
-    inspections: Iterable[Mapping],
-    findings: Iterable[Mapping],
-    events: Iterable[Mapping] = (),
+    inspections: Iterable[Inspection],
+    findings: Iterable[Finding],
+    events: Iterable[Event] = (),
     statuses: Mapping[str, workflow.FindingStatus] | None = None,
 ) -> VillageSummary:
     """The summary of village ``vid`` from its records.
@@ -34,10 +35,10 @@ def village_summary(
     if statuses is None:
         views = {v.id: v for v in views_of(findings, events, EVERY_EVENT)}
     else:
-        views = {f["id"]: view_of_status(f, statuses[f["id"]], EVERY_EVENT) for f in findings}
+        views = {f.id: view_of_status(f, statuses[f.id], EVERY_EVENT) for f in findings}
     open_: list[OpenFinding] = []
     for f in findings:
-        v = views.get(f["id"])
+        v = views.get(f.id)
         if v is not None and v.is_open:
             open_.append(
                 OpenFinding(
@@ -56,8 +57,8 @@ def village_summary(
             )
     return VillageSummary(
         inspections=len(inspections),
-        drafts=sum(1 for i in inspections if i.get("state") == "draft"),
-        draft_ids=sorted(i["id"] for i in inspections if i.get("state") == "draft"),
+        drafts=sum(1 for i in inspections if i.state == "draft"),
+        draft_ids=sorted(i.id for i in inspections if i.state == "draft"),
         findings=len(findings),
         open=open_,
     )

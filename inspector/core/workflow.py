@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Iterable
 
 from .errors import UserError
+from .records import Event
 
 # States, in the order of the usual life of a finding.
 FOUND = "found"  # 发现
@@ -69,18 +70,23 @@ class FindingStatus:
         return self.state != CLOSED
 
 
-def event_day(event: Mapping[str, Any]) -> date:
-    return date.fromisoformat(str(event["on"])[:10])
+def event_day(event: Event) -> date:
+    return event.on
 
 
-def known_on(events: Iterable[Mapping[str, Any]], as_of: date | None) -> list[Mapping[str, Any]]:
+def in_order(events: Iterable[Event]) -> list[Event]:
+    """A finding's events in the one order every device agrees on: (time, device, counter)."""
+    return sorted(events, key=lambda e: (e.at, e.device, e.counter))
+
+
+def known_on(events: Iterable[Event], as_of: date | None) -> list[Event]:
     """The events that count on ``as_of``: in order, up to the first one dated after it.
 
     The one "as of" cut: ``derive`` and every read model use it. Events are
     recorded in order and never backdated (``check_move``), so stopping at
     the first later event is the same as keeping those on or before the date.
     """
-    ordered = sorted(events, key=lambda e: e["seq"])
+    ordered = in_order(events)
     if as_of is None:
         return ordered
     for n, ev in enumerate(ordered):
@@ -89,7 +95,7 @@ def known_on(events: Iterable[Mapping[str, Any]], as_of: date | None) -> list[Ma
     return ordered
 
 
-def derive(events: Iterable[Mapping[str, Any]], as_of: date | None = None) -> FindingStatus:
+def derive(events: Iterable[Event], as_of: date | None = None) -> FindingStatus:
     """The finding's status from its events (those ``known_on`` ``as_of``)."""
     status: FindingStatus | None = None
     for ev in known_on(events, as_of):
@@ -99,21 +105,23 @@ def derive(events: Iterable[Mapping[str, Any]], as_of: date | None = None) -> Fi
     return status
 
 
-def apply(status: FindingStatus | None, ev: Mapping[str, Any]) -> FindingStatus:
+def apply(status: FindingStatus | None, ev: Event) -> FindingStatus:
     """Apply one event; raises WorkflowError when the move is not allowed."""
-    kind = ev["type"]
-    on = event_day(ev)
+    kind = ev.type
+    on = ev.on
     if kind == "found":
         if status is not None:
             raise WorkflowError("workflow.already_found")
-        deadline = date.fromisoformat(ev["deadline"])
+        if ev.deadline is None:
+            raise WorkflowError("workflow.need_deadline")
+        deadline = ev.deadline
         return FindingStatus(
             state=FOUND,
             deadline=deadline,
             original_deadline=deadline,
             found_on=on,
-            unit=ev.get("unit", ""),
-            person=ev.get("person", ""),
+            unit=ev.unit,
+            person=ev.person,
         )
     if status is None:
         raise WorkflowError("workflow.not_found_yet")
@@ -123,26 +131,26 @@ def apply(status: FindingStatus | None, ev: Mapping[str, Any]) -> FindingStatus:
     if status.state not in allowed:
         raise WorkflowError(f"workflow.refused.{kind}", state=status.state)
     if kind == "assign":
-        if not ev.get("unit"):
+        if not ev.unit:
             raise WorkflowError("workflow.need_unit")
-        status.unit = ev["unit"]
-        status.person = ev.get("person", "")
-    elif kind in ("progress", "report", "verify_fail", "reopen", "extend") and not str(
-        ev.get("note", "")
-    ).strip():
+        status.unit = ev.unit
+        status.person = ev.person
+    elif kind in ("progress", "report", "verify_fail", "reopen", "extend") and not ev.note.strip():
         raise WorkflowError(f"workflow.need_note.{kind}")
-    if kind == "verify" and not (ev.get("verifier") or ev.get("by")):  # who verified on site
+    if kind == "verify" and not (ev.verifier or ev.by):  # who verified on site
         raise WorkflowError("workflow.need_verifier")
     if kind == "extend":
-        new = date.fromisoformat(ev["deadline"])
+        if ev.deadline is None:
+            raise WorkflowError("workflow.need_deadline")
+        new = ev.deadline
         if new <= status.deadline:
             raise WorkflowError(
                 "workflow.extend_not_later", new=new.isoformat(), current=status.deadline.isoformat()
             )
-        status.extensions.append({"from": status.deadline.isoformat(), "to": new.isoformat(), "on": on.isoformat(), "reason": ev["note"]})
+        status.extensions.append({"from": status.deadline.isoformat(), "to": new.isoformat(), "on": on.isoformat(), "reason": ev.note})
         status.deadline = new
     elif kind == "escalate":
-        level = ESCALATIONS.index(ev["level"]) + 1 if ev.get("level") in ESCALATIONS else 0
+        level = ESCALATIONS.index(ev.level) + 1 if ev.level in ESCALATIONS else 0
         if level != status.escalation + 1:
             raise WorkflowError(
                 "workflow.escalate_order",
@@ -152,10 +160,10 @@ def apply(status: FindingStatus | None, ev: Mapping[str, Any]) -> FindingStatus:
             raise WorkflowError("workflow.escalate_not_overdue", deadline=status.deadline.isoformat())
         status.escalation = level
     elif kind == "edit":
-        if ev.get("unit"):
-            status.unit = ev["unit"]
-        if ev.get("person"):
-            status.person = ev["person"]
+        if ev.unit:
+            status.unit = ev.unit
+        if ev.person:
+            status.person = ev.person
     if target is not None:
         status.state = target
     if kind == "close":
@@ -165,9 +173,9 @@ def apply(status: FindingStatus | None, ev: Mapping[str, Any]) -> FindingStatus:
     return status
 
 
-def check_move(events: list[Mapping[str, Any]], new_event: Mapping[str, Any]) -> FindingStatus:
+def check_move(events: list[Event], new_event: Event) -> FindingStatus:
     """Validate ``new_event`` against the history; returns the resulting status."""
     status = derive(events)
-    if events and event_day(new_event) < max(event_day(e) for e in events):
+    if events and new_event.on < max(e.on for e in events):
         raise WorkflowError("workflow.backdated")
     return apply(status, new_event)

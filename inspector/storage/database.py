@@ -29,11 +29,14 @@ from typing import Callable, Iterable, Mapping
 
 from tinydb import Query, TinyDB
 
+from ..core import ids
 from ..core.errors import UserError
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
+from . import documents
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
-from .store_errors import NotADatabase, NotFound, ReadOnly, write_error
+from .store_errors import NotADatabase, NotFound, ReadOnly, UpgradeNeedsWriter, write_error
+from .upgrade_ids import needs_upgrade, upgrade
 from .lock import WriterLock
 from .migrations import SCHEMA_VERSION
 from .query_cache import CacheLost, QueryCache, VillageRows, remove_old_index
@@ -45,6 +48,7 @@ from .village_store import VillageStore
 
 REGISTRY = "inspector.json"
 VILLAGES = "villages"
+LOCAL_DEVICE = "local"  # events recorded where no device was named (tests, benchmarks); wiring names the real one
 STORE_CACHE = 24  # village files kept parsed in memory (LRU)
 
 Clock = Callable[[], datetime]
@@ -78,9 +82,12 @@ def check_location(path: Path) -> Path:
 class Database:
     """The repository: the only code that touches TinyDB documents."""
 
-    def __init__(self, root: Path, *, clock: Clock, read_only: bool = False):
+    def __init__(self, root: Path, *, clock: Clock, read_only: bool = False, device: str = LOCAL_DEVICE,
+                 random_bytes: ids.RandomBytes | None = None):
         self.root = Path(root)
         self.clock = clock
+        self.device = device  # the id of the device recording here (events carry it)
+        self._random = random_bytes or os.urandom
         self.backups = Backups(self.root)
         self._lock = WriterLock(self.root)
         self.holder = ""
@@ -100,7 +107,8 @@ class Database:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, clock: Clock, read_only: bool = False, progress: Progress | None = None, defer_index: bool = False
+        cls, path: Path | str, *, clock: Clock, read_only: bool = False, progress: Progress | None = None,
+        defer_index: bool = False, device: str = "", random_bytes: ids.RandomBytes | None = None,
     ) -> "Database":
         """Open (or create) the database at ``path``.
 
@@ -115,7 +123,7 @@ class Database:
         if creating:
             _mkdir(root)
             read_only = False  # nothing to read yet: a new database is created writable
-        db = cls(root, clock=clock, read_only=read_only)
+        db = cls(root, clock=clock, read_only=read_only, device=device or LOCAL_DEVICE, random_bytes=random_bytes)
         if not read_only and not db._lock.try_acquire(clock().isoformat(timespec="seconds")):
             db.read_only = True
             db.holder = db._lock.holder()
@@ -124,6 +132,10 @@ class Database:
         try:
             if not db.read_only:
                 remove_temp_files(root)  # left by killed writers; we hold the lock now
+            if not creating and needs_upgrade(root / REGISTRY):
+                if db.read_only:
+                    raise UpgradeNeedsWriter(root, db.holder)
+                upgrade(root, REGISTRY, VILLAGES, db.backups, db.today)
             db._registry = open_tinydb(
                 root / REGISTRY, "registry", db.backups, db.today, read_only=db.read_only, create=creating
             )
@@ -165,6 +177,9 @@ class Database:
     def now_iso(self) -> str:
         return self.clock().isoformat(timespec="seconds")
 
+    def _new_id(self) -> str:
+        return ids.new_id(self.clock(), self._random)
+
     def check_writable(self) -> None:
         if self.read_only:
             raise ReadOnly(self.root, self.holder)
@@ -181,7 +196,7 @@ class Database:
         generation = self.registry.storage.generation  # type: ignore[attr-defined]
         if generation != self._villages_gen:
             docs = self.registry.table("villages").all()
-            out = [Village(**{k: d.get(k, v) for k, v in _VILLAGE_DEFAULTS.items()}) for d in docs]
+            out = [documents.village(d) for d in docs]
             self._villages_sorted = sorted(out, key=lambda v: (v.township, v.name, v.id))
             self._villages_by_id = {v.id: v for v in out}
             self._villages_gen = generation
@@ -195,13 +210,13 @@ class Database:
         found = self._village_cache().get(vid)
         if found is None:
             raise NotFound("village", vid)
-        return replace(found)  # a copy: the cached records are shared
+        return found  # frozen: shared safely
 
     def find_village(self, name_or_id: str, township: str | None = None) -> Village:
         matches = [
             v
             for v in self.villages(include_archived=True)
-            if (v.id == name_or_id or v.name == name_or_id) and (township is None or v.township == township)
+            if (ids.matches(name_or_id, v.id) or v.name == name_or_id) and (township is None or v.township == township)
         ]
         if len(matches) != 1:
             raise NotFound("village", name_or_id)
@@ -217,10 +232,10 @@ class Database:
         name, township = name.strip(), township.strip()
         self._check_identity(name, township, kind)
         table = self.registry.table("villages")
-        number = 1 + max((int(d["id"][1:]) for d in table.all()), default=0)
-        village = Village(f"V{number:04d}", name, township, kind, county, contact, phone)
+        village = Village(id=self._new_id(), name=name, township=township, kind=kind, county=county, contact=contact,
+                          phone=phone)
         self._before_registry_change()
-        table.insert(village.to_dict())
+        table.insert(documents.village_doc(village))
         self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
         self.cache.put_summaries({village.id: self._index[village.id]})  # else every open would add it
         return village
@@ -251,18 +266,16 @@ class Database:
         self.check_writable()
         table = self.registry.table("villages")
         docs = table.all()
-        number = max((int(d["id"][1:]) for d in docs), default=0)
         taken = {_identity(d.get("name", ""), d.get("township", "")) for d in docs}
         added = []
         for row in rows:
             row = {**row, "name": str(row.get("name", "")).strip(), "township": str(row.get("township", "")).strip()}
             self._check_identity(row["name"], row["township"], row.get("kind", "village"), taken=taken)
             taken.add(_identity(row["name"], row["township"]))
-            number += 1
-            added.append(Village(id=f"V{number:04d}", **row))
+            added.append(Village(id=self._new_id(), **row))
         self._before_registry_change()
         with _one_write(self.registry):
-            table.insert_multiple(v.to_dict() for v in added)
+            table.insert_multiple(documents.village_doc(v) for v in added)
         for village in added:
             self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
         self.cache.put_summaries({v.id: self._index[v.id] for v in added})
@@ -279,11 +292,11 @@ class Database:
             if key in changes:
                 changes[key] = str(changes[key]).strip()
         if {"name", "township", "kind"} & set(changes):
-            merged = {**current.to_dict(), **changes}
+            merged = {**documents.village_doc(current), **changes}
             self._check_identity(merged["name"], merged["township"], merged["kind"], other_than=vid)
         self._before_registry_change()
         self.registry.table("villages").update(changes, Query().id == vid)
-        return Village(**{**current.to_dict(), **changes})
+        return replace(current, **changes)
 
     def _before_registry_change(self) -> None:
         """Refuse early (the file is read-only...) and back the registry up before it changes."""
@@ -322,7 +335,7 @@ class Database:
         else:
             tiny = open_tinydb(path, "village", self.backups, self.today, read_only=self.read_only, create=not path.exists())
         store = VillageStore(vid, tiny, path, clock=self.clock, before_write=self._before_village_write,
-                             written=self._village_written)
+                             written=self._village_written, device=self.device, random_bytes=self._random)
         self._stores[vid] = store
         while len(self._stores) > STORE_CACHE:
             self._stores.popitem(last=False)
@@ -451,6 +464,10 @@ class Database:
                 pass
         self._cache_in_memory()
         return ask(self.query(vids))
+
+    def locate(self, kind: str, text: str) -> list[tuple[str, str]]:
+        """(village id, id) of every inspection or finding ``text`` names: its id or the end of it (core.ids.matches)."""
+        return self.queried(lambda cache: cache.locate(kind, text))
 
     def inspection_rows(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
         """(village id, inspection, answers, observations, findings) by date and id, from the query cache."""

@@ -8,10 +8,10 @@ replay instead of each replaying it again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Iterable, Mapping
 
 from ..core import workflow
+from ..core.records import Event
 
 OPEN_STILL = "9999-12-31"  # closed_from of a finding open today: never closed for good
 
@@ -25,7 +25,12 @@ class Replayed:
     closed_from: str
 
 
-def replay(events: Iterable[Mapping[str, Any]]) -> Replayed:
+def event_order(doc: Mapping[str, Any]) -> tuple[str, str, int]:
+    """A stored event's place in its finding's history (core.workflow.in_order, on documents)."""
+    return (doc.get("at", ""), doc.get("device", ""), doc.get("counter", 0))
+
+
+def replay(events: Iterable[Event]) -> Replayed:
     """Like ``workflow.derive(events)`` (same order, same refusals), noting the days as it goes.
 
     On a date D, derive applies the events in order up to the first one dated
@@ -36,9 +41,9 @@ def replay(events: Iterable[Mapping[str, Any]]) -> Replayed:
     status: workflow.FindingStatus | None = None
     found = reach = ""
     closed_from: str | None = None
-    for ev in sorted(events, key=lambda e: e["seq"]):
+    for ev in workflow.in_order(events):
         status = workflow.apply(status, ev)  # checks the day too
-        day = _iso(ev["on"])
+        day = ev.on.isoformat()
         if not found:
             found = day
         if day > reach:
@@ -50,10 +55,3 @@ def replay(events: Iterable[Mapping[str, Any]]) -> Replayed:
     if status is None:
         raise workflow.WorkflowError("workflow.not_found_yet")
     return Replayed(status, found, closed_from or OPEN_STILL)
-
-
-def _iso(value: Any) -> str:
-    text = str(value)[:10]
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        return text
-    return date.fromisoformat(text).isoformat()  # "20261001" reads as a date too: compare it as one

@@ -27,7 +27,10 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import orjson
 
-from .histories import Replayed, replay
+from ..core import ids
+from ..core.records import Event, Finding, Inspection
+from . import documents
+from .histories import Replayed, event_order, replay
 
 CACHE = "index.sqlite"
 VERSION = "6"  # index.json was version 3; 6: one row per finding, with its history
@@ -221,7 +224,7 @@ class QueryCache:
 
     # -- queries -------------------------------------------------------------
 
-    def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, dict, list[dict]]]:
+    def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, Finding, list[Event]]]:
         """(village id, finding, all its events in order) for every finding that may be open on ``day``.
 
         A finding is left out when it was not found yet on ``day`` or when it
@@ -235,19 +238,28 @@ class QueryCache:
             found = (row for vid in vids for row in self._stream(
                 "SELECT vid, doc, events FROM findings WHERE vid = ? AND found <= ? AND closed > ?", (vid, day, day)))
         for vid, doc, events in found:
-            yield vid, orjson.loads(doc), orjson.loads(events)
+            yield vid, documents.finding(orjson.loads(doc)), [documents.event(e) for e in orjson.loads(events)]
 
-    def found_by(self, vid: str, day: str) -> list[tuple[dict, list[dict]]]:
+    def found_by(self, vid: str, day: str) -> list[tuple[Finding, list[Event]]]:
         """(finding, all its events in order) for each finding of the village found on or before ``day``."""
         rows = self._rows("SELECT doc, events FROM findings WHERE vid = ? AND found <= ? ORDER BY id, rowid", (vid, day))
-        return [(orjson.loads(doc), orjson.loads(events)) for doc, events in rows]
+        return [(documents.finding(orjson.loads(doc)), [documents.event(e) for e in orjson.loads(events)]) for doc, events in rows]
 
-    def inspection_figures(self, vid: str) -> list[tuple[dict, dict]]:
+    def inspection_figures(self, vid: str) -> list[tuple[Inspection, dict]]:
         """(inspection, its figures: count answers and violations seen) for each inspection of the village."""
         rows = self._rows("SELECT doc, figures FROM inspections WHERE vid = ? ORDER BY day, id", (vid,))
-        return [(orjson.loads(doc), orjson.loads(figures) if figures else _NO_FIGURES) for doc, figures in rows]
+        return [(documents.inspection(orjson.loads(doc)), orjson.loads(figures) if figures else _NO_FIGURES) for doc, figures in rows]
 
-    def inspections(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
+    def locate(self, kind: str, text: str) -> list[tuple[str, str]]:
+        """(village id, record id) of each inspection or finding whose id is ``text`` or ends with it (core.ids)."""
+        table = {"inspection": "inspections", "finding": "findings"}[kind]
+        wanted = ids.typed(text)
+        if len(wanted) < ids.MIN_TYPED:
+            return []
+        rows = self._rows(f"SELECT vid, id FROM {table} WHERE id = ? OR id LIKE ?", (wanted, "%" + wanted))
+        return sorted({(vid, rid) for vid, rid in rows})
+
+    def inspections(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, Inspection, int, int, int]]:
         """(village id, inspection, answers, observations, findings), by date and id."""
         where, params = [], []
         if since:
@@ -258,7 +270,7 @@ class QueryCache:
             params += vids
         sql = "SELECT vid, doc, answers, observations, findings FROM inspections"
         sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY day, id"
-        return [(vid, orjson.loads(doc), a, o, f) for vid, doc, a, o, f in self._rows(sql, params)]
+        return [(vid, documents.inspection(orjson.loads(doc)), a, o, f) for vid, doc, a, o, f in self._rows(sql, params)]
 
 
 def _put_rows(conn: sqlite3.Connection, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
@@ -308,9 +320,9 @@ class VillageRows:
             events.setdefault(e["finding"], []).append(e)
         self.findings = []
         for f in findings:
-            # In seq order (stable), as store.events() gives them; derive() sorts by seq, stably.
-            history = sorted(events.get(f["id"], []), key=lambda e: e["seq"])
-            done = replayed[f["id"]] if replayed is not None else replay(history)
+            # In the workflow's order (time, device, counter), as store.events() gives them.
+            history = sorted(events.get(f["id"], []), key=event_order)
+            done = replayed[f["id"]] if replayed is not None else replay([documents.event(e) for e in history])
             self.findings.append((vid, f["id"], _dump(f), _dump(history), done.found, done.closed_from))
 
     @classmethod

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 from ..core import workflow
 from ..core.models import VILLAGE_KINDS, OpenFinding
 from .store_errors import CorruptFile
+from . import documents
 from .histories import Replayed, replay
 
 Check = Callable[[Any], str | None]  # None when fine, else a problem key (store.problem.*)
@@ -63,6 +64,7 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     return check
 
 
+ULID = r"^[0-9A-HJKMNP-TV-Z]{26}$"  # core/ids.py
 _FAST = {TEXT: str, NUMBER: int, LIST: list, TABLE: dict, FLAG: bool}
 _ABSENT = object()
 
@@ -71,7 +73,7 @@ Spec = dict[str, tuple[Check, bool]]
 
 REGISTRY: dict[str, Spec] = {
     "villages": {
-        "id": (_pattern(r"^V\d+$"), True),
+        "id": (_pattern(ULID), True),
         "name": (TEXT, True),
         "township": (TEXT, True),
         "kind": (_one_of(VILLAGE_KINDS), False),
@@ -85,7 +87,7 @@ REGISTRY: dict[str, Spec] = {
 
 VILLAGE: dict[str, Spec] = {
     "inspections": {
-        "id": (_pattern(r"-I\d+$"), True),
+        "id": (_pattern(ULID), True),
         "date": (_date, True),
         "state": (TEXT, False),
         "kind": (TEXT, False),
@@ -94,9 +96,10 @@ VILLAGE: dict[str, Spec] = {
         "amendments": (LIST, False),
     },
     "answers": {"inspection": (TEXT, True), "item": (TEXT, True)},
-    "observations": {"id": (_pattern(r"-O\d+$"), True), "inspection": (TEXT, True), "item": (TEXT, False)},
-    "findings": {"id": (_pattern(r"-F\d+$"), True), "inspection": (TEXT, False), "title": (TEXT, False)},
-    "events": {"finding": (TEXT, True), "seq": (NUMBER, True), "type": (TEXT, True), "on": (_date, True)},
+    "observations": {"id": (_pattern(ULID), True), "inspection": (TEXT, True), "item": (TEXT, False)},
+    "findings": {"id": (_pattern(ULID), True), "inspection": (TEXT, False), "title": (TEXT, False)},
+    "events": {"id": (_pattern(ULID), True), "finding": (TEXT, True), "type": (TEXT, True), "on": (_date, True),
+               "at": (TEXT, True), "device": (TEXT, True), "counter": (NUMBER, True), "deadline": (_date, False)},
 }
 
 META: Spec = {"schema": (NUMBER, False)}
@@ -169,7 +172,7 @@ def check_village(path: Path, tables: Mapping[str, Any]) -> dict[str, Replayed]:
     replayed: dict[str, Replayed] = {}
     for key, doc in tables.get("findings", {}).items():
         try:
-            replayed[doc["id"]] = replay(events.get(doc["id"], []))
+            replayed[doc["id"]] = replay([documents.event(e) for e in events.get(doc["id"], [])])
         except (workflow.WorkflowError, KeyError, ValueError, TypeError):
             raise _fail(path, "findings", key, doc, "events", "bad_history") from None
     return replayed

@@ -173,3 +173,17 @@ __all__ = [
     "CorruptFile", "DiskFull", "NewerSchema", "NotADatabase", "NotFound", "NotReadable", "NotWritable", "ReadOnly",
     "StoreError", "WriteFailed", "write_error",
 ]  # NotFound is the repository's (core.repository), named here for the code that catches it from storage
+
+
+class UpgradeNeedsWriter(StoreError):
+    """An older database opened read-only (another window holds it): it can only be upgraded by a writer."""
+
+    exit_status = 1
+
+    def __init__(self, path: Path, holder: str = ""):
+        self.path = path
+        self.holder = holder
+        super().__init__(f"{path}: older database, opened read-only ({holder})")
+
+    def message(self) -> str:
+        return _t("store.upgrade_needs_writer", path=self.path, holder=self.holder)

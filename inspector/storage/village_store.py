@@ -8,6 +8,7 @@ summaries index), so this module and database.py do not import each other.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
@@ -16,7 +17,9 @@ from typing import Any, Callable, Iterator, Mapping
 
 from tinydb import Query, TinyDB
 
-from ..core import workflow
+from ..core import ids, workflow
+from ..core.records import Answer, Event, Finding, Inspection, Observation
+from . import documents
 from ..core.models import VillageSummary
 from ..core.repository import NotFound
 from ..core.village_summary import village_summary
@@ -35,8 +38,12 @@ class VillageStore:
         clock: Callable[[], datetime],
         before_write: Callable[[Path], None],
         written: Callable[["VillageStore", bool], None],
+        device: str = "",
+        random_bytes: ids.RandomBytes | None = None,
     ):
         self.vid = vid
+        self.device = device  # who records events here (core/records.Event: their order)
+        self._random = random_bytes or os.urandom
         self.tiny = tiny
         self.path = path
         self._clock = clock
@@ -47,7 +54,7 @@ class VillageStore:
         # Answers by inspection then item, valid for one storage generation:
         # a walk reads an inspection's answers on every key, and a search of
         # the whole table per read grew with every inspection the village had.
-        self._answers: dict[str, dict[str, dict]] = {}
+        self._answers: dict[str, dict[str, Answer]] = {}
         self._answers_gen = -1
 
     @property
@@ -86,69 +93,71 @@ class VillageStore:
         """Everything done inside is one atomic write (core's ``VillageRecords.batch``)."""
         return self.changing(summary=False)  # the changes inside say whether the summary changed
 
-    def _next_id(self, table: str, prefix: str) -> str:
-        numbers = [int(d["id"].rsplit(prefix, 1)[1]) for d in self.tiny.table(table).all()]
-        return f"{self.vid}-{prefix}{1 + max(numbers, default=0):04d}"
+    def _new_id(self) -> str:
+        return ids.new_id(self._clock(), self._random)
 
     # -- inspections -----------------------------------------------------------
 
-    def inspections(self) -> list[dict]:
-        return sorted((dict(d) for d in self.tiny.table("inspections").all()), key=lambda d: (d["date"], d["id"]))
+    def inspections(self) -> list[Inspection]:
+        return sorted((documents.inspection(d) for d in self.raw("inspections")), key=lambda i: (i.date, i.created_at, i.id))
 
-    def inspection(self, iid: str) -> dict:
+    def _inspection_doc(self, iid: str) -> dict:
         doc = self.tiny.table("inspections").get(Q.id == iid)
         if doc is None:
             raise NotFound("inspection", iid)
-        return dict(doc)
+        return doc  # type: ignore[return-value]
 
-    def add_inspection(self, *, day: str, kind: str, inspectors: list[str], template: str, template_version: str) -> dict:
-        doc = {
-            "id": self._next_id("inspections", "I"),
-            "village": self.vid,
-            "date": day,
-            "kind": kind,
-            "inspectors": inspectors,
-            "template": template,
-            "template_version": template_version,
-            "state": "draft",
-            "created_at": self.now_iso(),
-            "amendments": [],
-        }
+    def inspection(self, iid: str) -> Inspection:
+        return documents.inspection(self._inspection_doc(iid))
+
+    def add_inspection(self, *, day: str, kind: str, inspectors: list[str], template: str, template_version: str) -> Inspection:
+        record = Inspection(id=self._new_id(), village=self.vid, date=date.fromisoformat(day), kind=kind,
+                            inspectors=tuple(inspectors), template=template, template_version=template_version,
+                            state="draft", created_at=self.now_iso())
         with self.changing():
-            self.tiny.table("inspections").insert(doc)
-        return doc
+            self.tiny.table("inspections").insert(documents.inspection_doc(record))
+        return record
+
+    def put_inspection(self, record: Inspection) -> Inspection:
+        """Store a changed inspection (core made it with ``dataclasses.replace``)."""
+        self._inspection_doc(record.id)
+        with self.changing():
+            self.tiny.table("inspections").update(documents.inspection_doc(record), Q.id == record.id)
+        return record
 
     def update_inspection(self, iid: str, **changes: Any) -> None:
-        self.inspection(iid)
-        with self.changing():
-            self.tiny.table("inspections").update(changes, Q.id == iid)
+        current = documents.inspection_doc(self.inspection(iid))
+        record = documents.inspection({**current, **changes})
+        self.put_inspection(record)
 
     # -- answers (saved the moment they are given) -----------------------------
 
-    def save_answer(self, iid: str, item: str, **fields: Any) -> dict:
-        doc = {"inspection": iid, "item": item, **fields, "at": self.now_iso()}
+    def save_answer(self, iid: str, item: str, **fields: Any) -> Answer:
+        doc = documents.answer_doc(documents.answer({**fields, "inspection": iid, "item": item, "at": self.now_iso()}))
         index = self._answer_index()
         before = self._generation
         with self.changing(summary=False):
-            self.tiny.table("answers").upsert(doc, (Q.inspection == iid) & (Q.item == item))
+            # The whole answer replaces the stored one (core merges what it keeps).
+            self.tiny.table("answers").remove((Q.inspection == iid) & (Q.item == item))
+            self.tiny.table("answers").insert(doc)
+        record = documents.answer(doc)
         if self._answers_gen == before:
-            # Keep the index in step instead of rebuilding it (upsert merges into an existing answer).
-            stored = index.setdefault(iid, {})
-            stored[item] = {**stored.get(item, {}), **doc}
+            # Keep the index in step instead of rebuilding it.
+            index.setdefault(iid, {})[item] = record
             self._answers_gen = self._generation
-        return doc
+        return record
 
-    def _answer_index(self) -> dict[str, dict[str, dict]]:
+    def _answer_index(self) -> dict[str, dict[str, Answer]]:
         if self._answers_gen != self._generation:
-            index: dict[str, dict[str, dict]] = defaultdict(dict)
-            for d in self.tiny.table("answers").all():
-                index[d["inspection"]][d["item"]] = dict(d)
+            index: dict[str, dict[str, Answer]] = defaultdict(dict)
+            for d in self.raw("answers"):
+                index[d["inspection"]][d["item"]] = documents.answer(d)
             self._answers = dict(index)
             self._answers_gen = self._generation
         return self._answers
 
-    def answers(self, iid: str) -> dict[str, dict]:
-        return {item: dict(d) for item, d in self._answer_index().get(iid, {}).items()}
+    def answers(self, iid: str) -> dict[str, Answer]:
+        return dict(self._answer_index().get(iid, {}))
 
     def answer_counts(self) -> dict[str, int]:
         """Answers per inspection (one per item: an answer is upserted by inspection and item)."""
@@ -166,64 +175,59 @@ class VillageStore:
 
     # -- observations (signboards, ledgers, tasks... seen on site) ---------------
 
-    def add_observation(self, iid: str, fields: dict[str, Any]) -> dict:
-        doc = {"id": self._next_id("observations", "O"), "inspection": iid, **fields, "at": self.now_iso()}
+    def add_observation(self, iid: str, fields: Mapping[str, Any]) -> Observation:
+        record = documents.observation({**fields, "id": self._new_id(), "inspection": iid, "at": self.now_iso()})
         with self.changing(summary=False):
-            self.tiny.table("observations").insert(doc)
-        return doc
+            self.tiny.table("observations").insert(documents.observation_doc(record))
+        return record
 
-    def update_observation(self, oid: str, **changes: Any) -> dict:
-        if self.tiny.table("observations").get(Q.id == oid) is None:
+    def update_observation(self, oid: str, **changes: Any) -> Observation:
+        current = self.tiny.table("observations").get(Q.id == oid)
+        if current is None:
             raise NotFound("observation", oid)
+        record = documents.observation({**current, **changes, "id": oid, "at": self.now_iso()})
         with self.changing(summary=False):
-            self.tiny.table("observations").update({**changes, "at": self.now_iso()}, Q.id == oid)
-        return dict(self.tiny.table("observations").get(Q.id == oid))  # type: ignore[arg-type]
+            self.tiny.table("observations").update(documents.observation_doc(record), Q.id == oid)
+        return record
 
     def remove_observation(self, oid: str) -> None:
         with self.changing(summary=False):
             self.tiny.table("observations").remove(Q.id == oid)
 
-    def observations(self, iid: str) -> list[dict]:
-        return sorted((dict(d) for d in self.tiny.table("observations").search(Q.inspection == iid)), key=lambda d: d["id"])
+    def observations(self, iid: str) -> list[Observation]:
+        return sorted((documents.observation(d) for d in self.raw("observations") if d["inspection"] == iid),
+                      key=lambda o: (o.at, o.id))
 
     # -- findings and their events ---------------------------------------------
 
-    def add_finding(self, fields: dict[str, Any], *, deadline: str, by: str) -> dict:
+    def add_finding(self, fields: Mapping[str, Any], *, deadline: str, by: str) -> Finding:
         """A new finding and its 'found' event, in one write."""
-        fid = self._next_id("findings", "F")
-        doc = {"id": fid, "village": self.vid, **fields, "created_at": self.now_iso()}
-        event = {
-            "finding": fid,
-            "seq": 1,
-            "type": "found",
-            "on": self.today.isoformat(),
-            "at": self.now_iso(),
-            "by": by,
-            "deadline": deadline,
-            "unit": fields.get("unit", ""),
-            "person": fields.get("person", ""),
-        }
+        record = documents.finding({**fields, "id": self._new_id(), "village": self.vid, "created_at": self.now_iso()})
+        event = self._event(record.id, [], "found", by=by, deadline=date.fromisoformat(deadline),
+                            unit=record.unit, person=record.person)
         workflow.apply(None, event)
         with self.changing():
-            self.tiny.table("findings").insert(doc)
-            self.tiny.table("events").insert(event)
-        return doc
+            self.tiny.table("findings").insert(documents.finding_doc(record))
+            self.tiny.table("events").insert(documents.event_doc(event))
+        return record
 
-    def findings(self, iid: str | None = None) -> list[dict]:
-        docs = self.tiny.table("findings").all() if iid is None else self.tiny.table("findings").search(Q.inspection == iid)
-        return sorted((dict(d) for d in docs), key=lambda d: d["id"])
+    def findings(self, iid: str | None = None) -> list[Finding]:
+        docs = self.raw("findings")
+        return sorted((documents.finding(d) for d in docs if iid is None or d.get("inspection") == iid),
+                      key=lambda f: (f.created_at, f.id))
 
-    def update_finding(self, fid: str, **changes: Any) -> dict:
+    def update_finding(self, fid: str, **changes: Any) -> Finding:
         """Edit a finding's text fields while its inspection is a draft (later: events)."""
-        self.finding(fid)
+        current = documents.finding_doc(self.finding(fid))
+        record = documents.finding({**current, **{k: v for k, v in changes.items() if k != "deadline"}, "id": fid})
         # While the inspection is a draft the finding is not yet official: its
         # first event carries the deadline and unit and is corrected with it.
         first = {k: changes[k] for k in ("deadline", "unit", "person") if k in changes}
         with self.changing():
-            self.tiny.table("findings").update({k: v for k, v in changes.items() if k != "deadline"}, Q.id == fid)
+            self.tiny.table("findings").update(documents.finding_doc(record), Q.id == fid)
             if first:
                 self.tiny.table("events").update(first, (Q.finding == fid) & (Q.type == "found"))
-        return self.finding(fid)
+        return record
 
     def remove_finding(self, fid: str) -> None:
         """Drop a finding recorded by mistake on a draft inspection, with its events."""
@@ -231,32 +235,46 @@ class VillageStore:
             self.tiny.table("findings").remove(Q.id == fid)
             self.tiny.table("events").remove(Q.finding == fid)
 
-    def finding(self, fid: str) -> dict:
+    def finding(self, fid: str) -> Finding:
         doc = self.tiny.table("findings").get(Q.id == fid)
         if doc is None:
             raise NotFound("finding", fid)
-        return dict(doc)
+        return documents.finding(doc)
 
-    def events(self, fid: str | None = None) -> list[dict]:
-        docs = self.tiny.table("events").all() if fid is None else self.tiny.table("events").search(Q.finding == fid)
-        return sorted((dict(d) for d in docs), key=lambda d: (d["finding"], d["seq"]))
+    def events(self, fid: str | None = None) -> list[Event]:
+        docs = self.raw("events")
+        found = [documents.event(d) for d in docs if fid is None or d["finding"] == fid]
+        return sorted(found, key=lambda e: (e.finding, e.at, e.device, e.counter))
+
+    def _event(self, fid: str, history: list[Event], kind: str, *, by: str, **payload: Any) -> Event:
+        """A new event of this device: after every event of the finding it has seen.
+
+        Its time is the clock's, or the latest event's when the clock is behind it
+        (another laptop's clock ahead of ours): a move made after seeing an event
+        is ordered after it on every device (a hybrid logical clock, per finding).
+        Its counter is one more than any this device has given in this village.
+        """
+        now = self.now_iso()
+        at = max([now, *(e.at for e in history)])
+        on = payload.pop("on", None) or self.today
+        if isinstance(on, str):
+            on = date.fromisoformat(on)
+        counter = 1 + max((int(d.get("counter", 0)) for d in self.raw("events") if d.get("device") == self.device), default=0)
+        return Event(id=self._new_id(), finding=fid, type=kind, on=on, at=at, by=by, device=self.device,
+                     counter=counter, **payload)
 
     def add_event(self, fid: str, kind: str, *, by: str, **payload: Any) -> workflow.FindingStatus:
         """Record one move; refused (WorkflowError) when the workflow does not allow it."""
         self.finding(fid)
         history = self.events(fid)
-        event = {
-            "finding": fid,
-            "seq": 1 + max(e["seq"] for e in history),
-            "type": kind,
-            "on": self.today.isoformat(),
-            "at": self.now_iso(),
-            "by": by,
-            **payload,
-        }
+        if isinstance(payload.get("deadline"), str):
+            payload["deadline"] = date.fromisoformat(payload["deadline"])
+        if "evidence" in payload:
+            payload["evidence"] = tuple(payload["evidence"])
+        event = self._event(fid, history, kind, by=by, **payload)
         status = workflow.check_move(history, event)
         with self.changing():
-            self.tiny.table("events").insert(event)
+            self.tiny.table("events").insert(documents.event_doc(event))
         return status
 
     def status(self, fid: str, as_of=None) -> workflow.FindingStatus:
@@ -285,8 +303,8 @@ def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str,
     """
     return village_summary(
         vid,
-        tables.get("inspections", {}).values(),
-        tables.get("findings", {}).values(),
-        tables.get("events", {}).values(),
+        [documents.inspection(d) for d in tables.get("inspections", {}).values()],
+        [documents.finding(d) for d in tables.get("findings", {}).values()],
+        [documents.event(d) for d in tables.get("events", {}).values()] if statuses is None else (),
         statuses,
     )

@@ -1,0 +1,226 @@
+"""The domain records: what a database holds, as typed, frozen values.
+
+Storage maps its documents to these and back in one place per record
+(``storage/documents.py``); everything above storage (core, reports, verbs,
+screens) reads these and never a stored document. Frozen: a record is a
+value read at one moment; a change goes through core, which asks the
+repository to store a new one.
+
+Why plain frozen dataclasses (not attrs or msgspec): the standard library's
+are enough for records that are built by one mapping and read everywhere,
+they need no dependency in the pure core, and ``dataclasses.replace`` is
+the one way to make a changed copy.
+
+Ids are ULIDs (core/ids.py): unique across laptops, so records made on
+several devices can be merged. Users see the short form (``ids.short``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any, Mapping
+
+VILLAGE_KINDS = ("village", "community")
+
+
+class _DocumentReads:
+    """TEMPORARY, while the layers above storage move to attribute access: reads a
+    record as the stored document read (``r["date"]`` an ISO string). Removed when
+    no caller is left; the suite then fails on any ``record["field"]`` still there.
+    """
+
+    def _doc_value(self, key: str) -> Any:
+        try:
+            value = getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, tuple):
+            return [_plain(v) for v in value]
+        return _plain(value)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.keys():
+            raise KeyError(key)
+        return self._doc_value(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._doc_value(key) if key in self.keys() else default
+
+    def keys(self) -> list[str]:
+        return [f.name for f in fields(self)]  # type: ignore[arg-type]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys()
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Village(_DocumentReads):
+    id: str
+    name: str
+    township: str
+    kind: str = "village"
+    county: str = ""
+    contact: str = ""
+    phone: str = ""
+    archived: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Amendment(_DocumentReads):
+    """A correction to a completed inspection: who, when, which item and field, old and new, why."""
+
+    at: str
+    by: str
+    item: str
+    field: str
+    old: Any = None
+    new: Any = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inspection(_DocumentReads):
+    id: str
+    village: str
+    date: date
+    kind: str = ""
+    inspectors: tuple[str, ...] = ()
+    template: str = ""
+    template_version: str = ""
+    state: str = "draft"  # draft | completed
+    created_at: str = ""
+    completed_at: str = ""
+    completed_by: str = ""
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def completed(self) -> bool:
+        return self.state == "completed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer(_DocumentReads):
+    """An inspector's answer to one checklist item on one inspection (saved the moment it is given)."""
+
+    inspection: str
+    item: str
+    value: str | None = None  # yes | no | na | count | list (see the item's answer kind)
+    note: str = ""
+    found: int | None = None  # a count item: how many were found
+    allowed: int | None = None  # a count item: how many the documents allow
+    observed: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    reason_no_finding: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Override(_DocumentReads):
+    """The inspector's own judgement of an observation's list kind, with the reason."""
+
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Observation(_DocumentReads):
+    """A thing seen on site (a signboard, a ledger, a task, a purchased service...)."""
+
+    id: str
+    inspection: str
+    item: str = ""
+    kind: str = ""
+    what: str = ""
+    department: str = ""
+    note: str = ""
+    assigned_how: str = ""
+    marked_violation: bool = False
+    approval_document: bool | None = None
+    purchase_contract: bool | None = None
+    contract_evaluation: bool | None = None  # False: judged by targets, not by the contract
+    funds_arrived: bool | None = None
+    override: Override | None = None
+    # The classifier's verdict when it was saved (core.inspection.classify_observation):
+    # kept as it said it, for the record, so it is a mapping of its own fields.
+    classification: Mapping[str, Any] | None = None
+    violation: bool = False
+    reason_no_finding: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding(_DocumentReads):
+    """A problem found on an inspection; its life (state, deadline...) is in its events."""
+
+    id: str
+    village: str
+    inspection: str = ""
+    item: str = ""
+    observation: str | None = None
+    theme: str = ""
+    title: str = ""
+    description: str = ""
+    basis: tuple[str, ...] = ()
+    basis_text: str = ""
+    severity: str = ""
+    unit: str = ""
+    person: str = ""
+    measure: str = ""
+    created_at: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event(_DocumentReads):
+    """One move in a finding's life. Never edited: the history is the record.
+
+    Ordered by (``at``, ``device``, ``counter``): the time it was recorded,
+    the device that recorded it and that device's counter, so that the events
+    of one finding recorded on several laptops have one order everywhere.
+    ``on`` is the day the move counts from (the "as of" cut).
+    """
+
+    id: str
+    finding: str
+    type: str
+    on: date
+    at: str
+    by: str = ""
+    device: str = ""
+    counter: int = 0
+    deadline: date | None = None
+    unit: str = ""
+    person: str = ""
+    note: str = ""
+    level: str = ""  # escalate: reminder | summons | criticism
+    verifier: str = ""
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def order(self) -> tuple[str, str, int]:
+        return (self.at, self.device, self.counter)
+
+
+RECORD_TYPES = (Village, Inspection, Answer, Observation, Finding, Event)
+
+
+def field_names(record_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(record_type))
+
+
+__all__ = [
+    "Amendment", "Answer", "Event", "Finding", "Inspection", "Observation", "Override", "RECORD_TYPES", "VILLAGE_KINDS",
+    "Village", "field_names", "replace",
+]

@@ -1,0 +1,166 @@
+"""Stored documents to records and back: one pair of functions per record, and nowhere else.
+
+A document is what a TinyDB file holds (JSON: dates as ISO text, lists);
+a record is core's frozen value (core/records.py). Unknown fields in a
+document are dropped on reading: the schema version (migrations.py) is
+what guards a file written by a newer program.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Mapping
+
+from ..core.records import Amendment, Answer, Event, Finding, Inspection, Observation, Override, Village
+
+Doc = Mapping[str, Any]
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
+
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _drop_empty(doc: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Optional fields left out when they hold nothing, so the files stay as small as before."""
+    for name in names:
+        if doc.get(name) in (None, "", [], ()):
+            doc.pop(name, None)
+    return doc
+
+
+# -- villages (the registry) ----------------------------------------------------
+
+def village(doc: Doc) -> Village:
+    return Village(
+        id=doc["id"], name=doc.get("name", ""), township=doc.get("township", ""), kind=doc.get("kind", "village"),
+        county=doc.get("county", ""), contact=doc.get("contact", ""), phone=doc.get("phone", ""),
+        archived=bool(doc.get("archived", False)),
+    )
+
+
+def village_doc(v: Village) -> dict[str, Any]:
+    return {"id": v.id, "name": v.name, "township": v.township, "kind": v.kind, "county": v.county,
+            "contact": v.contact, "phone": v.phone, "archived": v.archived}
+
+
+# -- inspections ----------------------------------------------------------------
+
+def amendment(doc: Doc) -> Amendment:
+    return Amendment(at=doc.get("at", ""), by=doc.get("by", ""), item=doc.get("item", ""), field=doc.get("field", ""),
+                     old=doc.get("old"), new=doc.get("new"), reason=doc.get("reason", ""))
+
+
+def amendment_doc(a: Amendment) -> dict[str, Any]:
+    return {"at": a.at, "by": a.by, "item": a.item, "field": a.field, "old": a.old, "new": a.new, "reason": a.reason}
+
+
+def inspection(doc: Doc) -> Inspection:
+    return Inspection(
+        id=doc["id"], village=doc.get("village", ""), date=_day(doc["date"]), kind=doc.get("kind", ""),
+        inspectors=_texts(doc.get("inspectors")), template=doc.get("template", ""),
+        template_version=doc.get("template_version", ""), state=doc.get("state", "draft"),
+        created_at=doc.get("created_at", ""), completed_at=doc.get("completed_at", ""),
+        completed_by=doc.get("completed_by", ""),
+        amendments=tuple(amendment(a) for a in doc.get("amendments") or ()),
+    )
+
+
+def inspection_doc(i: Inspection) -> dict[str, Any]:
+    doc = {"id": i.id, "village": i.village, "date": i.date.isoformat(), "kind": i.kind, "inspectors": list(i.inspectors),
+           "template": i.template, "template_version": i.template_version, "state": i.state,
+           "created_at": i.created_at, "completed_at": i.completed_at, "completed_by": i.completed_by,
+           "amendments": [amendment_doc(a) for a in i.amendments]}
+    return _drop_empty(doc, "completed_at", "completed_by")
+
+
+# -- answers --------------------------------------------------------------------
+
+def answer(doc: Doc) -> Answer:
+    return Answer(
+        inspection=doc["inspection"], item=doc["item"], value=doc.get("value"), note=doc.get("note") or "",
+        found=doc.get("found"), allowed=doc.get("allowed"), observed=_texts(doc.get("observed")),
+        evidence=_texts(doc.get("evidence")), reason_no_finding=doc.get("reason_no_finding") or "", at=doc.get("at", ""),
+    )
+
+
+def answer_doc(a: Answer) -> dict[str, Any]:
+    doc = {"inspection": a.inspection, "item": a.item, "value": a.value, "note": a.note, "found": a.found,
+           "allowed": a.allowed, "observed": list(a.observed), "evidence": list(a.evidence),
+           "reason_no_finding": a.reason_no_finding, "at": a.at}
+    return _drop_empty(doc, "found", "allowed", "observed", "reason_no_finding")
+
+
+# -- observations ---------------------------------------------------------------
+
+def observation(doc: Doc) -> Observation:
+    override = doc.get("override")
+    return Observation(
+        id=doc["id"], inspection=doc["inspection"], item=doc.get("item", ""), kind=doc.get("kind", ""),
+        what=doc.get("what", ""), department=doc.get("department", ""), note=doc.get("note", ""),
+        assigned_how=doc.get("assigned_how") or "", marked_violation=bool(doc.get("marked_violation")),
+        approval_document=_flag(doc.get("approval_document")), purchase_contract=_flag(doc.get("purchase_contract")),
+        contract_evaluation=_flag(doc.get("contract_evaluation")), funds_arrived=_flag(doc.get("funds_arrived")),
+        override=Override(kind=str(override.get("kind", "")), reason=str(override.get("reason", "")))
+        if isinstance(override, Mapping) and override.get("kind") else None,
+        classification=dict(doc["classification"]) if isinstance(doc.get("classification"), Mapping) else None,
+        violation=bool(doc.get("violation")), reason_no_finding=doc.get("reason_no_finding") or "", at=doc.get("at", ""),
+    )
+
+
+def observation_doc(o: Observation) -> dict[str, Any]:
+    doc = {"id": o.id, "inspection": o.inspection, "item": o.item, "kind": o.kind, "what": o.what,
+           "department": o.department, "note": o.note, "assigned_how": o.assigned_how,
+           "marked_violation": o.marked_violation, "approval_document": o.approval_document,
+           "purchase_contract": o.purchase_contract, "contract_evaluation": o.contract_evaluation,
+           "funds_arrived": o.funds_arrived,
+           "override": {"kind": o.override.kind, "reason": o.override.reason} if o.override else None,
+           "classification": dict(o.classification) if o.classification is not None else None,
+           "violation": o.violation, "reason_no_finding": o.reason_no_finding, "at": o.at}
+    return _drop_empty(doc, "assigned_how", "approval_document", "purchase_contract", "contract_evaluation",
+                       "funds_arrived", "reason_no_finding")
+
+
+# -- findings and events --------------------------------------------------------
+
+def finding(doc: Doc) -> Finding:
+    return Finding(
+        id=doc["id"], village=doc.get("village", ""), inspection=doc.get("inspection", ""), item=doc.get("item", ""),
+        observation=doc.get("observation"), theme=doc.get("theme", ""), title=doc.get("title", ""),
+        description=doc.get("description", ""), basis=_texts(doc.get("basis")), basis_text=doc.get("basis_text", ""),
+        severity=doc.get("severity", ""), unit=doc.get("unit", ""), person=doc.get("person", ""),
+        measure=doc.get("measure", ""), created_at=doc.get("created_at", ""),
+    )
+
+
+def finding_doc(f: Finding) -> dict[str, Any]:
+    doc = {"id": f.id, "village": f.village, "inspection": f.inspection, "item": f.item, "observation": f.observation,
+           "theme": f.theme, "title": f.title, "description": f.description, "basis": list(f.basis),
+           "basis_text": f.basis_text, "severity": f.severity, "unit": f.unit, "person": f.person,
+           "measure": f.measure, "created_at": f.created_at}
+    return _drop_empty(doc, "observation", "basis_text")
+
+
+def event(doc: Doc) -> Event:
+    return Event(
+        id=doc.get("id", ""), finding=doc["finding"], type=doc["type"], on=_day(doc["on"]), at=doc.get("at", ""),
+        by=doc.get("by", ""), device=doc.get("device", ""), counter=int(doc.get("counter", doc.get("seq", 0))),
+        deadline=_day(doc["deadline"]) if doc.get("deadline") else None, unit=doc.get("unit", ""),
+        person=doc.get("person", ""), note=doc.get("note", ""), level=doc.get("level", ""),
+        verifier=doc.get("verifier", ""), evidence=_texts(doc.get("evidence")),
+    )
+
+
+def event_doc(e: Event) -> dict[str, Any]:
+    doc = {"id": e.id, "finding": e.finding, "type": e.type, "on": e.on.isoformat(), "at": e.at, "by": e.by,
+           "device": e.device, "counter": e.counter, "deadline": e.deadline.isoformat() if e.deadline else None,
+           "unit": e.unit, "person": e.person, "note": e.note, "level": e.level, "verifier": e.verifier,
+           "evidence": list(e.evidence)}
+    return _drop_empty(doc, "deadline", "unit", "person", "note", "level", "verifier", "evidence")
