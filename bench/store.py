@@ -151,7 +151,7 @@ elif mode == "ours":
         fid = store.add_finding({"title": "基准测试", "theme": "ledgers"}, deadline="2026-12-31", by="bench")["id"]
         times = []
         for n in range(samples):
-            t = time.perf_counter(); store.add_event(fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
+            t = time.perf_counter(); record(store, fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
         out.update(median=statistics.median(times))
     db.close()
 else:
@@ -191,6 +191,7 @@ t0 = time.perf_counter()
 from inspector.catalog.loader import load_catalog
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
+from inspector.core.moves import record
 from textual.widgets import DataTable
 async def main():
     db = Database.open(sys.argv[1], clock=lambda: datetime(2026, 11, 21, 10))
@@ -289,7 +290,7 @@ if side == "ours":
             else:
                 fid = store.add_finding({"title": "基准测试", "theme": "ledgers"}, deadline="2026-12-31", by="bench")["id"]
                 for n in range(samples):
-                    t = time.perf_counter(); store.add_event(fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
+                    t = time.perf_counter(); record(store, fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
             out["seconds"] = statistics.median(times)
         db.close()
 else:

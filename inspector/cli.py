@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--contact", default="", help=t("cli.help.contact"))
     add.add_argument("--phone", default="", help=t("cli.help.phone"))
     vlist = verb(vsub, "list", "cli.help.village_list")
-    vlist.add_argument("--json", action="store_true", help=t("cli.help.json"))
+    vlist.add_argument("--json", action="store_true", help=t("commands.help_json"))
     vlist.add_argument("--all", action="store_true", help=t("cli.help.village_all"))
     from .commands import imports
 
@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     ilist.add_argument("--village", help=t("cli.help.village_filter"))
     ilist.add_argument("--since", type=_date, help=t("scale.help.since"))
     ilist.add_argument("--limit", type=_count(1, 1_000_000), help=t("scale.help.limit"))
-    ilist.add_argument("--json", action="store_true", help=t("cli.help.json"))
+    ilist.add_argument("--json", action="store_true", help=t("commands.help_json"))
 
     report = verbs.add_parser("report", help=t("cli.help.report"), description=t("cli.help.report"))
     rsub = report.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar=t("cli.metavar.action"))

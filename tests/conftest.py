@@ -51,3 +51,21 @@ def db(db_path: Path):
     database = Database.open(db_path, clock=fixed_clock)
     yield database
     database.close()
+
+
+def add_finding(store, fields: dict, *, deadline: str, by: str):
+    """A finding stored straight through the repository (what core.visit.Visit.add_finding does after its checks)."""
+    from inspector.core.records import Finding
+
+    fields = {**fields}
+    if "basis" in fields:
+        fields["basis"] = tuple(fields["basis"])
+    record = Finding(id="", village=store.vid, **fields)
+    return store.add_finding(record, deadline=date.fromisoformat(deadline), by=by)
+
+
+def add_observation(store, iid: str, fields: dict):
+    """An observation stored straight through the repository (Visit.observe classifies it first)."""
+    from inspector.core.records import Observation
+
+    return store.add_observation(Observation(id="", inspection=iid, **fields))

@@ -11,18 +11,18 @@ from inspector.wiring import build_demo
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
 
-from .conftest import TODAY, fixed_clock
+from .conftest import TODAY, add_finding, fixed_clock
 
 
 @pytest.fixture
 def small_db(tmp_path: Path):
     db = Database.open(tmp_path / "db", clock=fixed_clock)
-    for name, township, kind in [("石堰村", "金鸡镇", "village"), ("新华村", "金鸡镇", "village"), ("龙溪社区", "龙溪街道", "community")]:
-        db.add_village(name, township, kind)
-    store = db.store("V0001")
+    first, *_ = [db.add_village(name, township, kind)
+                 for name, township, kind in [("石堰村", "金鸡镇", "village"), ("新华村", "金鸡镇", "village"), ("龙溪社区", "龙溪街道", "community")]]
+    store = db.store(first.id)
     store.add_inspection(day="2026-11-01", kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")
-    store.add_finding({"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-10", by="张伟")
-    store.add_finding({"title": "重复台账", "theme": "ledgers", "unit": "镇民政办"}, deadline="2026-12-10", by="张伟")
+    add_finding(store, {"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-10", by="张伟")
+    add_finding(store, {"title": "重复台账", "theme": "ledgers", "unit": "镇民政办"}, deadline="2026-12-10", by="张伟")
     yield db
     db.close()
 

@@ -11,6 +11,7 @@ import pytest
 
 from inspector import __version__
 from inspector.cli import main
+from inspector.core import ids
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -37,10 +38,14 @@ def test_global_options_before_or_after_the_verb(tmp_path: Path, capsys):
     capsys.readouterr()
     assert main(["village", "list", "--json", "--db", str(db)]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [(r["id"], r["name"], r["kind"]) for r in rows] == [("V0001", "石堰村", "village"), ("V0002", "龙溪社区", "community")]
+    assert [(r["name"], r["kind"]) for r in rows] == [("石堰村", "village"), ("龙溪社区", "community")]
+    # JSON: the whole id and the short form ("number") people see in tables.
+    assert all(ids.is_id(r["id"]) and r["number"] == ids.short(r["id"]) for r in rows) and rows[0]["id"] != rows[1]["id"]
     assert main(["--db", str(db), "--lang", "en", "village", "list"]) == 0
     out = capsys.readouterr().out
     assert "Township" in out and "石堰村" in out
+    assert [line.split()[0] for line in out.splitlines()[2:]] == [r["number"] for r in rows]
+    assert not any(r["id"] in out for r in rows)
 
 
 def test_env_variables(tmp_path: Path):

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from inspector import cli
+from inspector.core import ids
 from inspector.storage.database import Database
 
-from .conftest import fixed_clock
+from .conftest import add_finding, fixed_clock
 
 TODAY = "2026-11-21"
 
@@ -40,18 +41,27 @@ def isolated_home(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory) -> Path:
-    """Two villages named 石堰村 (two townships), one inspection, one finding."""
+    """Two villages named 石堰村 (two townships), 新华村, one inspection."""
     path = tmp_path_factory.mktemp("cli-errors") / "db"
-    db = Database.open(path, clock=fixed_clock)
+    db = Database.open(path, clock=fixed_clock, random_bytes=ids.seeded(2))
     v1 = db.add_village("石堰村", "金鸡镇")
     db.add_village("石堰村", "龙溪街道")
     db.add_village("新华村", "金鸡镇")
-    store = db.store(v1.id)
-    with db.changing(store):
-        store.tiny.table("inspections").insert({"id": f"{v1.id}-I0001", "date": TODAY, "kind": "routine", "state": "draft",
-                                               "template": "chongqing", "inspectors": ["王建国"]})
+    db.store(v1.id).add_inspection(day=TODAY, kind="routine", inspectors=["王建国"], template="chongqing", template_version="")
+    db.inspection_rows()  # the query index is current, as after any listing: a refusal then has nothing to bring up to date
     db.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def base_ids(base_db: Path) -> dict[str, str]:
+    """The short ids people see, read from the database: v1 石堰村 of 金鸡镇, v2 石堰村 of 龙溪街道, v3 新华村, i1 the inspection."""
+    with Database.open(base_db, clock=fixed_clock, read_only=True) as db:
+        by_place = {(v.name, v.township): v.id for v in db.villages()}
+        v1 = by_place[("石堰村", "金鸡镇")]
+        found = {"v1": v1, "v2": by_place[("石堰村", "龙溪街道")], "v3": by_place[("新华村", "金鸡镇")],
+                 "i1": db.store(v1).inspections()[0].id}
+    return {k: ids.short(v) for k, v in found.items()}
 
 
 @pytest.fixture
@@ -83,18 +93,19 @@ def call(capsys, *argv: str) -> tuple[int, str, str]:
 
 # (argv after --db, exit status, fragments the one line must hold)
 REFUSALS = [
-    (["village", "edit", "V9999", "--name", "x"], 1, ["V9999"]),
+    (["village", "edit", "ZZZZZZZZ", "--name", "x"], 1, ["ZZZZZZZZ"]),  # an id form no village has
     (["village", "archive", "不存在"], 1, ["不存在"]),
     (["village", "archive", "不存在", "--undo"], 1, ["不存在"]),
-    (["village", "edit", "石堰村", "--name", "x"], 1, ["V0001", "金鸡镇", "V0002", "龙溪街道"]),
-    (["village", "archive", "石堰村"], 1, ["V0001", "V0002"]),
+    (["village", "edit", "石堰村", "--name", "x"], 1, ["{v1}", "金鸡镇", "{v2}", "龙溪街道"]),
+    (["village", "archive", "石堰村"], 1, ["{v1}", "{v2}"]),
     (["village", "edit", "石堰村", "--in-township", "大湾镇", "--name", "x"], 1, ["大湾镇"]),
     (["village", "edit", "新化村", "--name", "x"], 1, ["新化村", "新华村"]),
-    (["village", "edit", "V0003"], 2, []),
-    (["village", "edit", "V0003", "--name", ""], 2, []),
-    (["village", "edit", "V0003", "--name", "新\n华村"], 2, []),
-    (["village", "edit", "V0003", "--township", "金溪镇"], 1, ["金溪镇", "金鸡镇", "--new-township"]),
-    (["village", "edit", "V0003", "--name", "石堰村"], 1, ["石堰村"]),
+    (["village", "edit", "{v3}"], 2, []),
+    (["village", "edit", "{v3}", "--name", ""], 2, []),
+    (["village", "edit", "{v3}", "--name", "新\n华村"], 2, []),
+    (["village", "edit", "{v3}", "--township", "金溪镇"], 1, ["金溪镇", "金鸡镇", "--new-township"]),
+    (["village", "edit", "{v3}", "--name", "石堰村"], 1, ["石堰村"]),
+    (["village", "archive", "{i1}"], 1, ["{i1}"]),  # an inspection's id names no village
     (["village", "add", "测试村", "--township", "不存在镇"], 1, ["不存在镇", "--new-township"]),
     (["village", "add", "测试村", "--township", "金鸡"], 1, ["金鸡镇"]),
     (["village", "add", "石堰村", "--township", "金鸡镇"], 1, ["石堰村"]),
@@ -104,21 +115,22 @@ REFUSALS = [
     (["village", "add", "a\rb", "--township", "金鸡镇"], 2, []),
     (["village", "import", "missing.csv"], 2, ["missing.csv"]),
     (["inspection", "list", "--village", "不存在"], 1, ["不存在"]),
-    (["inspection", "list", "--village", "石堰村"], 1, ["V0001", "V0002"]),
-    (["report", "inspection", "V0001-I0099"], 1, ["V0001-I0099"]),
-    (["report", "inspection", "V9999-I0001"], 1, ["V9999-I0001"]),
+    (["inspection", "list", "--village", "石堰村"], 1, ["{v1}", "{v2}"]),
+    (["report", "inspection", "ZZZZZZZZ"], 1, ["ZZZZZZZZ"]),
+    (["report", "inspection", "{v1}"], 1, ["{v1}"]),  # a village's id names no inspection
     (["report", "inspection", "XYZ"], 1, ["XYZ"]),
+    (["report", "inspection", "____"], 1, ["____"]),
     (["report", "village", "不存在"], 1, ["不存在"]),
-    (["report", "village", "石堰村"], 1, ["V0001", "V0002"]),
+    (["report", "village", "石堰村"], 1, ["{v1}", "{v2}"]),
     (["report", "village", "石堰村", "--township", "大湾镇"], 1, ["大湾镇"]),
     (["report", "township", "不存在镇"], 1, ["不存在镇"]),
     (["report", "overdue", "--village", "不存在"], 1, ["不存在"]),
     (["overdue", "--township", "不存在镇"], 1, ["不存在镇"]),
     (["overdue", "--village", "不存在"], 1, ["不存在"]),
-    (["overdue", "--village", "石堰村"], 1, ["V0001", "V0002"]),
+    (["overdue", "--village", "石堰村"], 1, ["{v1}", "{v2}"]),
     (["overdue", "--as-of", "0001-01-01"], 2, ["0001-01-01"]),
     (["overdue", "--as-of", "9999-12-31"], 2, ["9999-12-31"]),
-    (["finding", "show", "V0001-F0099"], 1, ["V0001-F0099"]),
+    (["finding", "show", "{i1}"], 1, ["{i1}"]),  # an inspection's id names no finding
     (["finding", "show", "nonsense"], 1, ["nonsense"]),
     (["demo", "--years", "3"], 2, []),  # the database exists: demo never overwrites
     (["village", "frobnicate"], 2, ["frobnicate"]),
@@ -133,19 +145,75 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize("argv, status, fragments", REFUSALS, ids=[" ".join(a)[:60] for a, _, _ in REFUSALS])
-def test_refusals_are_one_line_with_a_status_and_change_nothing(db_path, capsys, argv, status, fragments):
+def test_refusals_are_one_line_with_a_status_and_change_nothing(db_path, base_ids, capsys, argv, status, fragments):
     before = snapshot(db_path)
-    got, _, err = call(capsys, "--db", str(db_path), *argv)
+    got, _, err = call(capsys, "--db", str(db_path), *[a.format(**base_ids) for a in argv])
     line = one_line(err)
     assert got == status, err
     for fragment in fragments:
-        assert fragment in line
+        assert fragment.format(**base_ids) in line
     assert snapshot(db_path) == before
 
 
+def _same_tail(seed: int):
+    """Random bytes whose last three are always the same: every id made with them ends in the same
+    four characters (20 bits), while their short forms (the last eight) still differ."""
+    take = ids.seeded(seed)
+    return lambda n: take(n)[:-3] + b"\x5a\x3c\x01"
+
+
+@pytest.fixture(scope="module")
+def twins_db(tmp_path_factory) -> tuple[Path, dict[str, list[str]]]:
+    """Two villages, each with an inspection and a finding, all of whose ids end alike."""
+    path = tmp_path_factory.mktemp("cli-twins") / "db"
+    made: dict[str, list[str]] = {"village": [], "inspection": [], "finding": []}
+    with Database.open(path, clock=fixed_clock, random_bytes=_same_tail(5)) as db:
+        for name in ("甲村", "乙村"):
+            store = db.store(db.add_village(name, "金鸡镇").id)
+            iid = store.add_inspection(day=TODAY, kind="routine", inspectors=["王建国"], template="chongqing",
+                                       template_version="").id
+            fid = add_finding(store, {"title": "悬挂无依据牌子", "theme": "signboards", "severity": "medium",
+                                      "unit": "镇综治办", "inspection": iid}, deadline="2026-10-01", by="王建国").id
+            made["village"].append(store.vid)
+            made["inspection"].append(iid)
+            made["finding"].append(fid)
+        db.inspection_rows()  # the query index is current (see base_db)
+    return path, made
+
+
+@pytest.mark.parametrize("kind, argv", [
+    ("village", ["village", "edit", "{tail}", "--name", "x"]),
+    ("village", ["village", "archive", "{tail}"]),
+    ("village", ["overdue", "--village", "{tail}"]),
+    ("village", ["report", "village", "{tail}"]),
+    ("inspection", ["report", "inspection", "{tail}"]),
+    ("finding", ["finding", "show", "{tail}"]),
+])
+def test_an_id_end_shared_by_several_records_is_refused_listing_each(twins_db, tmp_path, capsys, kind, argv):
+    import shutil
+
+    base, made = twins_db
+    db_path = tmp_path / "db"
+    shutil.copytree(base, db_path)
+    tail = made[kind][0][-4:]
+    assert {m[-4:] for m in made[kind]} == {tail} and len({ids.short(m) for m in made[kind]}) == 2
+    before = snapshot(db_path)
+    status, out, err = call(capsys, "--db", str(db_path), *[a.format(tail=tail.lower()) for a in argv])
+    line = one_line(err)
+    assert status == 1 and out == ""
+    # Each candidate by its short id and its village, never the whole id.
+    assert all(ids.short(m) in line for m in made[kind]) and "甲村" in line and "乙村" in line
+    assert not any(m in line for m in made[kind])
+    assert snapshot(db_path) == before
+    # Typing the short form picks one.
+    one = [a.format(tail=ids.short(made[kind][1])) for a in argv]
+    if argv[0] in ("finding", "overdue"):
+        assert call(capsys, "--db", str(db_path), *one)[0] == 0
+
+
 @pytest.mark.parametrize("argv", [r[0] for r in REFUSALS if r[1] == 2 and r[0][0] != "demo"][-8:])
-def test_argparse_messages_are_chinese_in_the_chinese_interface(db_path, capsys, argv):
-    _, _, err = call(capsys, "--db", str(db_path), *argv)
+def test_argparse_messages_are_chinese_in_the_chinese_interface(db_path, base_ids, capsys, argv):
+    _, _, err = call(capsys, "--db", str(db_path), *[a.format(**base_ids) for a in argv])
     for english in ("usage", "invalid choice", "the following arguments", "unrecognized arguments",
                     "expected one argument", "error:", "argument "):
         assert english not in err
@@ -197,15 +265,15 @@ def test_a_failed_demo_removes_what_it_made(tmp_path, capsys, monkeypatch):
 
     def half_then_fail(root, *args, **kwargs):
         (Path(root) / "villages").mkdir(parents=True)
-        (Path(root) / "villages" / "V0001.json").write_text("{}")
-        raise OSError(errno.ENOSPC, "No space left on device", str(Path(root) / "villages" / "V0002.json"))
+        (Path(root) / "villages" / "first.json").write_text("{}")
+        raise OSError(errno.ENOSPC, "No space left on device", str(Path(root) / "villages" / "second.json"))
 
     monkeypatch.setattr(bulk, "write_database", half_then_fail)
     empty = tmp_path / "empty"
     empty.mkdir()
     for target in (tmp_path / "new", empty):
         status, _, err = call(capsys, "demo", "--db", str(target), "--villages", "2", "--years", "1")
-        assert status == 1 and "磁盘已满" in one_line(err) and "V0002.json" in err
+        assert status == 1 and "磁盘已满" in one_line(err) and "second.json" in err
         assert not target.exists() or list(target.iterdir()) == []
     monkeypatch.undo()
     status, out, err = call(capsys, "demo", "--db", str(tmp_path / "new"), "--villages", "2", "--years", "1")
@@ -245,10 +313,10 @@ def test_os_errors_while_writing_name_the_file(db_path, capsys, monkeypatch, cod
     assert not [p for p in db_path.rglob("*.tmp")]
 
 
-def test_report_into_an_unwritable_place_is_one_line(db_path, tmp_path, capsys):
+def test_report_into_an_unwritable_place_is_one_line(db_path, base_ids, tmp_path, capsys):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    status, _, err = call(capsys, "--db", str(db_path), "report", "village", "V0003", "--out", str(blocker))
+    status, _, err = call(capsys, "--db", str(db_path), "report", "village", base_ids["v3"], "--out", str(blocker))
     assert status == 1 and "not-a-folder" in one_line(err)
 
 
@@ -275,9 +343,9 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           env={**os.environ, **(env or {})})
 
 
-def test_subprocess_unknown_id_and_ambiguous_name(db_path):
+def test_subprocess_unknown_id_and_ambiguous_name(db_path, base_ids):
     out = run("--db", str(db_path), "village", "edit", "石堰村", "--name", "x")
-    assert out.returncode == 1 and "V0002" in one_line(out.stderr)
+    assert out.returncode == 1 and base_ids["v2"] in one_line(out.stderr)
 
 
 def test_subprocess_bad_demo_size_creates_nothing(tmp_path):
@@ -299,7 +367,7 @@ def test_subprocess_internal_error_exit_70(tmp_path, isolated_home):
 
 @pytest.mark.parametrize(
     "verb",
-    [["village", "list"], ["overdue"], ["report", "overdue"], ["inspection", "list"], ["finding", "show", "V0001-F0001"]],
+    [["village", "list"], ["overdue"], ["report", "overdue"], ["inspection", "list"], ["finding", "show", "ZZZZZZZZ"]],
 )
 def test_read_verbs_refuse_a_folder_that_is_not_a_database(tmp_path, capsys, verb):
     typo = tmp_path / "dbb"
@@ -362,6 +430,6 @@ def test_demo_never_buys_enforcement_work_under_a_contract(tmp_path):
     build_demo(tmp_path / "demo", villages=12, years=1, seed=3, today=TODAY)
     with Database.open(tmp_path / "demo", clock=fixed_clock, read_only=True) as db:
         findings = [f for v in db.villages() for f in db.store(v.id).findings()]
-    measures = {f["measure"] for f in findings if f["title"] == "向村购买需执法资格的服务"}
+    measures = {f.measure for f in findings if f.title == "向村购买需执法资格的服务"}
     assert measures == {"停止向村购买，由部门依法自行履行"}
-    assert "补签购买服务合同，按合同评价" in {f["measure"] for f in findings if f["title"].startswith("购买服务未签订合同")}
+    assert "补签购买服务合同，按合同评价" in {f.measure for f in findings if f.title.startswith("购买服务未签订合同")}

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from inspector import cli, settings
+from inspector.core import ids
 from inspector.core.deadlines import FUTURE_INSPECTION_DAYS, deadline_warning, inspection_date_warning, parse_deadline
 from inspector.core.names import clean_text, name_key, near_names
 from inspector.report.files import report_filename
 from inspector.report.spreadsheet import csv_bytes, safe_cell
 from inspector.storage.database import Database
 
-from .conftest import fixed_clock
+from .conftest import add_finding, fixed_clock
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +57,7 @@ def test_overdue_csv_from_the_command_neutralises_hostile_titles(tmp_path, capsy
     v = db.add_village("=HYPERLINK(\"x\")", "@金鸡镇")
     store = db.store(v.id)
     for n, payload in enumerate(PAYLOADS, 1):
-        store.add_finding({"title": payload, "theme": "tasks", "severity": "high", "unit": "+区城管局", "inspection": ""},
+        add_finding(store, {"title": payload, "theme": "tasks", "severity": "high", "unit": "+区城管局", "inspection": ""},
                           deadline="2026-10-01", by="王建国")
     db.close()
     assert cli.main(["--db", str(db_path), "overdue", "--format", "csv"]) == 0
@@ -74,13 +75,15 @@ def test_overdue_csv_from_the_command_neutralises_hostile_titles(tmp_path, capsy
 
 def test_report_names_are_unique_when_cleaning_makes_them_meet():
     names = ["a/b", "a:b", "a-b", "*", "?", "石堰村", "石堰村?", "石堰村*"]
-    files = {report_filename("ledger", "2026-11-21", "金鸡镇", n, lang="zh", ident=f"V{i:04d}") for i, n in enumerate(names)}
+    files = {report_filename("ledger", "2026-11-21", "金鸡镇", n, lang="zh", ident=ids.derived_id(None, "village", i))
+             for i, n in enumerate(names)}
     assert len(files) == len(names)
     # Without an id the tag is a hash of the names as typed: still unique, and stable.
     files = [report_filename("township", "2026-11-21", t, "", lang="zh") for t in ("x/y", "x:y", "x-y")]
     assert len(set(files)) == 3 and files == [report_filename("township", "2026-11-21", t, "", lang="zh") for t in ("x/y", "x:y", "x-y")]
     # A clean name keeps its plain file name.
-    assert report_filename("ledger", "2026-11-21", "金鸡镇", "石堰村", lang="zh", ident="V0001") == "2026-11-21_金鸡镇_石堰村_整改台账.md"
+    assert report_filename("ledger", "2026-11-21", "金鸡镇", "石堰村", lang="zh",
+                           ident=ids.derived_id(None, "village", 1)) == "2026-11-21_金鸡镇_石堰村_整改台账.md"
     # Two long names cut to the same prefix do not meet either.
     long_a, long_b = "石堰村" * 60 + "甲", "石堰村" * 60 + "乙"
     assert report_filename("ledger", "2026-11-21", "金鸡镇", long_a) != report_filename("ledger", "2026-11-21", "金鸡镇", long_b)
@@ -187,7 +190,11 @@ def test_village_add_stores_the_clean_name(tmp_path, capsys):
     db_path = tmp_path / "db"
     assert cli.main(["--db", str(db_path), "village", "add", "\u200b石堰村１组 ", "--township", "金鸡镇"]) == 0
     assert cli.main(["--db", str(db_path), "village", "add", "河口村", "--township", "金鸡", "--new-township"]) == 0
-    assert cli.main(["--db", str(db_path), "village", "edit", "V0002", "--township", "金鸡镇 "]) == 0
+    added = capsys.readouterr().out
+    with Database.open(db_path, clock=fixed_clock, read_only=True) as db:
+        hekou = next(v.id for v in db.villages() if v.name == "河口村")
+    assert f"已添加 {ids.short(hekou)}：金鸡 河口村" in added and hekou not in added  # the short id, never the whole one
+    assert cli.main(["--db", str(db_path), "village", "edit", ids.short(hekou), "--township", "金鸡镇 "]) == 0
     with Database.open(db_path, clock=fixed_clock, read_only=True) as db:
         assert sorted((v.name, v.township) for v in db.villages()) == [("河口村", "金鸡镇"), ("石堰村1组", "金鸡镇")]
 

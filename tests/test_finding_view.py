@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 
 from inspector import cli
 from inspector.core import labels
+from inspector.core.records import Event, Finding
 from inspector.core.finding_view import view_of
 from inspector.core.moves import Move, check, make_move, refusal
 from inspector.report.ledger_report import render_village_ledger
@@ -53,7 +54,7 @@ async def test_every_place_agrees_on_each_finding(demo, catalog, capsys, as_of):
     overdue = {r["id"]: r for r in _cli_json(capsys, demo, "overdue", "--format", "json", "--as-of", as_of.isoformat())}
     with Database.open(demo, clock=lambda: datetime.combine(TODAY, datetime.min.time()), read_only=True) as db:
         villages = [v.id for v in db.villages()]
-        ids = {vid: [f["id"] for f in db.store(vid).findings()] for vid in villages}
+        ids = {vid: [f.id for f in db.store(vid).findings()] for vid in villages}
         ledgers = {vid: render_village_ledger(db, vid, as_of, "zh") for vid in villages}
     shown = {}
     for vid in villages:
@@ -74,7 +75,9 @@ async def test_every_place_agrees_on_each_finding(demo, catalog, capsys, as_of):
     # The ledger report: one row per finding found by then, numbered in the order they were found;
     # its deadline and state cells say the same.
     for vid in villages:
-        found = sorted((d for d in shown.values() if d["village_id"] == vid), key=lambda d: (d["found_on"], d["id"]))
+        # (ids are random: the order found is the day, then the 'found' record's order: time, device, counter)
+        found = sorted((d for d in shown.values() if d["village_id"] == vid),
+                       key=lambda d: (d["found_on"], *(d["events"][0][k] for k in ("at", "device", "counter")), d["id"]))
         rows = [line for line in ledgers[vid].splitlines() if re.match(r"\| \d+ \| ", line)]
         assert len(rows) == len(found)
         for row, d in zip(rows, found):
@@ -131,8 +134,14 @@ def _agrees(row: str, d: dict) -> None:
 # ── the view and the moves, without a database ────────────────────────────
 
 
-def ev(seq: int, kind: str, on: str, **fields) -> dict:
-    return {"finding": "V0001-F0001", "seq": seq, "type": kind, "on": on, "by": "张伟", **fields}
+def ev(seq: int, kind: str, on: str, **fields) -> Event:
+    if "deadline" in fields:
+        fields["deadline"] = date.fromisoformat(fields["deadline"])
+    return Event(id=f"E{seq}", finding="F1", type=kind, on=date.fromisoformat(on), at=f"{on}T09:00:00", by="张伟",
+                 device="laptop", counter=seq, **fields)
+
+
+FINDING = Finding(id="F1", village="V1", title="牌子")
 
 
 HISTORY = [
@@ -153,7 +162,7 @@ HISTORY = [
     (date(2026, 11, 21), "assigned", date(2026, 11, 10), 11, "overdue", "reminder", 0),
 ])
 def test_view_as_of(as_of, state, deadline, days, bucket, level, later):
-    view = view_of({"id": "V0001-F0001", "title": "牌子"}, HISTORY, as_of)
+    view = view_of(FINDING, HISTORY, as_of)
     if state is None:
         assert view is None
         return
@@ -163,12 +172,12 @@ def test_view_as_of(as_of, state, deadline, days, bucket, level, later):
 
 
 def test_a_move_is_asked_before_its_dialog_and_checked_as_typed():
-    view = view_of({"id": "V0001-F0001"}, HISTORY, date(2026, 11, 21))
+    view = view_of(FINDING, HISTORY, date(2026, 11, 21))
     refused = refusal("close", view)
     assert refused is not None and refused.key == "workflow.refused.close"
     assert refused.message("zh") == t_refused_close()
     assert refusal("escalate", view) is None and refusal("extend", view) is None
-    early = view_of({"id": "V0001-F0001"}, HISTORY[:2], date(2026, 10, 5))
+    early = view_of(FINDING, HISTORY[:2], date(2026, 10, 5))
     assert refusal("escalate", early).key == "workflow.escalate_not_overdue"
     # As typed: an extension needs a reason and a later date.
     no_reason = Move("extend", on=date(2026, 11, 21), by="李秀英", deadline=date(2026, 12, 1))
@@ -183,23 +192,28 @@ def t_refused_close() -> str:
 
 
 class FakeRecords:
-    """The repository a move needs: the events of a finding, and appending one."""
+    """The repository a move needs: the events of a finding, making the next one, appending it."""
 
-    def __init__(self, events: list[dict]):
+    def __init__(self, events: list[Event]):
         self.stored = list(events)
 
     def events(self, fid=None):
         return list(self.stored)
 
-    def add_event(self, fid, kind, *, by, **fields):
-        self.stored.append({"finding": fid, "seq": len(self.stored) + 1, "type": kind, "by": by, **fields})
+    def new_event(self, fid, kind, *, on=None, by, after, **fields):
+        n = len(self.stored) + 1
+        return Event(id=f"E{n}", finding=fid, type=kind, on=on, at=max(e.at for e in after), by=by, device="laptop",
+                     counter=n, **fields)
+
+    def append_event(self, event):
+        self.stored.append(event)
 
 
 def test_make_move_appends_only_the_fields_the_move_carries():
     repo = FakeRecords(HISTORY)
-    make_move(repo, "V0001-F0001", Move("escalate", on=date(2026, 11, 21), by="王主任", level="summons", note="约谈负责人"))
-    assert repo.stored[-1] == {"finding": "V0001-F0001", "seq": 5, "type": "escalate", "by": "王主任", "on": "2026-11-21",
-                               "level": "summons", "note": "约谈负责人"}
+    make_move(repo, "F1", Move("escalate", on=date(2026, 11, 21), by="王主任", level="summons", note="约谈负责人"))
+    assert repo.stored[-1] == Event(id="E5", finding="F1", type="escalate", on=date(2026, 11, 21), at="2026-11-12T09:00:00",
+                                    by="王主任", device="laptop", counter=5, level="summons", note="约谈负责人")
     with pytest.raises(Exception) as err:  # a refused move appends nothing
-        make_move(repo, "V0001-F0001", Move("close", on=date(2026, 11, 21), by="王主任"))
+        make_move(repo, "F1", Move("close", on=date(2026, 11, 21), by="王主任"))
     assert err.value.key == "workflow.refused.close" and len(repo.stored) == 5

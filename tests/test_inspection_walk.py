@@ -23,6 +23,12 @@ def db(tmp_path: Path):
     database.close()
 
 
+def store_of(db):
+    """The records of the fixture's one village."""
+    [village] = db.villages()
+    return db.store(village.id)
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
 
@@ -122,7 +128,7 @@ async def test_walk_a_whole_inspection(db, catalog, tmp_path):
                     # "No negative-list work" contradicts the task recorded under 3.1: refused, with a notice.
                     await pilot.press("n")
                     await pilot.pause()
-                    assert visit.answers().get("tasks.02", {}).get("value") != "no"
+                    assert getattr(visit.answers().get("tasks.02"), "value", None) != "no"
                     assert screen.item.id == item.id
                     assert any("城管让村干部上街劝离占道经营的摊贩" in str(n_.message) for n_ in app._notifications)
                     await pilot.press("y")  # its answer is "yes", settled by that task's finding
@@ -141,23 +147,23 @@ async def test_walk_a_whole_inspection(db, catalog, tmp_path):
         await pilot.press("y")
         await pilot.pause()
 
-    store = db.store("V0001")
+    store = store_of(db)
     inspection = store.inspections()[0]
-    assert inspection["state"] == "completed"
-    assert inspection["inspectors"] == ["张伟", "李秀英"]
-    assert inspection["template_version"] == checklist.version
-    observations = store.observations(inspection["id"])
-    tasks = [o for o in observations if o["kind"] == "task"]
-    assert [o["classification"]["kind"] for o in tasks] == ["assistance", "negative"]
-    assert [o["violation"] for o in tasks] == [False, True]
-    findings = store.findings(inspection["id"])
+    assert inspection.state == "completed"
+    assert inspection.inspectors == ("张伟", "李秀英")
+    assert inspection.template_version == checklist.version
+    observations = store.observations(inspection.id)
+    tasks = [o for o in observations if o.kind == "task"]
+    assert [o.classification["kind"] for o in tasks] == ["assistance", "negative"]
+    assert [o.violation for o in tasks] == [False, True]
+    findings = store.findings(inspection.id)
     assert len(findings) == 2
-    by_item = {f["item"]: f for f in findings}
-    assert by_item["signboards.01"]["unit"] == "区应急管理局"
-    assert store.status(by_item["signboards.01"]["id"]).deadline.isoformat() == "2026-12-06"
-    assert by_item["tasks.01"]["unit"] == "镇城管执法队"
-    assert store.status(by_item["tasks.01"]["id"]).deadline.isoformat() == "2026-12-18"
-    assert "cq2019.negative.04" in by_item["tasks.01"]["basis"]
+    by_item = {f.item: f for f in findings}
+    assert by_item["signboards.01"].unit == "区应急管理局"
+    assert store.status(by_item["signboards.01"].id).deadline.isoformat() == "2026-12-06"
+    assert by_item["tasks.01"].unit == "镇城管执法队"
+    assert store.status(by_item["tasks.01"].id).deadline.isoformat() == "2026-12-18"
+    assert "cq2019.negative.04" in by_item["tasks.01"].basis
     # The report was written on completion.
     reports = list(exports.glob("*.md"))
     assert len(reports) == 1 and "石堰村" in reports[0].name
@@ -169,10 +175,10 @@ async def test_walk_a_whole_inspection(db, catalog, tmp_path):
 async def test_completed_inspection_is_locked_and_amended(db, catalog, tmp_path):
     from inspector.core.visit import Locked, open_visit
 
-    store = db.store("V0001")
+    store = store_of(db)
     checklist = catalog.checklists["chongqing"]
     inspection = store.add_inspection(day="2026-11-21", kind="random", inspectors=["张伟"], template="chongqing", template_version=checklist.version)
-    visit = open_visit(db, catalog, {}, inspection["id"])
+    visit = open_visit(db, catalog, {}, inspection.id)
     for item in checklist.items:
         if item.answer == "yes_no":
             visit.answer(item, value="yes" if item.fail_on == "no" else "no")
@@ -189,18 +195,18 @@ async def test_completed_inspection_is_locked_and_amended(db, catalog, tmp_path)
         visit.amend(first, "note", "补充", reason=" ", by="张伟")
     assert err.value.key == "inspection.amend_needs_reason"
     visit.amend(first, "note", "补充说明", reason="现场记录遗漏", by="李秀英")
-    stored = store.inspection(inspection["id"])
-    assert stored["amendments"][0]["by"] == "李秀英" and stored["amendments"][0]["reason"] == "现场记录遗漏"
-    assert store.answers(inspection["id"])[first.id]["note"] == "补充说明"
+    stored = store.inspection(inspection.id)
+    assert stored.amendments[0].by == "李秀英" and stored.amendments[0].reason == "现场记录遗漏"
+    assert store.answers(inspection.id)[first.id].note == "补充说明"
 
 
 async def test_cannot_complete_with_unanswered_items_or_failures_without_finding(db, catalog):
     from inspector.core.visit import NotComplete, open_visit
 
-    store = db.store("V0001")
+    store = store_of(db)
     checklist = catalog.checklists["chongqing"]
     inspection = store.add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template="chongqing", template_version=checklist.version)
-    visit = open_visit(db, catalog, {}, inspection["id"])
+    visit = open_visit(db, catalog, {}, inspection.id)
     yes_no = next(i for i in checklist.items if i.answer == "yes_no")
     visit.answer(yes_no, value=yes_no.fail_on)
     with pytest.raises(NotComplete) as err:

@@ -111,8 +111,8 @@ async def screens_text(root: Path, catalog, lang: str, tmp_path: Path) -> dict[s
         await keep("catalog", "escape", "c")
         await keep("catalog-search", "slash", *"xf")
         await keep("main-3", "escape", "escape")
-        draft = max(d for s in db.summaries().values() for d in s.draft_ids)
-        app.open_inspection(draft)
+        draft, vid = max((d, vid) for vid, s in db.summaries().items() for d in s.draft_ids)
+        app.open_inspection(vid, draft)
         await keep("walk")
         if type(app.screen).__name__ == "WalkScreen":
             for key in ("b", "g", "o", "p", "w"):
@@ -128,7 +128,7 @@ def reports_text(root: Path, catalog, lang: str) -> dict[str, str]:
     try:
         village = db.villages()[0]
         store = db.store(village.id)
-        done = [i["id"] for i in store.inspections() if i["state"] == "completed"]
+        done = [i.id for i in store.inspections() if i.completed]
         texts = {
             "report-visit": visit_report_text(db, catalog, done[-1], lang)[0],
             "report-ledger": render_village_ledger(db, village.id, TODAY, lang, catalog),

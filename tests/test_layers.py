@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from .conftest import add_finding
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "pyproject.toml"
@@ -124,13 +125,13 @@ def test_a_batch_is_one_write_and_a_failed_one_leaves_the_summary_as_stored(db, 
     real_write = atomic.write_atomic
     monkeypatch.setattr(atomic, "write_atomic", lambda path, *a, **k: (writes.append(Path(path)), real_write(path, *a, **k))[1])
     with store.batch():
-        store.add_finding({"inspection": iid, "title": "牌子"}, deadline="2026-12-01", by="张伟")
+        add_finding(store, {"inspection": iid, "title": "牌子"}, deadline="2026-12-01", by="张伟")
         store.update_inspection(iid, state="completed")
     assert writes == [store.path]  # one write of the file for both
     assert db.summary(village.id).findings == 1 and db.summary(village.id).drafts == 0
     with pytest.raises(RuntimeError):
         with store.batch():
-            store.add_finding({"inspection": iid, "title": "台账"}, deadline="2026-12-01", by="张伟")
+            add_finding(store, {"inspection": iid, "title": "台账"}, deadline="2026-12-01", by="张伟")
             raise RuntimeError("the second half failed")
     assert len(store.findings()) == 1
     assert db.summary(village.id).findings == 1  # the index was never told of the finding that was not stored

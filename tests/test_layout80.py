@@ -9,8 +9,8 @@ from textual.widgets import Input, Select, Static
 
 from inspector.ui.app import Settings, make_app
 
-from .conftest import TODAY
-from .test_inspection_walk import db  # noqa: F401 - the fixture: a database with one village
+from .conftest import TODAY, add_finding
+from .test_inspection_walk import db, store_of  # noqa: F401 - the fixture: a database with one village
 from .test_walk_keys import go, new_inspection, open_walk, paste
 
 SIZE = (80, 24)
@@ -88,13 +88,13 @@ async def test_enter_on_a_dropdown_opens_it_in_every_dialog(db, catalog, tmp_pat
         await pilot.press("down", "enter")
         await pilot.pause()
         assert pilot.app.screen is dialog and not how.expanded and how.value is not Select.NULL
-        assert db.store("V0001").observations(iid) == []
+        assert store_of(db).observations(iid) == []
         dialog.query_one("#department", Input).focus()
         await pilot.press("enter")  # Enter elsewhere saves
         await pilot.pause()
         assert pilot.app.screen is screen
-        [obs] = db.store("V0001").observations(iid)
-        assert obs["what"] == "填报防汛值班表" and obs["assigned_how"] == str(how.value)
+        [obs] = store_of(db).observations(iid)
+        assert obs.what == "填报防汛值班表" and obs.assigned_how == str(how.value)
 
 
 async def test_the_village_header_breaks_between_phrases(db, catalog, tmp_path):
@@ -112,8 +112,8 @@ async def test_review_headers_fit_their_columns(db, catalog, tmp_path):
     from textual.widgets import DataTable
 
     iid = new_inspection(db, catalog)
-    store = db.store("V0001")
-    store.add_finding({"title": "镇综治办将负面清单事项交村办理", "theme": "signboards", "unit": "区卫生健康委员会",
+    store = store_of(db)
+    add_finding(store, {"title": "镇综治办将负面清单事项交村办理", "theme": "signboards", "unit": "区卫生健康委员会",
                        "inspection": iid}, deadline="2026-11-10", by="张伟")
     for lang, cut in (("zh", "村（社区"), ("en", "Responsi")):
         async with app_for(db, catalog, tmp_path, lang=lang).run_test(size=SIZE) as pilot:

@@ -97,13 +97,14 @@ async def test_the_app_shows_the_rebuild_then_the_main_screen(without_index, cat
 
 
 async def test_a_damaged_village_file_stops_the_app_and_is_named(without_index, catalog):
-    (without_index / "villages" / "V0003.json").write_text('{"inspections": [', encoding="utf-8")
+    damaged = sorted((without_index / "villages").glob("*.json"))[2]  # one village's file, not the first
+    damaged.write_text('{"inspections": [', encoding="utf-8")
     db = Database.open(without_index, clock=fixed_clock, defer_index=True)
     app = make_app(db=db, catalog=catalog, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await _until(pilot, lambda: app.load_error is not None)
     db.close()
-    assert isinstance(app.load_error, CorruptFile) and app.load_error.path.name == "V0003.json"
+    assert isinstance(app.load_error, CorruptFile) and app.load_error.path.name == damaged.name
 
 
 async def test_quitting_during_the_rebuild_stops_it_and_loses_nothing(without_index, catalog):

@@ -21,7 +21,7 @@ from inspector import cli
 from inspector.report.docx import chinese_number, column_widths, date_text, docx_bytes, inline, parse_markdown, split_cells
 
 from .conftest import TODAY
-from .test_office_xlsx import HOSTILE, HOSTILE_MEASURE, HOSTILE_UNIT, odb, run  # noqa: F401 - the shared database
+from .test_office_xlsx import HOSTILE, HOSTILE_MEASURE, HOSTILE_UNIT, odb, oids, run  # noqa: F401 - the shared database
 
 MD = MarkdownIt("commonmark").enable("table")
 
@@ -144,9 +144,9 @@ def test_ledger_docx_matches_the_markdown(odb, tmp_path, capsys):  # noqa: F811
     assert any(t.startswith("填报人（签字）") for t in texts)
 
 
-def test_english_ledger_has_no_heading_numbers(odb, tmp_path):  # noqa: F811
-    assert run(odb, "--lang", "en", "report", "village", "V0001", "--out", str(tmp_path)) == 0
-    assert run(odb, "--lang", "en", "report", "village", "V0001", "--format", "docx", "--out", str(tmp_path)) == 0
+def test_english_ledger_has_no_heading_numbers(odb, oids, tmp_path):  # noqa: F811
+    assert run(odb, "--lang", "en", "report", "village", oids["石堰村"], "--out", str(tmp_path)) == 0
+    assert run(odb, "--lang", "en", "report", "village", oids["石堰村"], "--format", "docx", "--out", str(tmp_path)) == 0
     markdown = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
     doc = Document(next(tmp_path.glob("*.docx")))
     same_content(markdown, doc, lang="en")
@@ -156,9 +156,9 @@ def test_english_ledger_has_no_heading_numbers(odb, tmp_path):  # noqa: F811
 # ── the visit report ───────────────────────────────────────────────────────
 
 
-def test_visit_docx_matches_the_markdown(odb, tmp_path, capsys):  # noqa: F811
-    assert run(odb, "report", "inspection", "V0001-I0001", "--out", str(tmp_path)) == 0
-    assert run(odb, "report", "inspection", "V0001-I0001", "--format", "docx", "--out", str(tmp_path)) == 0
+def test_visit_docx_matches_the_markdown(odb, oids, tmp_path, capsys):  # noqa: F811
+    assert run(odb, "report", "inspection", oids["inspection"], "--out", str(tmp_path)) == 0
+    assert run(odb, "report", "inspection", oids["inspection"], "--format", "docx", "--out", str(tmp_path)) == 0
     md_path = next(tmp_path.glob("*.md"))
     path = md_path.with_suffix(".docx")
     assert capsys.readouterr().out.splitlines()[-1] == f"报告已写入 {path}"
@@ -174,8 +174,8 @@ def test_visit_docx_matches_the_markdown(odb, tmp_path, capsys):  # noqa: F811
             assert line[2:] in texts
 
 
-def test_report_format_is_checked(odb, capsys):  # noqa: F811
-    assert run(odb, "report", "inspection", "V0001-I0001", "--format", "xlsx") == 2
+def test_report_format_is_checked(odb, oids, capsys):  # noqa: F811
+    assert run(odb, "report", "inspection", oids["inspection"], "--format", "xlsx") == 2
     assert "docx" in capsys.readouterr().err
 
 

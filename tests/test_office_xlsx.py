@@ -15,13 +15,14 @@ import pytest
 from openpyxl import load_workbook
 
 from inspector import cli
-from inspector.core import labels
+from inspector.core import ids, labels
 from inspector.i18n import t
 from inspector.paths import default_exports
 from inspector.report.xlsx import Sheet, workbook_bytes
 from inspector.storage.database import Database
+from inspector.core.moves import record
 
-from .conftest import TODAY
+from .conftest import TODAY, add_finding
 
 HOSTILE = "=cmd|' /C calc'!A0"
 HOSTILE_UNIT = "+镇综治办"
@@ -48,36 +49,53 @@ def odb(tmp_path_factory) -> Path:
     b = db.add_village("龙溪村", "金鸡镇", county="綦江区")
     sa, sb = db.store(a.id), db.store(b.id)
     iid = sa.add_inspection(day="2026-09-01", kind="routine", inspectors=["张伟"], template="chongqing",
-                            template_version="2026.1")["id"]
+                            template_version="2026.1").id
     sa.save_answer(iid, "signboards.02", value="count", found=5, allowed=2)
     sa.update_inspection(iid, state="completed")
 
     def finding(store, title, theme, unit, deadline, **more):
         fields = {"title": title, "theme": theme, "severity": "high", "unit": unit, "measure": "按要求整改",
                   "basis": [], "basis_text": "", "inspection": iid, **more}
-        return store.add_finding(fields, deadline=deadline, by="张伟")["id"]
+        return add_finding(store, fields, deadline=deadline, by="张伟").id
 
     f1 = finding(sa, HOSTILE, "signboards", HOSTILE_UNIT, "2026-10-01", measure=HOSTILE_MEASURE,
                  basis_text=LONG_BASIS, description="-1 块牌子")
     f2 = finding(sa, "台账重复", "ledgers", "区民政局", "2026-10-10")
     finding(sa, "迎检次数超标", "evaluations", "区民政局", "2026-12-31")
     clock.day = date(2026, 9, 2)
-    sa.add_event(f1, "assign", by="李秀英", unit=HOSTILE_UNIT, person="王强")
-    sa.add_event(f2, "assign", by="李秀英", unit="区民政局")
+    record(sa, f1, "assign", by="李秀英", unit=HOSTILE_UNIT, person="王强")
+    record(sa, f2, "assign", by="李秀英", unit="区民政局")
     clock.day = date(2026, 9, 20)
-    sa.add_event(f1, "extend", by="陈静", deadline="2026-10-15", note="需协调")
+    record(sa, f1, "extend", by="陈静", deadline="2026-10-15", note="需协调")
     clock.day = date(2026, 10, 5)
-    sa.add_event(f1, "progress", by="王强", note="已摘除两块")
-    sa.add_event(f2, "report", by="区民政局", note="已合并台账")
+    record(sa, f1, "progress", by="王强", note="已摘除两块")
+    record(sa, f2, "report", by="区民政局", note="已合并台账")
     clock.day = date(2026, 10, 8)
-    sa.add_event(f2, "verify", by="陈静")
+    record(sa, f2, "verify", by="陈静")
     clock.day = date(2026, 10, 9)
-    sa.add_event(f2, "close", by="陈静")
+    record(sa, f2, "close", by="陈静")
     clock.day = date(2026, 10, 20)
-    sa.add_event(f1, "escalate", by="陈静", level="reminder")
+    record(sa, f1, "escalate", by="陈静", level="reminder")
     finding(sb, "重复采集数据", "apps", "镇综治办", "2026-11-01")
     db.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def oids(odb) -> dict[str, str]:
+    """The short ids the database gave (what people read and type): villages by name, findings by title,
+    and "inspection", 石堰村's one inspection."""
+    db = Database.open(odb, clock=Clock(), read_only=True)
+    try:
+        out = {}
+        for v in db.villages():
+            store = db.store(v.id)
+            out[v.name] = v.id
+            out.update({f.title: f.id for f in store.findings()})
+            out.update({"inspection": i.id for i in store.inspections()})
+    finally:
+        db.close()
+    return {key: ids.short(value) for key, value in out.items()}
 
 
 def run(db: Path, *argv: str) -> int:
@@ -108,7 +126,7 @@ def md_table_rows(text: str, first_cell: str) -> list[list[str]]:
 # ── the ledger ────────────────────────────────────────────────────────────
 
 
-def test_ledger_xlsx_headers_types_and_hostile_text(odb, tmp_path, capsys):
+def test_ledger_xlsx_headers_types_and_hostile_text(odb, oids, tmp_path, capsys):
     assert run(odb, "report", "village", "石堰村", "--format", "xlsx", "--out", str(tmp_path)) == 0
     path = tmp_path / "2026-11-21_金鸡镇_石堰村_整改台账.xlsx"
     assert capsys.readouterr().out == f"报告已写入 {path}\n"
@@ -116,7 +134,7 @@ def test_ledger_xlsx_headers_types_and_hostile_text(odb, tmp_path, capsys):
     assert header[:10] == ["序号", "问题", "依据", "责任单位", "责任人", "整改措施", "整改时限", "整改进展", "状态", "销号日期"]
     assert header[10:] == ["问题编号", "方面", "严重程度", "发现日期", "原定时限", "延期次数", "逾期天数", "督办措施"]
     by_id = {r[10]: dict(zip(header, r)) for r in rows}
-    f1 = by_id["V0001-F0001"]
+    f1 = by_id[oids[HOSTILE]]
     assert f1["序号"] == 1 and f1["问题"] == f"{HOSTILE}\n-1 块牌子"
     assert f1["责任单位"] == HOSTILE_UNIT and f1["责任人"] == "王强" and f1["整改措施"] == HOSTILE_MEASURE
     assert f1["依据"] == LONG_BASIS  # whole: the Markdown table cuts it with "…"
@@ -125,7 +143,7 @@ def test_ledger_xlsx_headers_types_and_hostile_text(odb, tmp_path, capsys):
     assert f1["状态"] == "整改中" and f1["严重程度"] == "严重" and f1["方面"] == "清理挂牌" and f1["督办措施"] == "催办"
     assert f1["整改进展"] == "2026-10-05 整改进展：已摘除两块"
     assert f1["销号日期"] is None
-    f2 = by_id["V0001-F0002"]
+    f2 = by_id[oids["台账重复"]]
     assert f2["状态"] == "已销号" and f2["销号日期"] == datetime(2026, 10, 9) and f2["逾期天数"] is None
     assert f2["原定时限"] is None and f2["整改进展"].startswith("2026-10-09 ")
     assert_no_formulas(path)
@@ -149,8 +167,8 @@ def test_ledger_xlsx_carries_the_markdowns_figures(odb, tmp_path):
     assert [int(r[0]) for r in md_rows] == [r[0] for r in rows]
 
 
-def test_english_headers_and_labels(odb, tmp_path):
-    assert run(odb, "--lang", "en", "report", "village", "V0001", "--format", "xlsx", "--out", str(tmp_path)) == 0
+def test_english_headers_and_labels(odb, oids, tmp_path):
+    assert run(odb, "--lang", "en", "report", "village", oids["石堰村"], "--format", "xlsx", "--out", str(tmp_path)) == 0
     header, rows = sheet_rows(next(tmp_path.glob("*.xlsx")))
     assert header[:4] == ["No.", "Problem", "Basis", "Responsible unit"]
     states = {labels.state(s, "en") for s in ("rectifying", "closed", "found")}
@@ -161,13 +179,14 @@ def test_english_headers_and_labels(odb, tmp_path):
 # ── the overdue list ──────────────────────────────────────────────────────
 
 
-def test_overdue_xlsx_to_a_file_and_to_the_exports_folder(odb, tmp_path, capsys):
+def test_overdue_xlsx_to_a_file_and_to_the_exports_folder(odb, oids, tmp_path, capsys):
     out = tmp_path / "逾期.xlsx"
     assert run(odb, "overdue", "--format", "xlsx", "--out", str(out)) == 0
     assert capsys.readouterr().out == f"报告已写入 {out}\n"
     header, rows = sheet_rows(out)
     assert header[:5] == ["问题编号", "村编号", "村（社区）", "乡镇（街道）", "问题"]
-    assert [r[0] for r in rows] == ["V0001-F0001", "V0002-F0001"]  # most overdue first
+    assert [r[0] for r in rows] == [oids[HOSTILE], oids["重复采集数据"]]  # most overdue first
+    assert [r[1] for r in rows] == [oids["石堰村"], oids["龙溪村"]]
     first = dict(zip(header, rows[0]))
     assert first["问题"] == HOSTILE and first["整改时限"] == datetime(2026, 10, 15) and first["逾期天数"] == 37
     assert first["严重程度"] == "严重" and first["状态"] == "整改中" and first["督办措施"] == "催办"

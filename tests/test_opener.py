@@ -159,16 +159,17 @@ async def test_village_screen_has_the_keys_and_help_lists_them(app_db, catalog, 
 
 
 async def test_walk_screen_offers_the_keys_only_once_completed(app_db, catalog, tmp_path):
-    store = app_db.store("V0001")
+    vid = app_db.villages()[0].id
+    store = app_db.store(vid)
     draft = store.add_inspection(day="2026-11-01", kind="routine", inspectors=["张伟"], template="chongqing",
-                                 template_version="2026.1")["id"]
+                                 template_version="2026.1").id
     done = store.add_inspection(day="2026-11-02", kind="routine", inspectors=["张伟"], template="chongqing",
-                                template_version="2026.1")["id"]
+                                template_version="2026.1").id
     store.update_inspection(done, state="completed")
     app = make_app(db=app_db, catalog=catalog, today=TODAY, settings=Settings(lang="zh", exports=tmp_path, user="x"))
     async with app.run_test(size=(100, 30)) as pilot:
         for iid, offered in ((draft, False), (done, True)):
-            app.open_inspection(iid)
+            app.open_inspection(vid, iid)
             await pilot.pause()
             assert type(app.screen).__name__ == "WalkScreen"
             actions = {a.action for a in screen_actions(app.screen)}

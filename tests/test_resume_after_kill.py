@@ -40,16 +40,16 @@ ANSWERING = textwrap.dedent(
 
 async def test_kill_mid_inspection_then_resume(tmp_path: Path, catalog):
     db = Database.open(tmp_path / "db", clock=fixed_clock)
-    db.add_village("石堰村", "金鸡镇")
+    village = db.add_village("石堰村", "金鸡镇")
     checklist = catalog.checklists["chongqing"]
-    inspection = db.store("V0001").add_inspection(
+    inspection = db.store(village.id).add_inspection(
         day="2026-11-21", kind="unannounced", inspectors=["张伟"], template="chongqing", template_version=checklist.version
     )
     db.close()
 
     stop_after = 9
     proc = subprocess.Popen(
-        [sys.executable, "-c", ANSWERING, str(tmp_path / "db"), inspection["id"], str(stop_after)],
+        [sys.executable, "-c", ANSWERING, str(tmp_path / "db"), inspection.id, str(stop_after)],
         stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True,
     )
     acked = [proc.stdout.readline().split()[1] for _ in range(stop_after)]
@@ -58,7 +58,7 @@ async def test_kill_mid_inspection_then_resume(tmp_path: Path, catalog):
 
     db = Database.open(tmp_path / "db", clock=fixed_clock)
     assert not db.read_only  # the dead process's lock went with it
-    answers = db.store("V0001").answers(inspection["id"])
+    answers = db.store(village.id).answers(inspection.id)
     assert sorted(answers) == sorted(acked)
     app = make_app(db=db, catalog=catalog, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:

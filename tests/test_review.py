@@ -11,6 +11,8 @@ from textual.widgets import DataTable, Input, Select, Static
 from inspector.core.overdue import rows_as_of, rows_from_index
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
+from inspector.core.moves import record
+from .conftest import add_finding
 
 TODAY = date(2026, 11, 21)
 
@@ -28,15 +30,21 @@ def supervised(tmp_path: Path):
     a2 = db.add_village("新华村", "金鸡镇")
     b1 = db.add_village("龙溪社区", "龙溪街道", kind="community")
     s1, s2, s3 = db.store(a1.id), db.store(a2.id), db.store(b1.id)
-    f1 = s1.add_finding({"title": "多余牌子", "theme": "signboards", "unit": "镇综治办", "severity": "medium"}, deadline="2026-11-10", by="张伟")
-    f2 = s1.add_finding({"title": "重复台账", "theme": "ledgers", "unit": "镇民政办", "severity": "low"}, deadline="2026-11-30", by="张伟")
-    f3 = s2.add_finding({"title": "城管任务下派", "theme": "tasks", "unit": "镇城管执法队", "severity": "high"}, deadline="2026-11-05", by="张伟")
-    f4 = s3.add_finding({"title": "开具居住证明", "theme": "certificates", "unit": "社区居委会", "severity": "high"}, deadline="2026-11-01", by="张伟")
-    for store, fid in ((s1, f1["id"]), (s1, f2["id"]), (s2, f3["id"]), (s3, f4["id"])):
-        store.add_event(fid, "assign", by="张伟", unit=store.finding(fid)["unit"])
-    s1.add_event(f2["id"], "report", by="镇民政办", note="已合并为一本台账", evidence=["台账.jpg"])
+    f1 = add_finding(s1, {"title": "多余牌子", "theme": "signboards", "unit": "镇综治办", "severity": "medium"}, deadline="2026-11-10", by="张伟")
+    f2 = add_finding(s1, {"title": "重复台账", "theme": "ledgers", "unit": "镇民政办", "severity": "low"}, deadline="2026-11-30", by="张伟")
+    f3 = add_finding(s2, {"title": "城管任务下派", "theme": "tasks", "unit": "镇城管执法队", "severity": "high"}, deadline="2026-11-05", by="张伟")
+    f4 = add_finding(s3, {"title": "开具居住证明", "theme": "certificates", "unit": "社区居委会", "severity": "high"}, deadline="2026-11-01", by="张伟")
+    for store, fid in ((s1, f1.id), (s1, f2.id), (s2, f3.id), (s3, f4.id)):
+        record(store, fid, "assign", by="张伟", unit=store.finding(fid).unit)
+    record(s1, f2.id, "report", by="镇民政办", note="已合并为一本台账", evidence=["台账.jpg"])
     db.close()
-    return root, (f1["id"], f2["id"], f3["id"], f4["id"])
+    return root, (f1.id, f2.id, f3.id, f4.id)
+
+
+def store_of(db, fid: str):
+    """The records of the village finding ``fid`` belongs to (an id names no village)."""
+    [(vid, _)] = db.locate("finding", fid)
+    return db.store(vid)
 
 
 async def test_supervisor_session(supervised, catalog):
@@ -106,12 +114,12 @@ async def test_supervisor_session(supervised, catalog):
         assert "不能销号" in str(list(app._notifications)[-1].message)
         assert [r.id for r in screen.rows] == [f3, f1]  # F2 closed: gone from the open list
 
-    events = {fid: [(e["type"], e.get("by")) for e in db.store(fid.split("-")[0]).events(fid)] for fid in (f1, f2, f3)}
+    events = {fid: [(e.type, e.by) for e in store_of(db, fid).events(fid)] for fid in (f1, f2, f3)}
     assert events[f1][-1] == ("extend", "王主任")
-    assert db.store(f1.split("-")[0]).events(f1)[-1]["note"] == "waiting for funds"
+    assert store_of(db, f1).events(f1)[-1].note == "waiting for funds"
     assert events[f2][-2:] == [("verify", "王主任"), ("close", "王主任")]
     assert events[f3][-1] == ("escalate", "王主任")
-    assert db.store(f3.split("-")[0]).events(f3)[-1]["level"] == "reminder"
+    assert store_of(db, f3).events(f3)[-1].level == "reminder"
 
     overdue = [r for r in rows_as_of(db, TODAY) if r.overdue]
     assert [(r.id, r.escalation) for r in overdue] == [(f4, 0), (f3, 1)]

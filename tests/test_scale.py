@@ -22,42 +22,63 @@ from inspector.storage import atomic, database
 from inspector.storage.bulk import write_database
 from inspector.storage.database import Database
 from inspector.storage.query_cache import CACHE
+from inspector.core import ids
+from inspector.core.records import Answer, Event, Finding, Inspection, Village
+from inspector.core.repository import VillageLedger
+from inspector.core.moves import record
 
-from .conftest import TODAY, fixed_clock
+from .conftest import TODAY, add_finding, fixed_clock
 
 WAL_FRAME = 4096 + 24  # one page of the cache and its frame header
+DEVICE = "01TESTDEV1CE0000000000000Q"  # the test device (conftest.device_file)
 
 
-def _ledger(vid: str) -> dict[str, list[dict]]:
+# The built databases' ids: the same every run (ids.derived_id), the n-th village's and its records'.
+def village_id(n: int) -> str:
+    return ids.derived_id(None, "village", n)
+
+
+def inspection_id(vid: str) -> str:
+    return ids.derived_id(None, vid, "inspection")
+
+
+def finding_id(vid: str, n: int) -> str:
+    return ids.derived_id(None, vid, "finding", n)
+
+
+def village_file(n: int) -> str:
+    return f"{village_id(n)}.json"
+
+
+def _ledger(vid: str) -> VillageLedger:
     """One inspection and two findings, one closed before TODAY and one open."""
-    iid = f"{vid}-I0001"
+    iid = inspection_id(vid)
     events = []
     for n, closed in ((1, True), (2, False)):
-        fid = f"{vid}-F{n:04d}"
-        events += [
-            {"finding": fid, "seq": 1, "type": "found", "on": "2026-10-01", "deadline": "2026-10-31", "unit": "镇民政办", "person": "", "by": "张伟"},
-            {"finding": fid, "seq": 2, "type": "assign", "on": "2026-10-02", "unit": "镇民政办", "person": "李秀英", "by": "张伟"},
+        fid = finding_id(vid, n)
+        moves = [
+            dict(type="found", on="2026-10-01", deadline=date(2026, 10, 31), unit="镇民政办"),
+            dict(type="assign", on="2026-10-02", unit="镇民政办", person="李秀英"),
         ]
         if closed:
-            events += [
-                {"finding": fid, "seq": 3, "type": "report", "on": "2026-10-10", "note": "已完成整改", "by": "张伟"},
-                {"finding": fid, "seq": 4, "type": "verify", "on": "2026-10-12", "by": "张伟"},
-                {"finding": fid, "seq": 5, "type": "close", "on": "2026-10-13", "by": "张伟"},
-            ]
-    return {
-        "inspections": [{"id": iid, "village": vid, "date": "2026-10-01", "kind": "routine", "inspectors": ["张伟"],
-                         "template": "chongqing", "template_version": "1", "state": "completed", "amendments": []}],
-        "answers": [{"inspection": iid, "item": f"signboards.0{k}", "value": "yes"} for k in range(1, 4)],
-        "findings": [{"id": f"{vid}-F{n:04d}", "village": vid, "inspection": iid, "title": f"问题{n}", "theme": "ledgers",
-                      "severity": "normal", "unit": "镇民政办"} for n in (1, 2)],
-        "events": events,
-    }
+            moves += [dict(type="report", on="2026-10-10", note="已完成整改"), dict(type="verify", on="2026-10-12"),
+                      dict(type="close", on="2026-10-13")]
+        events += [Event(id=ids.derived_id(None, fid, "event", k), finding=fid, at=f"{move['on']}T09:00:00", by="张伟",
+                         device=DEVICE, counter=k, **{**move, "on": date.fromisoformat(move["on"])})
+                   for k, move in enumerate(moves, 1)]
+    return VillageLedger(
+        inspections=[Inspection(id=iid, village=vid, date=date(2026, 10, 1), kind="routine", inspectors=("张伟",),
+                                template="chongqing", template_version="1", state="completed")],
+        answers=[Answer(inspection=iid, item=f"signboards.0{k}", value="yes") for k in range(1, 4)],
+        findings=[Finding(id=finding_id(vid, n), village=vid, inspection=iid, title=f"问题{n}", theme="ledgers",
+                          severity="normal", unit="镇民政办") for n in (1, 2)],
+        events=events,
+    )
 
 
 def _build(root: Path, villages: int) -> Path:
-    docs = [{"id": f"V{n:04d}", "name": f"村{n:04d}", "township": f"镇{n % 7}", "kind": "village", "county": "",
-             "contact": "", "phone": "", "archived": False} for n in range(1, villages + 1)]
-    write_database(root, docs, ((d["id"], _ledger(d["id"])) for d in docs))
+    made = [Village(id=village_id(n), name=f"村{n:04d}", township=f"镇{n % 7}") for n in range(1, villages + 1)]
+    write_database(root, made, ((v.id, _ledger(v.id)) for v in made))
     Database.open(root, clock=fixed_clock).close()  # builds the cache, as the demo does
     return root
 
@@ -92,14 +113,14 @@ def reads(monkeypatch) -> list[str]:
 def built(monkeypatch) -> list[str]:
     """The id of every Village record built from the registry."""
     seen: list[str] = []
-    real = database.Village
+    real = database.documents.village
 
     def counted(*args, **kwargs):
         village = real(*args, **kwargs)
         seen.append(village.id)
         return village
 
-    monkeypatch.setattr(database, "Village", counted)
+    monkeypatch.setattr(database.documents, "village", counted)
     return seen
 
 
@@ -110,20 +131,20 @@ def test_opening_reads_the_registry_only_and_one_store_reads_one_file(sizes, vil
     assert len(built) == villages  # each village built once, for the whole session
     reads.clear()
     built.clear()
-    store = db.store("V0007")
-    assert reads == ["V0007.json"] and built == []  # no other village is built to find this one
-    assert [f["title"] for f in store.findings()] == ["问题1", "问题2"]
+    store = db.store(village_id(7))
+    assert reads == [village_file(7)] and built == []  # no other village is built to find this one
+    assert [f.title for f in store.findings()] == ["问题1", "问题2"]
     db.close()
 
 
 def _wal_bytes_of_one_event(root: Path, villages: int) -> int:
     db = Database.open(root, clock=fixed_clock)
-    store = db.store("V0005")
-    fid = store.add_finding({"title": "基准", "theme": "ledgers"}, deadline="2026-12-31", by="张伟")["id"]
+    store = db.store(village_id(5))
+    fid = add_finding(store, {"title": "基准", "theme": "ledgers"}, deadline="2026-12-31", by="张伟").id
     db.cache.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     wal = root / f"{CACHE}-wal"
     assert wal.stat().st_size == 0
-    store.add_event(fid, "assign", by="张伟", unit="镇民政办")
+    record(store, fid, "assign", by="张伟", unit="镇民政办")
     written = wal.stat().st_size
     db.close()
     return written
@@ -143,12 +164,12 @@ def test_a_finding_event_writes_a_bounded_index_whatever_the_number_of_villages(
 def test_an_answer_does_not_write_the_index_until_close(sizes):
     db = Database.open(sizes[300], clock=fixed_clock)
     db.cache.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store = db.store("V0009")
-    store.save_answer("V0009-I0001", "signboards.09", value="no")
+    store = db.store(village_id(9))
+    store.save_answer(inspection_id(village_id(9)), "signboards.09", value="no")
     assert (sizes[300] / f"{CACHE}-wal").stat().st_size == 0
     db.close()
     again = Database.open(sizes[300], clock=fixed_clock, read_only=True)
-    assert again._stats_pending == {} and again.summary("V0009").findings == 2
+    assert again._stats_pending == {} and again.summary(village_id(9)).findings == 2
     again.close()
 
 
@@ -156,47 +177,50 @@ def test_history_queries_read_only_the_villages_whose_file_changed(sizes, reads)
     root = sizes[300]
     db = Database.open(root, clock=fixed_clock)
     reads.clear()
-    assert {r.id for r in rows_as_of(db, TODAY)} == {f"V{n:04d}-F0002" for n in range(1, 301)}
+    assert {r.id for r in rows_as_of(db, TODAY)} == {finding_id(village_id(n), 2) for n in range(1, 301)}
     assert reads == []
-    store = db.store("V0011")
-    store.add_event("V0011-F0002", "report", by="张伟", note="已整改")
-    store.add_event("V0011-F0002", "verify", by="张伟")
-    store.add_event("V0011-F0002", "close", by="张伟")
+    v11 = village_id(11)
+    f11 = finding_id(v11, 2)
+    store = db.store(v11)
+    record(store, f11, "report", by="张伟", note="已整改")
+    record(store, f11, "verify", by="张伟")
+    record(store, f11, "close", by="张伟")
     reads.clear()
     rows = rows_as_of(db, TODAY)
-    assert reads == []  # V0011 was in memory; the others unchanged
-    assert "V0011-F0002" not in {r.id for r in rows} and len(rows) == 299
+    assert reads == []  # the 11th village was in memory; the others unchanged
+    assert f11 not in {r.id for r in rows} and len(rows) == 299
     # As of a date before the close it is open again, read from its history.
-    assert "V0011-F0002" in {r.id for r in rows_as_of(db, date(2026, 10, 20))}
+    assert f11 in {r.id for r in rows_as_of(db, date(2026, 10, 20))}
     db.close()
     # Another program changes one file: only that one is read again (at open, for its summary and rows).
-    path = root / "villages" / "V0012.json"
+    path = root / "villages" / village_file(12)
     path.write_bytes(path.read_bytes().replace("问题2".encode(), "改过的问题".encode()))
     reads.clear()
     again = Database.open(root, clock=fixed_clock, read_only=True)
-    assert reads == ["inspector.json", "V0012.json"]
-    assert [f.title for f in again.summary("V0012").open] == ["改过的问题"]
+    assert reads == ["inspector.json", village_file(12)]
+    assert [f.title for f in again.summary(village_id(12)).open] == ["改过的问题"]
     rows = rows_as_of(again, TODAY)
-    assert reads == ["inspector.json", "V0012.json"]
-    assert next(r.title for r in rows if r.id == "V0012-F0002") == "改过的问题"
+    assert reads == ["inspector.json", village_file(12)]
+    assert next(r.title for r in rows if r.id == finding_id(village_id(12), 2)) == "改过的问题"
     again.close()
 
 
 def test_inspection_rows_follow_the_files(sizes):
     db = Database.open(sizes[10], clock=fixed_clock)
-    store = db.store("V0003")
-    store.save_answer("V0003-I0001", "ledgers.01", value="no")
+    v3 = village_id(3)
+    store = db.store(v3)
+    store.save_answer(inspection_id(v3), "ledgers.01", value="no")
     new = store.add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template="chongqing", template_version="1")
-    rows = {insp["id"]: (a, o, f) for _, insp, a, o, f in db.inspection_rows(["V0003"])}
-    assert rows == {"V0003-I0001": (4, 0, 2), new["id"]: (0, 0, 0)}
-    assert [insp["id"] for _, insp, *_ in db.inspection_rows(since="2026-11-01")] == [new["id"]]
+    rows = {insp.id: (a, o, f) for _, insp, a, o, f in db.inspection_rows([v3])}
+    assert rows == {inspection_id(v3): (4, 0, 2), new.id: (0, 0, 0)}
+    assert [insp.id for _, insp, *_ in db.inspection_rows(since="2026-11-01")] == [new.id]
     db.close()
 
 
 def test_demo_names_are_unique_at_city_scale():
     checklist = load_catalog()[0].checklists["chongqing"]
     villages, _ = demo_records.generate(5000, 1, 1, TODAY, checklist)
-    names = [v["name"] for v in villages]
+    names = [v.name for v in villages]
     assert len(set(names)) == 5000
     assert all(n.endswith(("村", "社区")) and 3 <= len(n) <= 6 for n in names)
     # The first names are the ones county-scale demos always had (two syllables).
@@ -222,10 +246,11 @@ def test_a_cache_that_cannot_be_written_never_answers_from_stale_rows(sizes):
     db = Database.open(sizes[10], clock=fixed_clock)
     assert len(rows_as_of(db, TODAY)) == 10
     db.cache.conn = _FullDisk(db.cache.conn)
-    store = db.store("V0004")
+    store = db.store(village_id(4))
+    f4 = finding_id(village_id(4), 2)
     for kind, extra in (("report", {"note": "已整改"}), ("verify", {}), ("close", {})):
-        store.add_event("V0004-F0002", kind, by="张伟", **extra)  # the village file is written; the cache row is not
-    assert "V0004-F0002" not in {r.id for r in rows_as_of(db, TODAY)}
+        record(store, f4, kind, by="张伟", **extra)  # the village file is written; the cache row is not
+    assert f4 not in {r.id for r in rows_as_of(db, TODAY)}
     assert db.cache.in_memory and len(rows_as_of(db, TODAY)) == 9
     db.close()
     again = Database.open(sizes[10], clock=fixed_clock, read_only=True)  # the file cache catches up from the files
@@ -256,14 +281,14 @@ def test_a_rebuild_reads_each_file_once_and_replays_each_history_once(sizes, rea
 
     applied = []
     real = workflow.apply
-    monkeypatch.setattr(workflow, "apply", lambda status, ev: applied.append(ev["finding"]) or real(status, ev))
+    monkeypatch.setattr(workflow, "apply", lambda status, ev: applied.append(ev.finding) or real(status, ev))
     _lose_index(sizes[10])
     reads.clear()
     db = Database.open(sizes[10], clock=fixed_clock, read_only=True)
-    assert sorted(reads) == sorted(["inspector.json", *(f"V{n:04d}.json" for n in range(1, 11))])
-    events = sum(len(_ledger(f"V{n:04d}")["events"]) for n in range(1, 11))
+    assert sorted(reads) == sorted(["inspector.json", *(village_file(n) for n in range(1, 11))])
+    events = sum(len(_ledger(village_id(n)).events) for n in range(1, 11))
     assert len(applied) == events  # checked, summarized and indexed from one replay of each history
-    assert rows_as_of(db, TODAY) and reads.count("V0001.json") == 1  # the history queries read the index only
+    assert rows_as_of(db, TODAY) and reads.count(village_file(1)) == 1  # the history queries read the index only
     db.close()
 
 
@@ -294,12 +319,13 @@ def test_a_damaged_file_among_many_is_still_named_at_a_rebuild(sizes):
 
     root = sizes[300]
     _lose_index(root)
-    damaged = root / "villages" / "V0150.json"
-    data = damaged.read_text(encoding="utf-8").replace('"seq": 2', '"seq": "two"', 1)
+    damaged = root / "villages" / village_file(150)
+    data = damaged.read_text(encoding="utf-8").replace('"counter": 2', '"counter": "two"', 1)
+    assert '"counter": "two"' in data
     damaged.write_text(data, encoding="utf-8")
     with pytest.raises(CorruptFile) as caught:
         Database.open(root, clock=fixed_clock)
-    assert caught.value.path == damaged and caught.value.field == "seq"
+    assert caught.value.path == damaged and caught.value.field == "counter"
     assert damaged.read_text(encoding="utf-8") == data  # left as it was
 
 
@@ -359,8 +385,8 @@ def test_a_township_report_follows_a_changed_file(demo_db, tmp_path, catalog):
     vid = next(v.id for v in db.villages() if v.township == name)
     before = township.township_figures(db, [vid], TODAY, catalog)[0]
     store = db.store(vid)
-    done = next(i for i in store.inspections() if i["state"] == "completed")
-    store.save_answer(done["id"], "signboards.bench", value="count", found=9, allowed=2)
+    done = next(i for i in store.inspections() if i.completed)
+    store.save_answer(done.id, "signboards.bench", value="count", found=9, allowed=2)
     after = township.township_figures(db, [vid], TODAY, catalog)[0]
     assert after.cut["signboards"] == before.cut["signboards"] + 7
     assert after == township.village_figures(db.store(vid), TODAY, catalog)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Markdown, Static
 from textual.widgets._footer import FooterKey
 
 from inspector import i18n
+from inspector.core import ids
 from inspector.wiring import build_demo
 from inspector.core.textwidth import NO_START, width, wrap
 from inspector.storage.database import Database
@@ -153,7 +154,7 @@ async def test_review_enter_filter_focus_escalation_check_and_cursor(demo, catal
         await pilot.pause()
         assert type(app.screen).__name__ == "FindingHistoryDialog"
         history = str(app.screen.query_one("#finding-history", Static).render())
-        assert first.id in history and "发现" in history
+        assert ids.short(first.id) in history and first.id not in history and "发现" in history
         await pilot.press("escape")
         # The filter opens on its first field.
         await pilot.press("f")
@@ -180,7 +181,7 @@ async def test_review_enter_filter_focus_escalation_check_and_cursor(demo, catal
         await pilot.pause()
         assert review.rows[0].id != target.id  # it moved down the list
         assert review.current.id == target.id
-        assert db.store(target.village_id).events(target.id)[-1]["by"] == "王主任"
+        assert db.store(target.village_id).events(target.id)[-1].by == "王主任"
         # The chart's lines add up to the overdue findings.
         chart = str(review.query_one("#review-chart", Static).render())
         overdue = sum(r.overdue for r in review.rows)

@@ -8,19 +8,22 @@ from pathlib import Path
 import pytest
 
 from inspector.catalog.loader import load_catalog
+from inspector.core import ids
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
+from .conftest import add_finding
 
 TODAY = date(2026, 11, 21)
 
 
 def _app(tmp_path: Path, lang: str = "zh"):
-    db = Database.open(tmp_path / "db", clock=lambda: datetime(2026, 11, 21, 9))
-    for name, township, kind in [("石堰村", "金鸡镇", "village"), ("新华村", "金鸡镇", "village"), ("龙溪社区", "龙溪街道", "community")]:
-        db.add_village(name, township, kind)
-    store = db.store("V0001")
+    # Seeded ids: the same database, and the same short ids on screen, at every run.
+    db = Database.open(tmp_path / "db", clock=lambda: datetime(2026, 11, 21, 9), random_bytes=ids.seeded(1))
+    villages = [db.add_village(name, township, kind)
+                for name, township, kind in [("石堰村", "金鸡镇", "village"), ("新华村", "金鸡镇", "village"), ("龙溪社区", "龙溪街道", "community")]]
+    store = db.store(villages[0].id)
     store.add_inspection(day="2026-11-01", kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")
-    store.add_finding({"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-10", by="张伟")
+    add_finding(store, {"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-10", by="张伟")
     catalog, _ = load_catalog()
     app = make_app(db=db, catalog=catalog, today=TODAY, lang=lang)
     return app
@@ -76,22 +79,23 @@ def test_village_screen(snap_compare, tmp_path, lang, size):
 
 def _walk_app(tmp_path: Path, lang: str = "zh"):
     app = _app(tmp_path, lang)
-    store = app.db.store("V0002")
+    village = next(v for v in app.db.villages() if v.name == "新华村")
+    store = app.db.store(village.id)
     inspection = store.add_inspection(day="2026-11-21", kind="unannounced", inspectors=["张伟", "李秀英"], template="chongqing", template_version="2026.1")
     from inspector.core.visit import open_visit
 
-    visit = open_visit(app.db, app.catalog, {}, inspection["id"])
+    visit = open_visit(app.db, app.catalog, {}, inspection.id, village.id)
     items = visit.checklist.by_theme()["signboards"]
     visit.observe(items[0], {"what": "安全生产监管站", "department": "区应急管理局", "marked_violation": True})
     visit.answer(items[1], value="count", found=7, allowed=3, note="其中 4 块无依据")
-    return app, inspection["id"]
+    return app, village.id, inspection.id
 
 
 def _snap_walk(snap_compare, tmp_path, size, lang="zh", press=()):
-    app, iid = _walk_app(tmp_path, lang)
+    app, vid, iid = _walk_app(tmp_path, lang)
 
     async def open_walk(pilot):
-        pilot.app.open_inspection(iid)
+        pilot.app.open_inspection(vid, iid)
         await pilot.pause()
         for key in press:
             await pilot.press(key)

@@ -14,25 +14,26 @@ import pytest
 
 from inspector.core.errors import UserError
 from inspector.i18n import t
+from inspector.storage import migrations
 from inspector.storage.database import Database
 from inspector.storage.store_errors import CorruptFile, DiskFull, NotADatabase, ReadOnly
 
-from .conftest import fixed_clock
+from .conftest import add_finding, fixed_clock
 
 
 def test_village_and_ledger_survive_reopen(db: Database, db_path: Path):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
     insp = store.add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")
-    store.save_answer(insp["id"], "signboards.01", value="count", found=5, allowed=2)
-    finding = store.add_finding({"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-20", by="张伟")
+    store.save_answer(insp.id, "signboards.01", value="count", found=5, allowed=2)
+    finding = add_finding(store, {"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-20", by="张伟")
     db.close()
 
     again = Database.open(db_path, clock=fixed_clock)
     assert [x.name for x in again.villages()] == ["石堰村"]
     s = again.store(v.id)
     assert s.answers(insp["id"])["signboards.01"]["found"] == 5
-    assert s.finding(finding["id"])["title"] == "多余牌子"
+    assert s.finding(finding["id"]).title == "多余牌子"
     summary = again.summary(v.id)
     assert (summary.inspections, summary.drafts, len(summary.open)) == (1, 1, 1)
     assert summary.overdue("2026-11-21") == 1  # deadline 11-20: overdue from 11-21
@@ -44,7 +45,7 @@ def test_files_are_readable_json_with_chinese(db: Database, db_path: Path):
     db.add_village("龙溪社区", "龙溪街道", kind="community")
     raw = (db_path / "inspector.json").read_text(encoding="utf-8")
     assert "龙溪社区" in raw and "\\u" not in raw
-    assert json.loads(raw)["meta"]["1"]["schema"] == 2
+    assert json.loads(raw)["meta"]["1"]["schema"] == 3
     assert raw.count("\n") > 5  # indented, one field a line
 
 
@@ -88,17 +89,17 @@ def test_corrupt_village_file_names_it_and_offers_backup(db: Database, db_path: 
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
     insp = store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="chongqing", template_version="1")
-    store.save_answer(insp["id"], "a", value="yes")  # second write of the day: backup of the first state exists
+    store.save_answer(insp.id, "a", value="yes")  # second write of the day: backup of the first state exists
     db.close()
     path = db_path / "villages" / f"{v.id}.json"
-    path.write_bytes(b'{"meta": {"1": {"schema": 2}}, "inspections": {"1": {"id": ')  # torn by something else
+    path.write_bytes(b'{"meta": {"1": {"schema": 3}}, "inspections": {"1": {"id": ')  # torn by something else
     before = path.read_bytes()
     with pytest.raises(CorruptFile) as err:
         again = Database.open(db_path, clock=fixed_clock)
         again.store(v.id)
     assert err.value.path == path
     assert err.value.backup is not None and err.value.backup.is_file()
-    assert json.loads(err.value.backup.read_text(encoding="utf-8"))["meta"]["1"]["schema"] == 2
+    assert json.loads(err.value.backup.read_text(encoding="utf-8"))["meta"]["1"]["schema"] == 3
     assert path.read_bytes() == before  # untouched
 
 
@@ -132,10 +133,11 @@ def test_old_schema_is_backed_up_and_migrated(db_path: Path):
     db = Database.open(db_path, clock=fixed_clock)
     village = db.villages()[0]
     assert (village.kind, village.county) == ("community", "")
+    assert village.id == migrations.village_id(v1["villages"]["1"])  # carried forward to a global id (schema 3)
     db.close()
     on_disk = json.loads((db_path / "inspector.json").read_text(encoding="utf-8"))
-    assert on_disk["meta"]["1"]["schema"] == 2
-    backup = db_path / "backups" / "before-schema-2" / "inspector.json"
+    assert on_disk["meta"]["1"]["schema"] == 3
+    backup = db_path / "backups" / "before-schema-3" / "inspector.json"
     assert json.loads(backup.read_text(encoding="utf-8")) == v1
 
 
@@ -151,30 +153,31 @@ def test_failed_write_leaves_memory_and_disk_as_before(db: Database, db_path: Pa
 
     monkeypatch.setattr(os, "write", disk_full)
     with pytest.raises(DiskFull) as err:
-        store.save_answer(insp["id"], "signboards.01", value="yes")
+        store.save_answer(insp.id, "signboards.01", value="yes")
     monkeypatch.undo()
     assert err.value.path == path and path.read_bytes() == before
     assert not [p for p in path.parent.iterdir() if p.name != path.name]  # no temp file left
-    assert store.answers(insp["id"]) == {}
-    store.save_answer(insp["id"], "signboards.02", value="no")
-    assert list(store.answers(insp["id"])) == ["signboards.02"]
+    assert store.answers(insp.id) == {}
+    store.save_answer(insp.id, "signboards.02", value="no")
+    assert list(store.answers(insp.id)) == ["signboards.02"]
 
 
 WRITER = textwrap.dedent(
     """
     import sys
     from datetime import datetime
-    from inspector.storage.database import Database
+    from inspector.storage import migrations
+from inspector.storage.database import Database
     db = Database.open(sys.argv[1], clock=lambda: datetime(2026, 11, 21, 9))
     v = db.villages()[0]
     store = db.store(v.id)
-    iid = store.inspections()[0]["id"]
+    iid = store.inspections()[0].id
     n = 0
     while True:
         n += 1
         store.save_answer(iid, f"item.{n:05d}", value="yes", note="备注" * 50)
         if n % 7 == 0:
-            store.add_finding({"title": f"问题{n}", "theme": "ledgers"}, deadline="2026-12-01", by="kill-test")
+            add_finding(store, {"title": f"问题{n}", "theme": "ledgers"}, deadline="2026-12-01", by="kill-test")
         print(n, flush=True)
     """
 )
@@ -196,7 +199,7 @@ def test_kill_9_loses_nothing_acknowledged(db: Database, db_path: Path, after: i
     proc.wait()
     again = Database.open(db_path, clock=fixed_clock)
     store = again.store(v.id)
-    answers = store.answers(store.inspections()[0]["id"])
+    answers = store.answers(store.inspections()[0].id)
     assert all(f"item.{n:05d}" in answers for n in range(1, acked + 1))
     assert len([f for f in store.findings()]) >= acked // 7
     # The index (a cache) agrees with the file after a kill.

@@ -7,6 +7,7 @@ of the database byte for byte as it was, and leave no temp file behind.
 from __future__ import annotations
 
 import errno
+from dataclasses import replace
 import json
 import os
 import signal
@@ -26,8 +27,9 @@ from inspector.storage import atomic
 from inspector.storage.backups import usable
 from inspector.storage.database import Database
 from inspector.storage.store_errors import CorruptFile, DiskFull, NotWritable, ReadOnly, StoreError
+from inspector.core.moves import record
 
-from .conftest import fixed_clock
+from .conftest import add_finding, add_observation, fixed_clock
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -50,8 +52,8 @@ def filled(db: Database):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
     insp = store.add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template="t", template_version="1")
-    store.save_answer(insp["id"], "signboards.01", value="yes")
-    return db, store, insp["id"]
+    store.save_answer(insp.id, "signboards.01", value="yes")
+    return db, store, insp.id
 
 
 def enospc(*args, **kwargs):
@@ -98,7 +100,7 @@ def test_disk_full_during_the_first_backup_of_the_day(db: Database, db_path: Pat
     monkeypatch.setattr(os, "write", full_in_backups)
     store = later.store(v.id)
     with pytest.raises(DiskFull) as err:
-        store.save_answer(store.inspections()[0]["id"], "x", value="yes")
+        store.save_answer(store.inspections()[0].id, "x", value="yes")
     monkeypatch.undo()
     assert "backups" in err.value.path.parts  # it names the backup it could not write
     assert snapshot(db_path) == before
@@ -118,7 +120,7 @@ def test_full_tmpfs_stream_loses_nothing_acknowledged(tmp_path: Path):
         db = Database.open(root, clock=fixed_clock)
         v = db.add_village("石堰村", "金鸡镇")
         store = db.store(v.id)
-        iid = store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1")["id"]
+        iid = store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1").id
         acked = []
         with pytest.raises(DiskFull):
             for n in range(100_000):
@@ -172,8 +174,8 @@ KILLED_IN_BACKUP = textwrap.dedent(
         real_fsync(fd)
     os.fsync = stall
     db = Database.open(sys.argv[1], clock=lambda: datetime(2026, 11, 22, 9))
-    store = db.store("V0001")
-    store.save_answer(store.inspections()[0]["id"], "b", value="yes")
+    store = db.store(db.villages()[0].id)
+    store.save_answer(store.inspections()[0].id, "b", value="yes")
     """
 )
 
@@ -182,7 +184,7 @@ KILLED_IN_BACKUP = textwrap.dedent(
 def test_kill_during_a_backup_leaves_no_empty_backup(db: Database, db_path: Path):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
-    store.save_answer(store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1")["id"], "a", value="yes")
+    store.save_answer(store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1").id, "a", value="yes")
     db.close()
     before = snapshot(db_path)
     proc = subprocess.Popen([sys.executable, "-c", KILLED_IN_BACKUP, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -194,7 +196,7 @@ def test_kill_during_a_backup_leaves_no_empty_backup(db: Database, db_path: Path
     again = Database.open(db_path, clock=lambda: fixed_clock().replace(day=22))
     assert temp_files(db_path) == []  # ...until the next writable open
     s = again.store(v.id)
-    s.save_answer(s.inspections()[0]["id"], "b", value="no")
+    s.save_answer(s.inspections()[0].id, "b", value="no")
     backup = db_path / "backups" / "2026-11-22" / "villages" / f"{v.id}.json"
     assert backup.read_bytes() == before[f"villages/{v.id}.json"]
     again.close()
@@ -203,7 +205,7 @@ def test_kill_during_a_backup_leaves_no_empty_backup(db: Database, db_path: Path
 def test_an_empty_backup_is_remade_and_never_offered(db: Database, db_path: Path):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
-    iid = store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1")["id"]
+    iid = store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1").id
     db.close()
     path = db_path / "villages" / f"{v.id}.json"
     good = path.read_bytes()
@@ -334,8 +336,8 @@ def _attempt(root: Path, action: str) -> str:
         db = Database.open(root, clock=fixed_clock)
         try:
             if action == "answer":
-                s = db.store("V0001")
-                s.save_answer(s.inspections()[0]["id"], "x", value="yes")
+                s = db.store(db.villages()[0].id)
+                s.save_answer(s.inspections()[0].id, "x", value="yes")
             elif action == "new_village":
                 db.store(db.add_village("新华村", "金鸡镇").id).add_inspection(
                     day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1")
@@ -349,18 +351,20 @@ def _attempt(root: Path, action: str) -> str:
 @pytest.mark.parametrize(
     "case, expected",
     [
-        ("villages_555", "NotWritable villages/V0001.json denied"),
-        ("village_000", "NotReadable villages/V0001.json "),
-        ("village_444", "NotWritable villages/V0001.json read_only_file"),
+        ("villages_555", "NotWritable villages/<village>.json denied"),
+        ("village_000", "NotReadable villages/<village>.json "),
+        ("village_444", "NotWritable villages/<village>.json read_only_file"),
         ("root_555", "NotWritable .lock denied"),
     ],
 )
 def test_unwritable_as_a_normal_user(shared_db: Path, case: str, expected: str):
     root = shared_db
+    (village_file,) = (root / "villages").glob("*.json")
+    expected = expected.replace("<village>", village_file.stem)
     target, mode, action = {
         "villages_555": (root / "villages", 0o555, "answer"),
-        "village_000": (root / "villages" / "V0001.json", 0o000, "answer"),
-        "village_444": (root / "villages" / "V0001.json", 0o444, "answer"),
+        "village_000": (village_file, 0o000, "answer"),
+        "village_444": (village_file, 0o444, "answer"),
         "root_555": (root, 0o555, "answer"),
     }[case]
     if case == "root_555":
@@ -392,20 +396,21 @@ def _edit_json(path: Path, change) -> bytes:
     "where, change, record, field",
     [
         ("village", lambda d: d["findings"]["1"].pop("id"), "#1", "id"),
-        ("village", lambda d: d["events"]["1"].update(seq="一"), "#1", "seq"),
-        ("village", lambda d: d["events"].clear(), "V0001-F0001", "events"),
-        ("village", lambda d: d["inspections"]["1"].update(date="下周"), "V0001-I0001", "date"),
+        ("village", lambda d: d["events"]["1"].update(counter="一"), "<event>", "counter"),
+        ("village", lambda d: d["events"].clear(), "<finding>", "events"),
+        ("village", lambda d: d["inspections"]["1"].update(date="下周"), "<inspection>", "date"),
         ("registry", lambda d: d["villages"]["1"].update(id=1), "#1", "id"),
-        ("registry", lambda d: d["villages"]["1"].pop("name"), "V0001", "name"),
+        ("registry", lambda d: d["villages"]["1"].pop("name"), "<village>", "name"),
         ("registry", lambda d: d["meta"]["1"].update(schema="二"), "#1", "schema"),
     ],
-    ids=["finding-without-id", "event-seq-text", "finding-without-history", "bad-date", "registry-int-id", "village-without-name", "schema-text"],
+    ids=["finding-without-id", "event-counter-text", "finding-without-history", "bad-date", "registry-int-id", "village-without-name", "schema-text"],
 )
 def test_wrong_shape_is_reported_with_file_record_field(db: Database, db_path: Path, where, change, record, field):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
     insp = store.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1")
-    store.add_finding({"title": "多余牌子", "theme": "signboards", "inspection": insp["id"]}, deadline="2026-12-01", by="张伟")
+    f = add_finding(store, {"title": "多余牌子", "theme": "signboards", "inspection": insp.id}, deadline="2026-12-01", by="张伟")
+    record = {"<event>": store.events(f.id)[0].id, "<finding>": f.id, "<inspection>": insp.id, "<village>": v.id}.get(record, record)
     db.close()
     path = db.village_path(v.id) if where == "village" else db_path / "inspector.json"
     _edit_json(path, change)
@@ -445,7 +450,7 @@ def _spoil_cache(db_path: Path, how: str) -> None:
 def test_a_query_cache_that_does_not_fit_is_rebuilt(db: Database, db_path: Path, how: str):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
-    store.add_finding({"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-20", by="张伟")
+    add_finding(store, {"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-20", by="张伟")
     db.close()
     record = snapshot(db_path)
     if how == "deleted":
@@ -465,7 +470,7 @@ def test_a_query_cache_that_does_not_fit_is_rebuilt(db: Database, db_path: Path,
 
 def test_an_old_index_json_is_removed_and_its_summaries_rebuilt(db: Database, db_path: Path):
     v = db.add_village("石堰村", "金鸡镇")
-    db.store(v.id).add_finding({"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-20", by="张伟")
+    add_finding(db.store(v.id), {"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-20", by="张伟")
     db.close()
     for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
         (db_path / name).unlink(missing_ok=True)
@@ -492,10 +497,10 @@ def test_village_lookup_follows_registry_writes(db: Database):
 
 def test_answers_index_follows_writes_and_failed_writes(filled, monkeypatch):
     db, store, iid = filled
-    other = store.add_inspection(day="2026-11-22", kind="routine", inspectors=[], template="t", template_version="1")["id"]
+    other = store.add_inspection(day="2026-11-22", kind="routine", inspectors=[], template="t", template_version="1").id
     store.save_answer(other, "a", value="no", note="一")
     store.save_answer(other, "a", value="yes")  # merged into the stored answer
-    assert store.answers(other)["a"]["value"] == "yes" and store.answers(other)["a"]["note"] == "一"
+    assert store.answers(other)["a"].value == "yes" and store.answers(other)["a"].note == "一"
     assert list(store.answers(iid)) == ["signboards.01"]
     monkeypatch.setattr(os, "write", enospc)
     with pytest.raises(DiskFull):
@@ -517,9 +522,9 @@ def test_answers_index_follows_writes_and_failed_writes(filled, monkeypatch):
 def test_every_write_of_a_read_only_copy_is_refused(db: Database, db_path: Path):
     v = db.add_village("石堰村", "金鸡镇")
     s = db.store(v.id)
-    iid = s.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1")["id"]
-    oid = s.add_observation(iid, {"item": "tasks.01", "what": "代收税费"})["id"]
-    fid = s.add_finding({"title": "多余牌子", "theme": "signboards", "inspection": iid}, deadline="2026-12-01", by="张伟")["id"]
+    iid = s.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1").id
+    oid = add_observation(s, iid, {"item": "tasks.01", "what": "代收税费"}).id
+    fid = add_finding(s, {"title": "多余牌子", "theme": "signboards", "inspection": iid}, deadline="2026-12-01", by="张伟").id
     before = snapshot(db_path)
     ro = Database.open(db_path, clock=fixed_clock, read_only=True)
     assert ro.read_only is True
@@ -533,13 +538,13 @@ def test_every_write_of_a_read_only_copy_is_refused(db: Database, db_path: Path)
         "add_inspection": lambda: r.add_inspection(day="2026-11-21", kind="routine", inspectors=[], template="t", template_version="1"),
         "update_inspection": lambda: r.update_inspection(iid, state="completed"),
         "save_answer": lambda: r.save_answer(iid, "a", value="yes"),
-        "add_observation": lambda: r.add_observation(iid, {"item": "tasks.01"}),
-        "update_observation": lambda: r.update_observation(oid, what="x"),
+        "add_observation": lambda: add_observation(r, iid, {"item": "tasks.01"}),
+        "put_observation": lambda: r.put_observation(replace(r.observations(iid)[0], what="x")),
         "remove_observation": lambda: r.remove_observation(oid),
-        "add_finding": lambda: r.add_finding({"title": "x"}, deadline="2026-12-01", by="张伟"),
+        "add_finding": lambda: add_finding(r, {"title": "x"}, deadline="2026-12-01", by="张伟"),
         "update_finding": lambda: r.update_finding(fid, title="y"),
         "remove_finding": lambda: r.remove_finding(fid),
-        "add_event": lambda: r.add_event(fid, "assign", by="张伟", unit="镇民政办"),
+        "add_event": lambda: record(r, fid, "assign", by="张伟", unit="镇民政办"),
     }
     for name, write in writes.items():
         with pytest.raises(ReadOnly):

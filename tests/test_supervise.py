@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ import pytest
 from inspector import cli, i18n
 from inspector.cli import open_db
 from inspector.commands import supervise
-from inspector.core import labels
+from inspector.core import ids, labels
 from inspector.wiring import build_demo
 from inspector.core.overdue import rows_as_of, rows_from_index
 from inspector.i18n import t
@@ -28,10 +28,11 @@ from inspector.report.ledger_report import render_village_ledger
 from inspector.report.overdue_report import render_overdue
 from inspector.report.township_report import render_township_summary
 from inspector.storage.database import Database
+from inspector.core.moves import record
 
 from .markdown_check import MD, tables
 
-from .conftest import TODAY
+from .conftest import TODAY, add_observation, add_finding
 
 AS_OF = date(2026, 11, 1)
 HOSTILE_UNIT = "镇|党政办\n第二行 <b>x</b>"
@@ -42,18 +43,23 @@ HOSTILE_TITLE = "标题|含竖线\n# 换行 `code`"
 
 
 class Clock:
+    """A day set by the test; each reading a second later (as a real clock moves), so records
+    made one after another have ids in that order (ids begin with the time, core/ids.py)."""
+
     def __init__(self) -> None:
         self.day = date(2026, 9, 1)
+        self.ticks = 0
 
     def __call__(self) -> datetime:
-        return datetime.combine(self.day, time(9, 30))
+        self.ticks += 1
+        return datetime.combine(self.day, time(9, 30)) + timedelta(seconds=self.ticks)
 
     def at(self, text: str) -> None:
         self.day = date.fromisoformat(text)
 
 
 def inspection(store, day: str, state: str = "completed") -> str:
-    iid = store.add_inspection(day=day, kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")["id"]
+    iid = store.add_inspection(day=day, kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1").id
     if state != "draft":
         store.update_inspection(iid, state=state)
     return iid
@@ -62,7 +68,7 @@ def inspection(store, day: str, state: str = "completed") -> str:
 def finding(store, title: str, theme: str, unit: str, deadline: str, iid: str | None = None, **more) -> str:
     fields = {"title": title, "theme": theme, "severity": "medium", "unit": unit, "measure": "按要求整改",
               "basis": [], "basis_text": "", "inspection": iid, **more}
-    return store.add_finding(fields, deadline=deadline, by="张伟")["id"]
+    return add_finding(store, fields, deadline=deadline, by="张伟").id
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +76,10 @@ def sdb(tmp_path_factory) -> Path:
     """Three villages; histories as described in each comment. Today is 2026-11-21."""
     path = tmp_path_factory.mktemp("supervise") / "db"
     clock = Clock()
-    db = Database.open(path, clock=clock)
-    a = db.add_village("石堰村", "金鸡镇", county="綦江区")  # V0001
-    b = db.add_village("龙溪村", "金鸡镇", county="綦江区")  # V0002
-    c = db.add_village("新华社区", "龙溪街道", kind="community", county="綦江区")  # V0003
+    db = Database.open(path, clock=clock, random_bytes=ids.seeded(1))
+    a = db.add_village("石堰村", "金鸡镇", county="綦江区")
+    b = db.add_village("龙溪村", "金鸡镇", county="綦江区")
+    c = db.add_village("新华社区", "龙溪街道", kind="community", county="綦江区")
     sa, sb, sc = db.store(a.id), db.store(b.id), db.store(c.id)
 
     clock.at("2026-09-01")
@@ -85,53 +91,75 @@ def sdb(tmp_path_factory) -> Path:
     for kind, item, violation in [("signboard", "signboards.01", True), ("signboard", "signboards.01", False),
                                   ("ledger", "ledgers.01", True), ("task", "tasks.01", True), ("task", "tasks.01", True),
                                   ("service", "services.01", False), ("certificate", "certificates.01", True)]:
-        sa.add_observation(i1, {"item": item, "kind": kind, "what": f"{kind} 记录", "violation": violation})
+        add_observation(sa, i1, {"item": item, "kind": kind, "what": f"{kind} 记录", "violation": violation})
     f1 = finding(sa, "悬挂无依据牌子", "signboards", "镇综治办", "2026-10-01", i1, basis=["cq2019.negative.02"],
                  basis_text="渝北区案例：核减牌子", description="办公楼外悬挂 3 块无依据牌子")
     f2 = finding(sa, "台账重复", "ledgers", "区民政局", "2026-10-10", i1)
     f3 = finding(sa, "负面清单事项交村办理", "tasks", "区城市管理局", "2026-10-20", i1)
     f4 = finding(sa, HOSTILE_TITLE, "certificates", HOSTILE_UNIT, "2026-11-11", i1, measure="a | b\nc")
-    assert (f1, f2, f3, f4) == ("V0001-F0001", "V0001-F0002", "V0001-F0003", "V0001-F0004")
+    assert all(map(ids.is_id, (f1, f2, f3, f4))) and len({ids.short(f) for f in (f1, f2, f3, f4)}) == 4
 
     clock.at("2026-09-02")
-    sa.add_event(f1, "assign", by="李秀英", unit="镇综治办", person="王强")
-    sa.add_event(f2, "assign", by="李秀英", unit="区民政局")
-    sa.add_event(f3, "assign", by="李秀英", unit="区城市管理局", person="赵磊")
-    sa.add_event(f4, "assign", by="李秀英", unit=HOSTILE_UNIT, person="a|b")
+    record(sa, f1, "assign", by="李秀英", unit="镇综治办", person="王强")
+    record(sa, f2, "assign", by="李秀英", unit="区民政局")
+    record(sa, f3, "assign", by="李秀英", unit="区城市管理局", person="赵磊")
+    record(sa, f4, "assign", by="李秀英", unit=HOSTILE_UNIT, person="a|b")
     clock.at("2026-09-20")
-    sa.add_event(f1, "extend", by="陈静", deadline="2026-10-15", note="需协调区民政局|延期半月")
+    record(sa, f1, "extend", by="陈静", deadline="2026-10-15", note="需协调区民政局|延期半月")
     clock.at("2026-10-01")
     inspection(sa, "2026-10-01", state="draft")  # a draft: its counts never count
-    sa.save_answer(sa.inspections()[-1]["id"], "signboards.02", value="count", found=10, allowed=0)
+    sa.save_answer(sa.inspections()[-1].id, "signboards.02", value="count", found=10, allowed=0)
     ib = inspection(sb, "2026-10-01")
     g1 = finding(sb, "重复采集数据", "apps", "镇综治办", "2026-10-31", ib)
-    sb.add_event(g1, "assign", by="李秀英", unit="镇综治办")
+    record(sb, g1, "assign", by="李秀英", unit="镇综治办")
     clock.at("2026-10-05")
-    sa.add_event(f2, "report", by="区民政局", note="已合并台账", evidence=["合并.jpg"])
+    record(sa, f2, "report", by="区民政局", note="已合并台账", evidence=["合并.jpg"])
     clock.at("2026-10-08")
-    sa.add_event(f2, "verify", by="李秀英", verifier="陈静")
+    record(sa, f2, "verify", by="李秀英", verifier="陈静")
     clock.at("2026-10-09")
-    sa.add_event(f2, "close", by="陈静")
+    record(sa, f2, "close", by="陈静")
     clock.at("2026-10-10")
-    sa.add_event(f1, "progress", by="王强", note="已摘除两块")
+    record(sa, f1, "progress", by="王强", note="已摘除两块")
     clock.at("2026-10-20")
-    sa.add_event(f1, "escalate", by="陈静", level="reminder", note="请按期整改")
+    record(sa, f1, "escalate", by="陈静", level="reminder", note="请按期整改")
     clock.at("2026-11-01")
     ic = inspection(sc, "2026-11-01")
     h1 = finding(sc, "迎检次数超标", "evaluations", "区民政局", "2026-11-10", ic)
     clock.at("2026-11-05")
-    sa.add_event(f1, "escalate", by="陈静", level="summons", note="约谈镇综治办负责人")
+    record(sa, f1, "escalate", by="陈静", level="summons", note="约谈镇综治办负责人")
     clock.at("2026-11-10")
     i3 = inspection(sa, "2026-11-10")
     sa.save_answer(i3, "signboards.02", value="count", found=3, allowed=2)  # one more board
-    sa.add_event(f3, "report", by="区城市管理局", note="已收回")
+    record(sa, f3, "report", by="区城市管理局", note="已收回")
     clock.at("2026-11-12")
-    sa.add_event(f3, "verify", by="陈静")
+    record(sa, f3, "verify", by="陈静")
     clock.at("2026-11-15")
-    sa.add_event(f3, "close", by="陈静")  # closed after AS_OF: open on that date
-    assert h1 == "V0003-F0001" and g1 == "V0002-F0001"
+    record(sa, f3, "close", by="陈静")  # closed after AS_OF: open on that date
+    assert ids.is_id(h1) and ids.is_id(g1)
     db.close()
     return path
+
+
+TITLES = {"f1": "悬挂无依据牌子", "f2": "台账重复", "f3": "负面清单事项交村办理", "f4": HOSTILE_TITLE,
+          "g1": "重复采集数据", "h1": "迎检次数超标"}
+
+
+@pytest.fixture(scope="module")
+def sid(sdb) -> dict[str, str]:
+    """The fixture's ids, read from its database: v1..v3 the villages, i1 石堰村's first inspection,
+    f1..f4 石堰村's findings, g1 龙溪村's, h1 新华社区's (by title)."""
+    with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
+        villages = {v.name: v.id for v in db.villages()}
+        out = {"v1": villages["石堰村"], "v2": villages["龙溪村"], "v3": villages["新华社区"]}
+        findings = [f for vid in out.values() for f in db.store(vid).findings()]
+        out |= {key: next(f.id for f in findings if f.title == title) for key, title in TITLES.items()}
+        out["i1"] = min(db.store(out["v1"]).inspections(), key=lambda i: (i.date, i.id)).id
+    return out
+
+
+def S(record_id: str) -> str:
+    """What a person sees of an id."""
+    return ids.short(record_id)
 
 
 # ── running the verbs (the parsers as cli.py wires them) ───────────────────
@@ -190,52 +218,56 @@ def cells(text: str, first: str) -> list[str]:
 # ── overdue ──────────────────────────────────────────────────────────────
 
 
-def test_overdue_json_today(sdb, capsys):
+def test_overdue_json_today(sdb, sid, capsys):
     rows = out_json(capsys, sdb, "overdue", "--format", "json")
     assert [(r["id"], r["days"], r["unit"]) for r in rows] == [
-        ("V0001-F0001", 37, "镇综治办"),  # extended to 10-15
-        ("V0002-F0001", 21, "镇综治办"),
-        ("V0003-F0001", 11, "区民政局"),
-        ("V0001-F0004", 10, HOSTILE_UNIT),
+        (sid["f1"], 37, "镇综治办"),  # extended to 10-15
+        (sid["g1"], 21, "镇综治办"),
+        (sid["h1"], 11, "区民政局"),
+        (sid["f4"], 10, HOSTILE_UNIT),
     ]
     first = rows[0]
-    assert list(first) == list(supervise.CSV_COLUMNS)
+    assert list(first) == list(supervise.JSON_COLUMNS)
+    # JSON keeps whole ids (what a program passes back) and the short form people see as "number".
     assert first == {
-        "id": "V0001-F0001", "village_id": "V0001", "village": "石堰村", "township": "金鸡镇", "title": "悬挂无依据牌子",
+        "id": sid["f1"], "number": S(sid["f1"]), "village_id": sid["v1"], "village": "石堰村", "township": "金鸡镇", "title": "悬挂无依据牌子",
         "theme": "signboards", "severity": "medium", "unit": "镇综治办", "deadline": "2026-10-15", "state": "rectifying",
         "escalation": 2, "days": 37, "original_deadline": "2026-10-01", "extensions": 1, "bucket": "overdue",
         "escalation_level": "summons",
     }
 
 
-def test_overdue_as_of_is_computed_from_history(sdb, capsys):
+def test_overdue_as_of_is_computed_from_history(sdb, sid, capsys):
     rows = {r["id"]: r for r in out_json(capsys, sdb, "overdue", "--format", "json", "--as-of", AS_OF.isoformat())}
     # F3 was closed on 11-15: open and 12 days overdue on 11-01; F4 and the 11-01 finding not yet due.
-    assert sorted(rows) == ["V0001-F0001", "V0001-F0003", "V0002-F0001"]
-    f1, f3 = rows["V0001-F0001"], rows["V0001-F0003"]
+    assert sorted(rows) == sorted([sid["f1"], sid["f3"], sid["g1"]])
+    f1, f3 = rows[sid["f1"]], rows[sid["f3"]]
     assert (f1["deadline"], f1["original_deadline"], f1["extensions"], f1["days"]) == ("2026-10-15", "2026-10-01", 1, 17)
     assert (f1["escalation"], f1["escalation_level"], f1["state"]) == (1, "reminder", "rectifying")  # summons came on 11-05
     assert (f3["state"], f3["days"], f3["unit"], f3["escalation_level"]) == ("assigned", 12, "区城市管理局", None)
-    assert rows["V0002-F0001"]["days"] == 1
+    assert rows[sid["g1"]]["days"] == 1
     # Before anything was found, nothing is overdue.
     assert out_json(capsys, sdb, "overdue", "--format", "json", "--as-of", "2026-08-01") == []
 
 
-def test_overdue_filters(sdb, capsys):
-    ids = lambda *argv: [r["id"] for r in out_json(capsys, sdb, "overdue", "--format", "json", *argv)]  # noqa: E731
-    assert ids("--township", "金鸡镇") == ["V0001-F0001", "V0002-F0001", "V0001-F0004"]
-    assert ids("--village", "石堰村") == ["V0001-F0001", "V0001-F0004"]
-    assert ids("--village", "V0003") == ["V0003-F0001"]
-    assert ids("--unit", "综治") == ["V0001-F0001", "V0002-F0001"]
-    assert ids("--township", "金鸡镇", "--as-of", "2026-11-01", "--unit", "城市管理") == ["V0001-F0003"]
-    assert ids("--township", "龙溪街道", "--as-of", "2026-11-01") == []
+def test_overdue_filters(sdb, sid, capsys):
+    found = lambda *argv: [r["id"] for r in out_json(capsys, sdb, "overdue", "--format", "json", *argv)]  # noqa: E731
+    assert found("--township", "金鸡镇") == [sid["f1"], sid["g1"], sid["f4"]]
+    assert found("--village", "石堰村") == [sid["f1"], sid["f4"]]
+    # A village by its id: the short form people see, its end in lower case, or the whole id.
+    assert found("--village", S(sid["v3"])) == [sid["h1"]]
+    assert found("--village", S(sid["v3"])[-5:].lower()) == [sid["h1"]]
+    assert found("--village", sid["v2"]) == [sid["g1"]]
+    assert found("--unit", "综治") == [sid["f1"], sid["g1"]]
+    assert found("--township", "金鸡镇", "--as-of", "2026-11-01", "--unit", "城市管理") == [sid["f3"]]
+    assert found("--township", "龙溪街道", "--as-of", "2026-11-01") == []
 
 
 def _csv_header(lang: str = "zh") -> list[str]:
     return [t(f"csv.col.{c}", lang=lang) for c in supervise.CSV_COLUMNS]
 
 
-def test_overdue_csv_has_bom_and_the_json_columns_labelled(sdb, capsysbinary):
+def test_overdue_csv_has_bom_and_the_json_columns_labelled(sdb, sid, capsysbinary):
     # Corrected per issue 8: a Chinese user gets Chinese headers and value labels (not
     # `reminder`, `rectifying`); the machine form with codes is --format json.
     assert run(sdb, "overdue", "--format", "csv", "--as-of", AS_OF.isoformat()) == 0
@@ -245,19 +277,21 @@ def test_overdue_csv_has_bom_and_the_json_columns_labelled(sdb, capsysbinary):
     header = next(reader)
     assert header == _csv_header() and header[0] == "问题编号"
     rows = [dict(zip(supervise.CSV_COLUMNS, r)) for r in reader]
-    assert [(r["id"], r["days"], r["deadline"], r["original_deadline"], r["escalation_level"], r["bucket"]) for r in rows] == [
-        ("V0001-F0001", "17", "2026-10-15", "2026-10-01", "催办", "已逾期"),
-        ("V0001-F0003", "12", "2026-10-20", "2026-10-20", "", "已逾期"),
-        ("V0002-F0001", "1", "2026-10-31", "2026-10-31", "", "已逾期"),
+    # A spreadsheet is read by people: ids in their short form, as the tables show them.
+    assert [(r["id"], r["village_id"], r["days"], r["deadline"], r["original_deadline"], r["escalation_level"], r["bucket"])
+            for r in rows] == [
+        (S(sid["f1"]), S(sid["v1"]), "17", "2026-10-15", "2026-10-01", "催办", "已逾期"),
+        (S(sid["f3"]), S(sid["v1"]), "12", "2026-10-20", "2026-10-20", "", "已逾期"),
+        (S(sid["g1"]), S(sid["v2"]), "1", "2026-10-31", "2026-10-31", "", "已逾期"),
     ]
     assert {r["state"] for r in rows} <= {labels.state(s) for s in ("found", "assigned", "rectifying", "reported", "verified")}
     assert not re.search(r"[a-z]{3,}", "".join(r["state"] + r["severity"] + r["theme"] for r in rows))
     # User text with separators and line breaks survives the round trip.
-    assert run(sdb, "overdue", "--format", "csv", "--village", "V0001") == 0
+    assert run(sdb, "overdue", "--format", "csv", "--village", S(sid["v1"])) == 0
     reader = csv.reader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig")))
     next(reader)
     rows = [dict(zip(supervise.CSV_COLUMNS, r)) for r in reader]
-    assert [(r["title"], r["unit"]) for r in rows if r["id"] == "V0001-F0004"] == [(HOSTILE_TITLE, HOSTILE_UNIT)]
+    assert [(r["title"], r["unit"]) for r in rows if r["id"] == S(sid["f4"])] == [(HOSTILE_TITLE, HOSTILE_UNIT)]
 
 
 def test_overdue_csv_in_english(sdb, capsysbinary):
@@ -272,7 +306,7 @@ def test_overdue_csv_with_no_rows_is_the_header(sdb, capsysbinary):
     assert capsysbinary.readouterr().out == ("\ufeff" + ",".join(_csv_header()) + "\r\n").encode("utf-8")
 
 
-def test_overdue_markdown_groups_by_unit(sdb, capsys):
+def test_overdue_markdown_groups_by_unit(sdb, sid, capsys):
     assert run(sdb, "overdue", "--format", "md") == 0
     text = capsys.readouterr().out
     assert_sound_markdown(text)
@@ -280,28 +314,29 @@ def test_overdue_markdown_groups_by_unit(sdb, capsys):
     assert headings[1:] == ["## 镇综治办（2 个）", "## 区民政局（1 个）", "## 镇\\|党政办 第二行 \\<b\\>x\\</b\\>（1 个）"]
     assert "截至 2026-11-21，共有逾期问题 4 个，涉及 3 个责任单位；其中已催办 0 个，已约谈 1 个，已通报 0 个。" in text
     # The index keeps the original deadline, so today's list shows the extension too.
-    assert cells(text, "石堰村（金鸡镇）") == ["石堰村（金鸡镇）", "悬挂无依据牌子（V0001-F0001）", "2026-10-01，延期至 2026-10-15", "37", "约谈", "整改中"]
+    assert cells(text, "石堰村（金鸡镇）") == ["石堰村（金鸡镇）", f"悬挂无依据牌子（{S(sid['f1'])}）", "2026-10-01，延期至 2026-10-15", "37", "约谈", "整改中"]
     assert [len(tab) for tab in tables(text)] == [3, 2, 2]  # header + rows
     html = MD.render(text)
-    assert "<b>" not in html and "标题|含竖线 # 换行 `code`（V0001-F0004）" in html
+    assert "<b>" not in html and f"标题|含竖线 # 换行 `code`（{S(sid['f4'])}）" in html
+    assert sid["f1"] not in text  # never the whole id in a report
 
 
-def test_overdue_markdown_as_of_shows_the_extension(sdb, capsys):
+def test_overdue_markdown_as_of_shows_the_extension(sdb, sid, capsys):
     assert run(sdb, "overdue", "--format", "md", "--township", "金鸡镇", "--as-of", AS_OF.isoformat()) == 0
     text = capsys.readouterr().out
     assert_sound_markdown(text)
     assert "- **筛选条件**：乡镇（街道）：金鸡镇" in text
-    assert cells(text, "石堰村") == ["石堰村", "悬挂无依据牌子（V0001-F0001）", "2026-10-01，延期至 2026-10-15", "17", "催办", "整改中"]
+    assert cells(text, "石堰村") == ["石堰村", f"悬挂无依据牌子（{S(sid['f1'])}）", "2026-10-01，延期至 2026-10-15", "17", "催办", "整改中"]
     assert [line for line in text.splitlines() if line.startswith("## ")][1:] == [
         "## 镇综治办（2 个）", "## 区城市管理局（1 个）"]
 
 
-def test_overdue_table_lines_up_and_keeps_one_line_per_row(sdb, capsys):
+def test_overdue_table_lines_up_and_keeps_one_line_per_row(sdb, sid, capsys):
     assert run(sdb, "overdue") == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 + 4  # header, rule, four rows: no line break leaked from user text
     assert lines[0].split() == ["问题编号", "乡镇（街道）", "村（社区）", "问题", "责任单位", "整改时限", "逾期天数", "催办等级", "状态"]
-    assert lines[2].split() == ["V0001-F0001", "金鸡镇", "石堰村", "悬挂无依据牌子", "镇综治办", "2026-10-01，延期至", "2026-10-15", "37", "约谈", "整改中"]
+    assert lines[2].split() == [S(sid["f1"]), "金鸡镇", "石堰村", "悬挂无依据牌子", "镇综治办", "2026-10-01，延期至", "2026-10-15", "37", "约谈", "整改中"]
     assert "镇|党政办 第二行 <b>x</b>" in lines[5]
 
 
@@ -324,17 +359,17 @@ def test_unknown_township_or_village_is_an_error(sdb, capsys):
 @pytest.mark.parametrize("argv", [
     ["overdue", "--as-of", "2026-1-01"],  # (2026-13-01 has the right format: "no such day", see below)
     ["overdue", "--as-of", "yesterday"],
-    ["finding", "show", "V0001-F0001", "--as-of", "2026/11/01"],
+    ["finding", "show", "{f1}", "--as-of", "2026/11/01"],
     ["report", "township", "金鸡镇", "--as-of", "11-01"],
 ])
-def test_bad_date_exits_2_with_a_clear_message(sdb, capsys, argv):
+def test_bad_date_exits_2_with_a_clear_message(sdb, sid, capsys, argv):
     with pytest.raises(SystemExit) as exc:
-        run(sdb, *argv)
+        run(sdb, *[a.format(f1=S(sid["f1"])) for a in argv])
     assert exc.value.code == 2
     assert "日期格式不对" in capsys.readouterr().err and "YYYY-MM-DD" in t("supervise.bad_date", value="x")
 
 
-def test_bad_date_through_the_command_line(sdb, capsys):
+def test_bad_date_through_the_command_line(sdb, sid, capsys):
     try:
         cli.build_parser().parse_args(["overdue"])
     except cli.UsageError:
@@ -342,22 +377,28 @@ def test_bad_date_through_the_command_line(sdb, capsys):
     assert cli.main(["overdue", "--db", str(sdb), "--as-of", "2026-02-30"]) == 2
     assert "没有这一天：2026-02-30" in capsys.readouterr().err  # the format is right: the day does not exist
     assert cli.main(["overdue", "--db", str(sdb), "--today", TODAY.isoformat(), "--format", "json"]) == 0
-    assert [r["id"] for r in json.loads(capsys.readouterr().out)][0] == "V0001-F0001"
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)][0] == sid["f1"]
 
 
-def test_english_overdue(sdb, capsys):
+def test_english_overdue(sdb, sid, capsys):
     assert run(sdb, "overdue", "--lang", "en", "--format", "md", "--as-of", AS_OF.isoformat()) == 0
     text = capsys.readouterr().out
     assert text.startswith("# Overdue findings\n")
-    assert "| 石堰村 | 悬挂无依据牌子 (V0001-F0001) | 2026-10-01, extended to 2026-10-15 | 17 | reminder | being rectified |" in text
+    assert f"| 石堰村 | 悬挂无依据牌子 ({S(sid['f1'])}) | 2026-10-01, extended to 2026-10-15 | 17 | reminder | being rectified |" in text
 
 
 # ── finding show ─────────────────────────────────────────────────────────
 
 
-def test_finding_show_text(sdb, capsys):
-    assert run(sdb, "finding", "show", "V0001-F0001") == 0
+def test_finding_show_text(sdb, sid, capsys):
+    assert run(sdb, "finding", "show", S(sid["f1"])) == 0
     out = capsys.readouterr().out
+    assert f"问题编号：    {S(sid['f1'])}\n" in out and f"检查：        {S(sid['i1'])}\n" in out
+    assert sid["f1"] not in out and sid["i1"] not in out  # the short form only
+    # The whole id, or an end of the short form (lower case, I and L typed for 1, O for 0), name the same finding.
+    for typed in (sid["f1"], S(sid["f1"])[-4:].lower(), sid["f1"][-6:].replace("1", "l").replace("0", "o")):
+        assert run(sdb, "finding", "show", typed) == 0
+        assert capsys.readouterr().out == out
     assert "状态：        整改中，逾期 37 天（已约谈）" in out
     assert "整改时限：    2026-10-15" in out and "原定整改时限：2026-10-01" in out
     assert "延期：        2026-10-01 → 2026-10-15（2026-09-20 延期，理由：需协调区民政局|延期半月）" in out
@@ -370,46 +411,57 @@ def test_finding_show_text(sdb, capsys):
     assert history[7].endswith("升级为约谈；约谈镇综治办负责人")
 
 
-def test_finding_show_json_as_of(sdb, capsys):
-    d = out_json(capsys, sdb, "finding", "show", "V0001-F0001", "--json", "--as-of", AS_OF.isoformat())
+def test_finding_show_json_as_of(sdb, sid, capsys):
+    d = out_json(capsys, sdb, "finding", "show", S(sid["f1"]), "--json", "--as-of", AS_OF.isoformat())
+    assert (d["id"], d["number"]) == (sid["f1"], S(sid["f1"]))
     assert (d["state"], d["deadline"], d["original_deadline"], d["escalation"], d["escalation_level"]) == (
         "rectifying", "2026-10-15", "2026-10-01", 1, "reminder")
     assert d["extensions"] == [{"from": "2026-10-01", "to": "2026-10-15", "on": "2026-09-20", "reason": "需协调区民政局|延期半月"}]
     assert (d["overdue"], d["days"], d["unit"], d["person"]) == (True, 17, "镇综治办", "王强")
     assert [e["type"] for e in d["events"]] == ["found", "assign", "extend", "progress", "escalate"]
+    assert [e["on"] for e in d["events"]] == ["2026-09-01", "2026-09-02", "2026-09-20", "2026-10-10", "2026-10-20"]
+    assert d["events"][2]["deadline"] == "2026-10-15" and all(ids.short(e["id"]) == e["number"] for e in d["events"])
     assert d["later_events"] == 1  # the summons of 11-05
     assert (d["village_id"], d["village"], d["township"], d["basis"], d["inspection"]) == (
-        "V0001", "石堰村", "金鸡镇", ["cq2019.negative.02"], "V0001-I0001")
+        sid["v1"], "石堰村", "金鸡镇", ["cq2019.negative.02"], sid["i1"])
 
 
-def test_finding_closed_after_the_date_is_open_on_it(sdb, capsys):
-    then = out_json(capsys, sdb, "finding", "show", "V0001-F0003", "--json", "--as-of", AS_OF.isoformat())
-    now = out_json(capsys, sdb, "finding", "show", "V0001-F0003", "--json")
+def test_finding_closed_after_the_date_is_open_on_it(sdb, sid, capsys):
+    then = out_json(capsys, sdb, "finding", "show", S(sid["f3"]), "--json", "--as-of", AS_OF.isoformat())
+    now = out_json(capsys, sdb, "finding", "show", S(sid["f3"]), "--json")
     assert (then["state"], then["closed_on"], then["overdue"], then["days"]) == ("assigned", None, True, 12)
     assert (now["state"], now["closed_on"], now["overdue"], now["days"]) == ("closed", "2026-11-15", False, None)
-    assert run(sdb, "finding", "show", "V0001-F0003", "--as-of", AS_OF.isoformat()) == 0
+    assert run(sdb, "finding", "show", S(sid["f3"]), "--as-of", AS_OF.isoformat()) == 0
     out = capsys.readouterr().out
     assert "状态：        已交办，逾期 12 天" in out and "另有 3 条记录晚于 2026-11-01，未列出。" in out
 
 
-@pytest.mark.parametrize("fid", ["V0001-F0099", "V0099-F0001", "nonsense", "V0001"])
-def test_finding_show_unknown_id(sdb, capsys, fid):
+@pytest.mark.parametrize("typed", [
+    "ZZZZZZZZ",  # an id form no finding has
+    "nonsense",
+    "{v1}",  # a village's id, not a finding's
+    "{i1}",  # an inspection's
+    "{f1_3}",  # three characters: too few, even though the finding's id ends with them
+    "____", "%",  # what a database query would read as wildcards
+])
+def test_finding_show_unknown_id(sdb, sid, capsys, typed):
+    fid = typed.format(v1=S(sid["v1"]), i1=S(sid["i1"]), f1_3=S(sid["f1"])[-3:])
     assert run(sdb, "finding", "show", fid) == 1
     captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == f"找不到问题：{fid}。问题编号形如 V0001-F0003。\n"
+    assert captured.out == "" and captured.err == f"找不到问题：{fid}。问题编号见逾期清单或问题详情，可输入完整编号或末尾至少 4 位。\n"
 
 
-def test_finding_show_before_it_was_found(sdb, capsys):
-    assert run(sdb, "finding", "show", "V0003-F0001", "--as-of", "2026-10-01") == 1
-    assert "问题 V0003-F0001 到 2026-10-01 还没有发现记录（发现于 2026-11-01）。" in capsys.readouterr().err
+def test_finding_show_before_it_was_found(sdb, sid, capsys):
+    assert run(sdb, "finding", "show", S(sid["h1"]), "--as-of", "2026-10-01") == 1
+    assert f"问题 {S(sid['h1'])} 到 2026-10-01 还没有发现记录（发现于 2026-11-01）。" in capsys.readouterr().err
 
 
 # ── the village ledger ───────────────────────────────────────────────────
 
 
-def test_ledger_as_of(sdb):
+def test_ledger_as_of(sdb, sid):
     with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
-        text = render_village_ledger(db, "V0001", AS_OF, "zh")
+        text = render_village_ledger(db, sid["v1"], AS_OF, "zh")
     assert_sound_markdown(text)
     assert text.startswith("# 石堰村 整改台账\n")
     assert "- **乡镇（街道）**：金鸡镇" in text and "- **区县**：綦江区" in text and "- **统计截止日期**：2026-11-01" in text
@@ -424,12 +476,12 @@ def test_ledger_as_of(sdb):
     assert "| 2026-10-05 | 区民政局 | 申请销号 | 已合并台账；附件：合并.jpg |" in text
     assert "| 2026-10-08 | 李秀英 | 复核通过 | 复核人：陈静 |" in text
     assert [line for line in text.splitlines() if line.startswith("### ")][:2] == [
-        "### 1. 悬挂无依据牌子（V0001-F0001）", "### 2. 台账重复（V0001-F0002）"]
+        f"### 1. 悬挂无依据牌子（{S(sid['f1'])}）", f"### 2. 台账重复（{S(sid['f2'])}）"]
 
 
-def test_ledger_today_with_catalog_names_the_basis(sdb, catalog):
+def test_ledger_today_with_catalog_names_the_basis(sdb, sid, catalog):
     with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
-        text = render_village_ledger(db, "V0001", TODAY, "zh", catalog)
+        text = render_village_ledger(db, sid["v1"], TODAY, "zh", catalog)
     assert "截至 2026-11-21，共发现问题 4 个：已销号 2 个，未销号 2 个，其中逾期 2 个。" in text
     assert cells(text, "1")[2] == "负面清单第 2 项 拆迁拆违类；渝北区案例：核减牌子"
     assert cells(text, "1")[6] == "整改中，逾期 37 天（已约谈）"
@@ -437,30 +489,30 @@ def test_ledger_today_with_catalog_names_the_basis(sdb, catalog):
     assert "| 2026-11-05 | 陈静 | 催办升级 | 升级为约谈；约谈镇综治办负责人 |" in text
 
 
-def test_ledger_user_text_does_not_break_tables(sdb):
+def test_ledger_user_text_does_not_break_tables(sdb, sid):
     with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
-        text = render_village_ledger(db, "V0001", TODAY, "zh")
+        text = render_village_ledger(db, sid["v1"], TODAY, "zh")
     assert_sound_markdown(text)
     row = cells(text, "4")
     assert row[1] == "标题\\|含竖线 \\# 换行 \\`code\\`（一般）"
     assert row[3] == "镇\\|党政办 第二行 \\<b\\>x\\</b\\>（责任人：a\\|b）"
     assert row[4] == "a \\| b c"
-    assert "### 4. 标题\\|含竖线 \\# 换行 \\`code\\`（V0001-F0004）" in text
+    assert f"### 4. 标题\\|含竖线 \\# 换行 \\`code\\`（{S(sid['f4'])}）" in text
 
 
-def test_ledger_before_anything_was_found(sdb):
+def test_ledger_before_anything_was_found(sdb, sid):
     with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
-        text = render_village_ledger(db, "V0001", date(2026, 8, 1), "en")
+        text = render_village_ledger(db, sid["v1"], date(2026, 8, 1), "en")
     assert text.startswith("# 石堰村: rectification ledger\n") and "No findings as of 2026-08-01." in text
     assert "|" not in text
 
 
-def test_report_village_writes_the_file(sdb, tmp_path, capsys):
+def test_report_village_writes_the_file(sdb, sid, tmp_path, capsys):
     assert run(sdb, "report", "village", "石堰村", "--as-of", AS_OF.isoformat(), "--out", str(tmp_path)) == 0
     path = tmp_path / "2026-11-01_金鸡镇_石堰村_整改台账.md"
     assert capsys.readouterr().out == f"报告已写入 {path}\n"
     assert "已交办，逾期 12 天" in path.read_text(encoding="utf-8")
-    assert run(sdb, "report", "village", "V0002", "--out", str(tmp_path), "--lang", "en") == 0
+    assert run(sdb, "report", "village", S(sid["v2"]), "--out", str(tmp_path), "--lang", "en") == 0
     assert (tmp_path / "2026-11-21_金鸡镇_龙溪村_rectification-ledger.md").exists()
     assert run(sdb, "report", "village", "没有的村", "--out", str(tmp_path)) == 1
     assert "找不到村（社区）：没有的村。" in capsys.readouterr().err
@@ -526,15 +578,15 @@ def test_report_overdue_writes_the_file(sdb, tmp_path, capsys):
     assert [line for line in text.splitlines() if line.startswith("## ")] == ["## 基本情况", "## 镇综治办（2 个）"]
 
 
-def test_render_overdue_orders_units_by_most_overdue_and_skips_rows_not_due(sdb):
+def test_render_overdue_orders_units_by_most_overdue_and_skips_rows_not_due(sdb, sid):
     with Database.open(sdb, clock=lambda: datetime(2026, 11, 21, 9), read_only=True) as db:
         rows = rows_as_of(db, date(2026, 11, 11))
-    assert [r.id for r in rows if r.days <= 0] == ["V0001-F0004"]  # due that very day: not overdue yet
+    assert [r.id for r in rows if r.days <= 0] == [sid["f4"]]  # due that very day: not overdue yet
     text = render_overdue(list(reversed(rows)), date(2026, 11, 11), "zh", {})
     assert_sound_markdown(text)
     units = [line for line in text.splitlines() if line.startswith("## ")][1:]
     assert units == ["## 镇综治办（2 个）", "## 区城市管理局（1 个）", "## 区民政局（1 个）"]
-    assert cells(text, "石堰村（金鸡镇）")[3] == "27" and "V0001-F0004" not in text and "V0001-F0002" not in text
+    assert cells(text, "石堰村（金鸡镇）")[3] == "27" and S(sid["f4"]) not in text and S(sid["f2"]) not in text
 
 
 # ── the index and the history agree ──────────────────────────────────────

@@ -22,16 +22,15 @@ from inspector.ui.app import make_app
 from inspector.ui.bindings import binding_ids, declared
 from inspector.ui.wrapped import WrappedText
 
-from .conftest import TODAY, fixed_clock
+from .conftest import TODAY, add_finding, fixed_clock
 
 
 @pytest.fixture
 def small_db(tmp_path: Path):
     db = Database.open(tmp_path / "db", clock=fixed_clock)
-    for name, township in [("石堰村", "金鸡镇"), ("新华村", "金鸡镇")]:
-        db.add_village(name, township, "village")
-    store = db.store("V0001")
-    store.add_finding({"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-10", by="张伟")
+    first, _ = [db.add_village(name, township, "village") for name, township in [("石堰村", "金鸡镇"), ("新华村", "金鸡镇")]]
+    store = db.store(first.id)
+    add_finding(store, {"title": "多余牌子", "theme": "signboards", "unit": "镇综治办"}, deadline="2026-11-10", by="张伟")
     yield db
     db.close()
 

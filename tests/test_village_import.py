@@ -14,6 +14,7 @@ import pytest
 from inspector import i18n
 from inspector.cli import open_db
 from inspector.commands import imports as command
+from inspector.core import ids
 from inspector.core.errors import UserError
 from inspector.core.models import Village
 from inspector.core.textwidth import width
@@ -24,7 +25,8 @@ from .conftest import TODAY, fixed_clock
 
 CN_HEADER = "村（社区）名称,乡镇（街道）,类型,区县,联系人,联系电话\n"
 CN_ROWS = "石堰村,金鸡镇,村,綦江区,张三,13800001234\n龙溪社区,龙溪街道,社区,綦江区,李四,023-48661234\n"
-EXISTING = [Village("V0001", "石堰村", "金鸡镇"), Village("V0002", "旧村", "金鸡镇", archived=True)]
+EXISTING = [Village(id=ids.derived_id(None, "test", 1), name="石堰村", township="金鸡镇"),
+            Village(id=ids.derived_id(None, "test", 2), name="旧村", township="金鸡镇", archived=True)]
 
 
 def write(tmp_path: Path, content: str | bytes, name: str = "villages.csv", encoding: str = "utf-8") -> Path:
@@ -161,7 +163,10 @@ def test_duplicates_in_the_database_and_in_the_file(tmp_path):
         (6, "名称", "duplicate_in_file", ERROR),
         (7, "名称", "duplicate_in_file", ERROR),
     ]
-    assert preview.problems[0].params == {"name": "石堰村", "township": "金鸡镇", "id": "V0001"}
+    assert preview.problems[0].params == {"name": "石堰村", "township": "金鸡镇", "id": EXISTING[0].id}
+    # Said with the short id people see, never the whole one.
+    said = command.describe(preview.problems[0])
+    assert f"（{ids.short(EXISTING[0].id)}）" in said and EXISTING[0].id not in said
     assert preview.problems[3].params == {"first": 5}
     # the same name in another township is another village
     assert [(r.row, r.name, r.township) for r in preview.rows] == [(3, "石堰村", "龙溪街道"), (5, "河口村", "金鸡镇")]
@@ -297,17 +302,19 @@ def mixed_file(tmp_path: Path) -> Path:
 
 
 def stored(db_path: Path) -> list[tuple[str, str, str, str, str]]:
+    """(id, township, name, kind, phone) of each village, by township and name (ids made together have no order)."""
     with Database.open(db_path, clock=fixed_clock, read_only=True) as db:
-        return sorted((v.id, v.township, v.name, v.kind, v.phone) for v in db.villages())
+        return sorted(((v.id, v.township, v.name, v.kind, v.phone) for v in db.villages()), key=lambda r: (r[1], r[2]))
 
 
 def test_dry_run_shows_everything_and_writes_nothing(existing_db, mixed_file, capsys):
+    (shiyan, *_), = stored(existing_db)
     before = snapshot(existing_db)
     assert command.run(namespace(mixed_file, existing_db, dry_run=True), open_db) == 1
     assert snapshot(existing_db) == before
     out = capsys.readouterr().out
     assert "UTF-8 BOM" in out and "将添加 2 个村（社区）" in out
-    assert "第 2 行，列“名称”：错误：数据库里已有 金鸡镇 石堰村（V0001）" in out
+    assert f"第 2 行，列“名称”：错误：数据库里已有 金鸡镇 石堰村（{ids.short(shiyan)}）" in out
     assert "第 5 行，列“乡镇”：错误：乡镇（街道）为空" in out
     assert "可添加 2 个，跳过 2 行" in out
     table = out.split("将添加 2 个村（社区）：\n")[1].splitlines()
@@ -354,13 +361,17 @@ def test_yes_writes_the_valid_rows_in_one_write(existing_db, mixed_file, monkeyp
     writes: list[str] = []
     real = atomic.write_atomic
     monkeypatch.setattr(atomic, "write_atomic", lambda path, *a, **k: (writes.append(Path(path).name), real(path, *a, **k)))
+    (shiyan, *_), = stored(existing_db)
     assert command.run(namespace(mixed_file, existing_db, yes=True), open_db) == 1
     assert writes.count("inspector.json") == 1
-    assert stored(existing_db) == [
-        ("V0001", "金鸡镇", "石堰村", "village", ""),
-        ("V0002", "金鸡镇", "河口村", "village", "13800001234"),
-        ("V0003", "龙溪街道", "龙溪社区", "community", ""),
+    rows = stored(existing_db)
+    assert [r[1:] for r in rows] == [
+        ("金鸡镇", "河口村", "village", "13800001234"),
+        ("金鸡镇", "石堰村", "village", ""),
+        ("龙溪街道", "龙溪社区", "community", ""),
     ]
+    # The stored village keeps its id; each new one has its own.
+    assert rows[1][0] == shiyan and len({r[0] for r in rows}) == 3 and all(ids.is_id(r[0]) for r in rows)
     assert "已添加 2 个村（社区），跳过 2 行" in capsys.readouterr().out
     # a backup of the registry as it was before the import
     assert list((existing_db / "backups").rglob("inspector.json"))
@@ -486,7 +497,8 @@ def test_add_villages_checks_look_alikes_in_one_pass_and_writes_all_or_nothing(d
     db.add_village("石堰村", "金鸡镇")
     rows = [dict(name=f"村{n}", township="金鸡镇") for n in range(500)]
     added = db.add_villages(rows)
-    assert [v.id for v in added[:2]] == ["V0002", "V0003"] and added[-1].id == "V0501"
+    assert len(added) == 500 and all(map(ids.is_id, (v.id for v in added)))
+    assert len({v.id for v in db.villages()}) == 501  # every one its own id, none the first village's
     before = len(db.villages())
     with pytest.raises(UserError) as err:  # a refusal with its message key (issue 10), not a ValueError
         db.add_villages([dict(name="河口村", township="金鸡镇"), dict(name="村１", township="金鸡镇")])
@@ -606,7 +618,7 @@ def test_xlsx_import_verb_dry_run_then_one_write(existing_db, tmp_path, capsys):
     assert "第 3 行，列“名称”：错误" in out and snapshot(existing_db) == before
     assert command.run(namespace(path, existing_db, yes=True), open_db) == 1  # written, with a skipped row
     assert [(name, township, phone) for _, township, name, _, phone in stored(existing_db)] == [
-        ("石堰村", "金鸡镇", ""), ("河口村", "金鸡镇", "13900001111"), ("新华社区", "龙溪街道", "")]
+        ("河口村", "金鸡镇", "13900001111"), ("石堰村", "金鸡镇", ""), ("新华社区", "龙溪街道", "")]
 
 
 def test_sheet_option_on_a_csv_is_refused(tmp_path):
@@ -620,7 +632,7 @@ def test_sheet_option_on_a_csv_is_refused(tmp_path):
 
 
 def test_a_township_near_an_existing_one_is_refused_unless_new_township(tmp_path):
-    existing = [Village("V0001", "岩田村", "石船镇")]
+    existing = [Village(id=ids.derived_id(None, "test", 1), name="岩田村", township="石船镇")]
     text = "名称,乡镇\n白云村,石船\n河口村,龙溪街道\n上坝村,龙溪街道\n"
     path = write(tmp_path, text)
     preview = read_villages_csv(path, existing)

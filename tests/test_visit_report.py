@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from inspector import i18n
+from inspector.core import ids
 from inspector.core.finding_view import view_of
-from inspector.core.models import Village
+from inspector.core.records import Amendment, Answer, Event, Finding, Inspection, Observation, Override, Village
 from inspector.report.files import MAX_BYTES, MAX_CHARS, report_filename, write_report
 from inspector.report.markdown import escape_inline
 from inspector.report.visit_report import item_failed, render_visit_report
@@ -25,68 +27,78 @@ def checklist(catalog):
     return catalog.checklists["chongqing"]
 
 
+def record_id(n: int) -> str:
+    """A real id (a ULID, as the repository makes them): ids made later sort later, as the repository's do."""
+    return ids.derived_id(datetime(2026, 11, 21, 9) + timedelta(seconds=n), "visit-report-test", n)
+
+
+VID, IID = record_id(1), record_id(2)
+O1, O2, O3 = record_id(11), record_id(12), record_id(13)
+F12, F13 = record_id(22), record_id(23)
+DEADLINES = {F13: date(2026, 12, 5), F12: date(2026, 12, 18)}  # each finding's deadline, from its 'found' event
+
+
 def village(**kw) -> Village:
-    return Village(**{"id": "V0001", "name": "石堰村", "township": "金鸡镇", "county": "綦江区", **kw})
+    return Village(**{"id": VID, "name": "石堰村", "township": "金鸡镇", "county": "綦江区", **kw})
 
 
-def inspection(**kw) -> dict:
-    return {
-        "id": "V0001-I0003", "village": "V0001", "date": "2026-11-21", "kind": "unannounced",
-        "inspectors": ["张伟", "李秀英"], "template": "chongqing", "template_version": "2026.1",
-        "state": "completed", "completed_at": "2026-11-21T16:02:00", "amendments": [], **kw,
-    }
+def inspection(**kw) -> Inspection:
+    return Inspection(**{
+        "id": IID, "village": VID, "date": date(2026, 11, 21), "kind": "unannounced",
+        "inspectors": ("张伟", "李秀英"), "template": "chongqing", "template_version": "2026.1",
+        "state": "completed", "completed_at": "2026-11-21T16:02:00", "amendments": (), **kw,
+    })
 
 
-def answers() -> dict:
-    return {
-        "signboards.02": {"item": "signboards.02", "value": "count", "found": 5, "allowed": 2,
-                          "note": "大门两侧 3 块无依据", "evidence": ["IMG_0012.jpg"]},
-        "signboards.05": {"item": "signboards.05", "value": "no", "note": ""},
-        "ledgers.03": {"item": "ledgers.03", "value": "yes", "note": "有安全生产检查台账",
-                       "reason_no_finding": "已当场停止填报"},
-        "ledgers.05": {"item": "ledgers.05", "value": "na"},
-        "tasks.01": {"item": "tasks.01", "value": "list"},
-    }
+def answers() -> dict[str, Answer]:
+    return {a.item: a for a in (
+        Answer(inspection=IID, item="signboards.02", value="count", found=5, allowed=2,
+               note="大门两侧 3 块无依据", evidence=("IMG_0012.jpg",)),
+        Answer(inspection=IID, item="signboards.05", value="no", note=""),
+        Answer(inspection=IID, item="ledgers.03", value="yes", note="有安全生产检查台账",
+               reason_no_finding="已当场停止填报"),
+        Answer(inspection=IID, item="ledgers.05", value="na"),
+        Answer(inspection=IID, item="tasks.01", value="list"),
+    )}
 
 
-def observations() -> list[dict]:
+def observations() -> list[Observation]:
     return [
-        {"id": "V0001-O0001", "inspection": "V0001-I0003", "item": "tasks.01", "kind": "task",
-         "what": "协助拆除违章搭建", "department": "镇城建办", "assigned_how": "微信群通知",
-         "approval_document": False, "purchase_contract": False, "contract_evaluation": None,
-         "classification": {"kind": "negative", "verdict": "forbidden", "item": "cq2019.negative.02",
-                            "title": "拆迁拆违类", "score": 0.8},
-         "override": None, "violation": True, "note": ""},
-        {"id": "V0001-O0002", "inspection": "V0001-I0003", "item": "tasks.01", "kind": "task",
-         "what": "统计辖区养老服务需求", "department": "区民政局", "assigned_how": "文件",
-         "approval_document": True, "purchase_contract": None, "contract_evaluation": None,
-         "classification": {"kind": "unlisted", "verdict": "needs_approval_or_contract", "item": None,
-                            "title": "", "score": 0.1},
-         "override": {"kind": "assistance", "reason": "属协助事项"}, "violation": False, "note": ""},
-        {"id": "V0001-O0003", "inspection": "V0001-I0003", "item": "signboards.01", "kind": "signboard",
-         "what": "安全生产工作站", "department": "镇安办", "violation": False, "note": "有文件依据"},
+        Observation(id=O1, inspection=IID, item="tasks.01", kind="task",
+                    what="协助拆除违章搭建", department="镇城建办", assigned_how="微信群通知",
+                    approval_document=False, purchase_contract=False, contract_evaluation=None,
+                    classification={"kind": "negative", "verdict": "forbidden", "item": "cq2019.negative.02",
+                                    "title": "拆迁拆违类", "score": 0.8},
+                    override=None, violation=True, note=""),
+        Observation(id=O2, inspection=IID, item="tasks.01", kind="task",
+                    what="统计辖区养老服务需求", department="区民政局", assigned_how="文件",
+                    approval_document=True, purchase_contract=None, contract_evaluation=None,
+                    classification={"kind": "unlisted", "verdict": "needs_approval_or_contract", "item": None,
+                                    "title": "", "score": 0.1},
+                    override=Override(kind="assistance", reason="属协助事项"), violation=False, note=""),
+        Observation(id=O3, inspection=IID, item="signboards.01", kind="signboard",
+                    what="安全生产工作站", department="镇安办", violation=False, note="有文件依据"),
     ]
 
 
-def findings() -> list[dict]:
+def findings() -> list[Finding]:
     return [
-        {"id": "V0001-F0013", "inspection": "V0001-I0003", "item": "tasks.01", "observation": "V0001-O0001",
-         "theme": "tasks", "title": "将拆违工作交由村办理", "description": "", "basis": ["cq2019.negative.02"],
-         "basis_text": "", "severity": "high", "unit": "镇城建办", "person": "", "measure": "收回交办事项",
-         "deadline": "2026-12-05", "state": "found"},
-        {"id": "V0001-F0012", "inspection": "V0001-I0003", "item": "signboards.02", "observation": None,
-         "theme": "signboards", "title": "超规定挂牌 3 块", "description": "大门两侧挂有无依据牌子",
-         "basis": [], "basis_text": "渝北区案例：开展规范挂牌和工作机构专项治理", "severity": "medium",
-         "unit": "镇综治办", "person": "王强", "measure": "摘除无依据牌子", "deadline": "2026-12-18",
-         "state": "found"},
+        Finding(id=F13, village=VID, inspection=IID, item="tasks.01", observation=O1,
+                theme="tasks", title="将拆违工作交由村办理", description="", basis=("cq2019.negative.02",),
+                basis_text="", severity="high", unit="镇城建办", person="", measure="收回交办事项"),
+        Finding(id=F12, village=VID, inspection=IID, item="signboards.02", observation=None,
+                theme="signboards", title="超规定挂牌 3 块", description="大门两侧挂有无依据牌子",
+                basis=(), basis_text="渝北区案例：开展规范挂牌和工作机构专项治理", severity="medium",
+                unit="镇综治办", person="王强", measure="摘除无依据牌子"),
     ]
 
 
-def views(records: list[dict]) -> list:
+def views(records: list[Finding]) -> list:
     """The findings as the report reads them: each a FindingView on the visit's day, from its 'found' event."""
-    return [view_of(f, [{"finding": f.get("id", ""), "seq": 1, "type": "found", "on": "2026-11-21", "by": "张伟",
-                         "deadline": f.get("deadline", "2026-12-31"), "unit": f.get("unit", ""), "person": f.get("person", "")}],
-                    date(2026, 11, 21)) for f in records]
+    return [view_of(f, [Event(id=record_id(100 + n), finding=f.id, type="found", on=date(2026, 11, 21),
+                              at="2026-11-21T16:00:00", by="张伟", counter=n,
+                              deadline=DEADLINES.get(f.id, date(2026, 12, 31)), unit=f.unit, person=f.person)],
+                    date(2026, 11, 21)) for n, f in enumerate(records)]
 
 
 def render(catalog, checklist, lang="zh", **kw) -> str:
@@ -114,8 +126,9 @@ def test_header_says_who_where_when_and_what(catalog, checklist):
     assert "草稿" not in text
     for line in ("- **检查人员**：张伟、李秀英", "- **检查日期**：2026-11-21", "- **检查方式**：明察暗访",
                  "- **区县**：綦江区", "- **乡镇（街道）**：金鸡镇", "- **村（社区）**：石堰村（村）",
-                 "- **状态**：已完成（2026-11-21 16:02）", "- **检查编号**：V0001-I0003"):
+                 "- **状态**：已完成（2026-11-21 16:02）", f"- **检查编号**：{ids.short(IID)}"):
         assert line in text.splitlines()
+    assert IID not in text  # an id is shown in its short form only
     # The checklist by its title and version; its id is an internal key (issue 8).
     assert f"重庆市村（社区）减负清单落实情况督查检查表（版本 {escape_inline('2026.1')}）" in text
     assert "chongqing" not in text
@@ -151,15 +164,21 @@ def test_results_theme_by_theme(catalog, checklist):
 
 def test_failure_rules(checklist):
     yes_fails, no_fails = checklist.item("ledgers.03"), checklist.item("ledgers.05")
-    assert item_failed(yes_fails, {"value": "yes"}, []) and not item_failed(yes_fails, {"value": "no"}, [])
-    assert item_failed(no_fails, {"value": "no"}, []) and not item_failed(no_fails, {"value": "na"}, [])
+    def answer(item: str, **kw) -> Answer:
+        return Answer(inspection=IID, item=item, **kw)
+
+    def seen(violation: bool) -> Observation:
+        return Observation(id=O1, inspection=IID, item="tasks.01", kind="task", violation=violation)
+
+    assert item_failed(yes_fails, answer("ledgers.03", value="yes"), []) and not item_failed(yes_fails, answer("ledgers.03", value="no"), [])
+    assert item_failed(no_fails, answer("ledgers.05", value="no"), []) and not item_failed(no_fails, answer("ledgers.05", value="na"), [])
     count = checklist.item("signboards.02")
-    assert item_failed(count, {"value": "count", "found": 3, "allowed": 2}, [])
-    assert not item_failed(count, {"value": "count", "found": 2, "allowed": 2}, [])
-    assert not item_failed(count, {"value": "count", "found": 3}, [])  # nothing allowed recorded: unknown
+    assert item_failed(count, answer("signboards.02", value="count", found=3, allowed=2), [])
+    assert not item_failed(count, answer("signboards.02", value="count", found=2, allowed=2), [])
+    assert not item_failed(count, answer("signboards.02", value="count", found=3), [])  # nothing allowed recorded: unknown
     listed = checklist.item("tasks.01")
-    assert item_failed(listed, {"value": "list"}, [{"violation": False}, {"violation": True}])
-    assert not item_failed(listed, {"value": "list"}, [{"violation": False}])
+    assert item_failed(listed, answer("tasks.01", value="list"), [seen(False), seen(True)])
+    assert not item_failed(listed, answer("tasks.01", value="list"), [seen(False)])
     assert not item_failed(listed, None, [])
 
 
@@ -175,12 +194,12 @@ def test_ledger_rows_in_checklist_order(catalog, checklist):
 
 
 def test_ledger_basis_long_lists_are_cut(catalog, checklist):
-    ids = [f"cq2023.certificates_forbidden.{n:02d}" for n in range(1, 33)]
+    items = [f"cq2023.certificates_forbidden.{n:02d}" for n in range(1, 33)]
     long_text = "渝民发〔2021〕6号：" + "对清单之外的事项，不得以行政命令方式要求办理。" * 10
-    finding = {**findings()[0], "basis": ids, "basis_text": long_text}
+    finding = replace(findings()[0], basis=tuple(items), basis_text=long_text)
     text = render(catalog, checklist, findings=[finding])
     basis = row(text, "1 | ")[2]
-    first = catalog.item(ids[0])
+    first = catalog.item(items[0])
     assert basis.startswith(f"不应出具证明事项清单第 1 项 {escape_inline(first.title)}")
     assert basis.count("不应出具证明事项清单第") == 5
     assert "等共 32 项" in basis and basis.endswith("…")
@@ -207,9 +226,9 @@ def test_tasks_with_classification_override_and_admission(catalog, checklist):
 
 
 def test_service_shows_contract_evaluation(catalog, checklist):
-    service = {"id": "V0001-O0009", "item": "services.01", "kind": "service", "what": "代收医保费",
-               "department": "区医保局", "approval_document": None, "purchase_contract": True,
-               "contract_evaluation": False, "classification": None, "override": None, "violation": True}
+    service = Observation(id=record_id(19), inspection=IID, item="services.01", kind="service", what="代收医保费",
+                          department="区医保局", approval_document=None, purchase_contract=True,
+                          contract_evaluation=False, classification=None, override=None, violation=True)
     text = render(catalog, checklist, observations=[service], findings=[])
     cells = row(text, "1 | 代收")
     assert cells[3] == "未分类"
@@ -218,7 +237,7 @@ def test_service_shows_contract_evaluation(catalog, checklist):
 
 
 def test_draft_is_marked(catalog, checklist):
-    text = render(catalog, checklist, inspection=inspection(state="draft", completed_at=None))
+    text = render(catalog, checklist, inspection=inspection(state="draft", completed_at=""))
     assert text.startswith("# 石堰村 基层减负督查检查报告（草稿）\n")
     assert "> **草稿**：本次检查尚未完成" in text
     assert "- **状态**：草稿（检查尚未完成）" in text
@@ -226,9 +245,9 @@ def test_draft_is_marked(catalog, checklist):
 
 def test_amendments_only_when_present(catalog, checklist):
     assert "修改记录" not in render(catalog, checklist)
-    amendment = {"at": "2026-11-22T09:10:00", "by": "张伟", "item": "signboards.02", "field": "found",
-                 "old": 4, "new": 5, "reason": "复核时补点一块"}
-    text = render(catalog, checklist, inspection=inspection(amendments=[amendment]))
+    amendment = Amendment(at="2026-11-22T09:10:00", by="张伟", item="signboards.02", field="found",
+                          old=4, new=5, reason="复核时补点一块")
+    text = render(catalog, checklist, inspection=inspection(amendments=(amendment,)))
     assert "## 检查完成后的修改记录" in text
     # The item by number and question, the field by its label (issue 8: no internal key in the report).
     assert row(text, "2026-11-22 09:10") == ["2026-11-22 09:10", "张伟", "1.2 村（社区）办公场所实际悬挂的牌子有多少… · 发现数", "4", "5",
@@ -244,7 +263,7 @@ def test_signature_lines_end_the_report(catalog, checklist):
 
 
 def test_version_mismatch_and_unknown_items(catalog, checklist):
-    extra = {"old.item": {"item": "old.item", "value": "yes", "note": "旧版检查项"}}
+    extra = {"old.item": Answer(inspection=IID, item="old.item", value="yes", note="旧版检查项")}
     text = render(catalog, checklist, inspection=inspection(template_version="2025.3"),
                   answers={**answers(), **extra})
     assert f"检查时使用的检查表版本为 {escape_inline('2025.3')}" in text
@@ -253,9 +272,13 @@ def test_version_mismatch_and_unknown_items(catalog, checklist):
 
 
 def test_missing_keys_do_not_break_the_report(catalog, checklist):
-    text = render_visit_report(village=Village(id="V9", name="", township=""), inspection={}, checklist=checklist,
-                               catalog=catalog, answers={"tasks.01": {}}, observations=[{"kind": "task"}],
-                               findings=views([{"title": "x"}]))
+    # Records with nothing but what they cannot be without (a half-finished draft).
+    vid, iid = record_id(31), record_id(32)
+    text = render_visit_report(village=Village(id=vid, name="", township=""),
+                               inspection=Inspection(id=iid, village=vid, date=date(2026, 11, 21)), checklist=checklist,
+                               catalog=catalog, answers={"tasks.01": Answer(inspection=iid, item="tasks.01")},
+                               observations=[Observation(id=record_id(33), inspection=iid, kind="task")],
+                               findings=views([Finding(id=record_id(34), village=vid, title="x")]))
     assert "草稿" in text
     for table in tables(text):
         assert len({n for _, n in table}) == 1
@@ -282,14 +305,14 @@ HOSTILE = [
 
 
 def hostile_data(text: str) -> dict:
-    a = {item: {**ans, "note": text, "evidence": [text], "reason_no_finding": text} for item, ans in answers().items()}
-    obs = [{**o, "what": text, "department": text, "assigned_how": text, "note": text,
-            "override": ({"kind": "assistance", "reason": text} if o.get("override") else None)}
+    a = {item: replace(ans, note=text, evidence=(text,), reason_no_finding=text) for item, ans in answers().items()}
+    obs = [replace(o, what=text, department=text, assigned_how=text, note=text,
+                   override=Override(kind="assistance", reason=text) if o.override else None)
            for o in observations()]
-    fnd = [{**f, "title": text, "description": text, "basis_text": text, "unit": text, "person": text,
-            "measure": text} for f in findings()]  # the deadline is a date of the finding's view, never free text
-    amendment = {"at": text, "by": text, "item": text, "field": text, "old": text, "new": [text, text], "reason": text}
-    insp = inspection(inspectors=[text, text], kind=text, amendments=[amendment], completed_at=text, id=text)
+    fnd = [replace(f, title=text, description=text, basis_text=text, unit=text, person=text, measure=text)
+           for f in findings()]  # the deadline is a date of the finding's view, never free text
+    amendment = Amendment(at=text, by=text, item=text, field=text, old=text, new=[text, text], reason=text)
+    insp = inspection(inspectors=(text, text), kind=text, amendments=(amendment,), completed_at=text, id=text)
     return {"village": village(name=text, township=text, county=text), "inspection": insp,
             "answers": a, "observations": obs, "findings": fnd}
 
@@ -323,16 +346,16 @@ def test_hostile_text_shows_literally(catalog, checklist):
 
 def test_english_report_has_no_chinese_fixed_text(catalog, checklist):
     data = {
-        "village": Village(id="V0001", name="Shiyan", township="Jinji", county="Qijiang"),
-        "inspection": inspection(inspectors=["Zhang Wei"], state="draft", completed_at=None,
-                                 amendments=[{"at": "2026-11-22T09:10:00", "by": "Zhang", "item": "signboards.02",
-                                              "field": "found", "old": 4, "new": 5, "reason": "recount"}]),
-        "answers": {k: {**v, "note": "n", "reason_no_finding": "r"} for k, v in answers().items()},
-        "observations": [{**o, "what": "w", "department": "d", "assigned_how": "h", "note": "n",
-                          "override": {"kind": "assistance", "reason": "r"} if o.get("override") else None}
+        "village": Village(id=VID, name="Shiyan", township="Jinji", county="Qijiang"),
+        "inspection": inspection(inspectors=("Zhang Wei",), state="draft", completed_at="",
+                                 amendments=(Amendment(at="2026-11-22T09:10:00", by="Zhang", item="signboards.02",
+                                                       field="found", old=4, new=5, reason="recount"),)),
+        "answers": {k: replace(v, note="n", reason_no_finding="r") for k, v in answers().items()},
+        "observations": [replace(o, what="w", department="d", assigned_how="h", note="n",
+                                 override=Override(kind="assistance", reason="r") if o.override else None)
                          for o in observations()],
-        "findings": [{**f, "title": "t", "description": "d", "basis_text": "b", "unit": "u", "person": "p",
-                      "measure": "m"} for f in findings()],
+        "findings": [replace(f, title="t", description="d", basis_text="b", unit="u", person="p", measure="m")
+                     for f in findings()],
     }
     text = render(catalog, checklist, lang="en", **data)
     assert text.startswith("# Shiyan: burden-reduction inspection report (DRAFT)\n")
@@ -411,10 +434,10 @@ def test_write_report_refuses_paths(tmp_path: Path):
 
 def test_overridden_certificate_shows_the_change_and_its_reason(catalog, checklist):
     """Issue 8: an overridden certificate showed `违规 否 | —`; the change and its reason belong in the report."""
-    certificate = {"id": "V0001-O0010", "item": "certificates.01", "kind": "certificate", "what": "居住证明",
-                   "department": "派出所", "classification": {"kind": "certificate_forbidden", "item": "", "title": ""},
-                   "override": {"kind": "certificate_allowed", "reason": "属于不动产登记的例外情形"},
-                   "violation": False, "note": ""}
+    certificate = Observation(id=record_id(20), inspection=IID, item="certificates.01", kind="certificate", what="居住证明",
+                              department="派出所", classification={"kind": "certificate_forbidden", "item": "", "title": ""},
+                              override=Override(kind="certificate_allowed", reason="属于不动产登记的例外情形"),
+                              violation=False, note="")
     text = render(catalog, checklist, observations=[*observations(), certificate])
     cells = row(text, "2 | 证明")
     assert cells[4] == "否"
@@ -423,10 +446,10 @@ def test_overridden_certificate_shows_the_change_and_its_reason(catalog, checkli
 
 def test_assigned_how_and_amended_values_show_labels(catalog, checklist):
     """Issue 8: `交办方式：chat\\_group` and `value | no | yes` showed internal codes."""
-    obs = [{**observations()[0], "assigned_how": "chat_group"}]
-    amendment = {"at": "2026-11-22T09:10:00", "by": "张伟", "item": "signboards.05", "field": "value",
-                 "old": "no", "new": "yes", "reason": "复核"}
-    text = render(catalog, checklist, observations=obs, inspection=inspection(amendments=[amendment]))
+    obs = [replace(observations()[0], assigned_how="chat_group")]
+    amendment = Amendment(at="2026-11-22T09:10:00", by="张伟", item="signboards.05", field="value",
+                          old="no", new="yes", reason="复核")
+    text = render(catalog, checklist, observations=obs, inspection=inspection(amendments=(amendment,)))
     assert "交办方式：微信群 / 工作群" in text and "chat" not in text
     cells = row(text, "2026-11-22 09:10")
     assert cells[2].startswith("1.5 ") and cells[2].endswith(" · 回答") and cells[3:5] == ["否", "是"]
@@ -434,7 +457,17 @@ def test_assigned_how_and_amended_values_show_labels(catalog, checklist):
 
 
 def test_problem_cell_does_not_repeat_a_title_the_description_starts_with(catalog, checklist):
-    repeated = {**findings()[1], "title": "城管工作站", "description": "城管工作站（区城市管理局）。"}
+    repeated = replace(findings()[1], title="城管工作站", description="城管工作站（区城市管理局）。")
     text = render(catalog, checklist, findings=[repeated])
     assert "| 1 | 城管工作站（区城市管理局）（一般） |" in text
     assert "城管工作站（一般）：" not in text
+
+
+def test_findings_of_one_item_are_numbered_in_the_order_they_were_found(catalog, checklist):
+    """Ids are random (ULIDs made in the same second): the order is the 'found' records' order, not the ids'."""
+    first = replace(findings()[1], id=record_id(41), title="先发现")
+    second = replace(findings()[1], id=record_id(40), title="后发现")
+    assert second.id < first.id
+    text = render(catalog, checklist, findings=[first, second])  # views(): the first in the list is found first
+    assert row(text, "1 | ")[1].startswith("先发现") and row(text, "2 | ")[1].startswith("后发现")
+    assert row(text, "1.2 ")[2].endswith("见问题 1、2")

@@ -8,21 +8,21 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from inspector.core.records import Override
 from inspector.core.visit import open_visit
 from inspector.storage.database import Database
 from inspector.ui.app import Settings, make_app
 
 from .conftest import TODAY, fixed_clock
-from .test_inspection_walk import db  # noqa: F401 - the fixture: a database with one village
+from .test_inspection_walk import db, store_of  # noqa: F401 - the fixture: a database with one village
 
 KEY_PATTERN = r"\b[a-z]+\.\d\d\b"
 
 
 def new_inspection(db, catalog, template="chongqing") -> str:
     checklist = catalog.checklists[template]
-    store = db.store("V0001")
-    return store.add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template=template,
-                                template_version=checklist.version)["id"]
+    return store_of(db).add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template=template,
+                                       template_version=checklist.version).id
 
 
 def app_for(db, catalog, tmp_path, user="李秀英", lang="zh"):
@@ -32,7 +32,8 @@ def app_for(db, catalog, tmp_path, user="李秀英", lang="zh"):
 
 async def open_walk(pilot, iid: str):
     await pilot.pause()
-    pilot.app.open_inspection(iid)
+    [(vid, _)] = pilot.app.db.locate("inspection", iid)
+    pilot.app.open_inspection(vid, iid)
     await pilot.pause()
     return pilot.app.screen
 
@@ -59,12 +60,12 @@ async def test_failing_answer_stays_and_offers_p_passing_moves_on(db, catalog, t
     iid = new_inspection(db, catalog)
     async with app_for(db, catalog, tmp_path).run_test(size=(120, 40)) as pilot:
         screen = await open_walk(pilot, iid)
-        answers = lambda: db.store("V0001").answers(iid)  # noqa: E731
+        answers = lambda: store_of(db).answers(iid)  # noqa: E731
         # signboards.05 fails on "yes": y stays on it and says p.
         await go(pilot, screen, "signboards.05")
         await pilot.press("y")
         await pilot.pause()
-        assert answers()["signboards.05"]["value"] == "yes"
+        assert answers()["signboards.05"].value == "yes"
         assert screen.item.id == "signboards.05"
         assert "按 p 登记问题" in detail(screen)
         # ...n passes: the cursor moves on (the theme's last item: it stays at the end).
@@ -84,7 +85,7 @@ async def test_failing_answer_stays_and_offers_p_passing_moves_on(db, catalog, t
         await pilot.press("a", "2", "enter")
         await pilot.pause()
         assert screen.item.id == "ledgers.02" and "按 p 登记问题" in detail(screen)
-        assert (answers()["ledgers.02"]["found"], answers()["ledgers.02"]["allowed"]) == (5, 2)
+        assert (answers()["ledgers.02"].found, answers()["ledgers.02"].allowed) == (5, 2)
         await pilot.press("x")
         await pilot.pause()
         assert screen.item.id == "ledgers.03"
@@ -94,7 +95,7 @@ async def test_failing_answer_stays_and_offers_p_passing_moves_on(db, catalog, t
         await pilot.press("f", "2", "enter")
         await pilot.pause()
         assert screen.item.id == "signboards.03"
-        assert answers()["signboards.02"]["found"] == 2
+        assert answers()["signboards.02"].found == 2
 
 
 # ── 2. Enter saves in the record dialog ───────────────────────────────────
@@ -114,8 +115,8 @@ async def test_enter_on_the_violation_checkbox_saves(db, catalog, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert type(pilot.app.screen).__name__ == "WalkScreen"
-        [obs] = db.store("V0001").observations(iid)
-        assert obs["what"] == "安全生产监管站" and obs["marked_violation"] is True and obs["violation"] is True
+        [obs] = store_of(db).observations(iid)
+        assert obs.what == "安全生产监管站" and obs.marked_violation is True and obs.violation is True
 
 
 async def test_space_toggles_and_dropdowns_have_a_translated_prompt(db, catalog, tmp_path):
@@ -188,11 +189,11 @@ async def test_a_task_with_no_department_asks_for_the_unit(db, catalog, tmp_path
         assert not dialog.query_one("#unit-hint", Static).display
         await pilot.press("ctrl+s")
         await pilot.pause()
-        [finding] = db.store("V0001").findings(iid)
-        assert finding["unit"] == "镇城管执法队"
-        assert "cq2019.negative.04" in finding["basis"]
-        events_ = db.store("V0001").events(finding["id"])
-        assert events_[0]["by"] == "李秀英"  # the app's user, not the first inspector
+        [finding] = store_of(db).findings(iid)
+        assert finding.unit == "镇城管执法队"
+        assert "cq2019.negative.04" in finding.basis
+        events_ = store_of(db).events(finding.id)
+        assert events_[0].by == "李秀英"  # the app's user, not the first inspector
 
 
 # ── 4. completion: requirements shown, a list that leads to each item ────
@@ -246,7 +247,7 @@ def test_a_negative_task_with_its_finding_settles_the_negative_list_question(db,
     visit.answer(tasks02, value="yes")
     keys = {(k, p["item"]) for k, p in visit.problems()}
     assert ("inspection.problem.no_finding", "tasks.02") in keys  # nothing recorded yet
-    failure = next(f for f in visit.failures() if f.observation and f.observation["id"] == obs["id"])
+    failure = next(f for f in visit.failures() if f.observation and f.observation.id == obs.id)
     visit.add_finding(visit.prefill(failure), by="张伟")
     keys = {(k, p["item"]) for k, p in visit.problems()}
     assert not {k for k in keys if k[1] in ("tasks.01", "tasks.02")}
@@ -287,11 +288,11 @@ async def test_amendment_prompts_for_a_finding_and_rewrites_the_report(db, catal
         dialog.query_one("#unit", Input).value = "镇综治办"
         await pilot.press("ctrl+s")
         await pilot.pause()
-    store = db.store("V0001")
+    store = store_of(db)
     inspection = store.inspection(iid)
-    assert [(a["field"], a["by"]) for a in inspection["amendments"]] == [("value", "李秀英"), ("finding", "李秀英")]
+    assert [(a.field, a.by) for a in inspection.amendments] == [("value", "李秀英"), ("finding", "李秀英")]
     [finding] = store.findings(iid)
-    assert finding["item"] == "signboards.05" and store.events(finding["id"])[0]["by"] == "李秀英"
+    assert finding.item == "signboards.05" and store.events(finding.id)[0].by == "李秀英"
     reports = sorted(p.name for p in (tmp_path / "exports").glob("*.md"))
     assert len(reports) == 2 and any("更正前1" in name for name in reports)
     assert not any(" " in name for name in reports)  # a file name without spaces
@@ -372,10 +373,10 @@ async def test_uncertain_verdict_shows_candidates_and_needs_the_inspectors_choic
         dialog.query_one("#override_reason", Input).value = "只是发现后报告，不拆除"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        [obs] = db.store("V0001").observations(iid)
-        assert obs["classification"]["kind"] == "uncertain"
-        assert obs["override"] == {"kind": "assistance", "reason": "只是发现后报告，不拆除"}
-        assert obs["violation"] is False
+        [obs] = store_of(db).observations(iid)
+        assert obs.classification["kind"] == "uncertain"
+        assert obs.override == Override(kind="assistance", reason="只是发现后报告，不拆除")
+        assert obs.violation is False
 
 
 # ── 12. a deadline on the inspection day (today) is saved only when confirmed ─
@@ -394,12 +395,12 @@ async def test_deadline_today_warns_and_needs_a_second_save(db, catalog, tmp_pat
         assert "⚠" in str(dialog.query_one("#deadline-resolved", Static).render())
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert pilot.app.screen is dialog and db.store("V0001").findings(iid) == []
+        assert pilot.app.screen is dialog and store_of(db).findings(iid) == []
         assert "确认" in str(dialog.query_one("#error", Static).render())
         await pilot.press("ctrl+s")
         await pilot.pause()
-        [finding] = db.store("V0001").findings(iid)
-        assert db.store("V0001").status(finding["id"]).deadline.isoformat() == "2026-11-21"
+        [finding] = store_of(db).findings(iid)
+        assert store_of(db).status(finding.id).deadline.isoformat() == "2026-11-21"
 
 
 async def test_new_inspection_in_the_future_is_refused(db, catalog, tmp_path):
@@ -411,7 +412,7 @@ async def test_new_inspection_in_the_future_is_refused(db, catalog, tmp_path):
         dialog.query_one("#date", Input).value = "2027-04-21"  # five months ahead
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert pilot.app.screen is dialog and db.store("V0001").inspections() == []
+        assert pilot.app.screen is dialog and store_of(db).inspections() == []
         assert "2027-04-21" in str(dialog.query_one("#error", Static).render())
 
 
@@ -422,7 +423,7 @@ def test_negative_task_prefill_cites_its_item_and_never_offers_admission(db, cat
     iid = new_inspection(db, catalog)
     visit = open_visit(db, catalog, {}, iid)
     obs = visit.observe(visit.checklist.item("tasks.01"), {"what": "城管让村干部上街劝离占道经营的摊贩", "department": "镇城管执法队"})
-    failure = next(f for f in visit.failures() if f.observation and f.observation["id"] == obs["id"])
+    failure = next(f for f in visit.failures() if f.observation and f.observation.id == obs.id)
     prefill = visit.prefill(failure)
     # Negative-list work never goes to a village, not even bought as a service.
     assert "收回" in prefill["measure"] and "准入程序或签订" not in prefill["measure"]
@@ -435,7 +436,7 @@ def test_unlisted_task_keeps_the_admission_or_contract_measure(db, catalog):
     visit = open_visit(db, catalog, {}, iid)
     obs = visit.observe(visit.checklist.item("tasks.01"), {"what": "协助统计辖区内宠物犬数量", "department": "镇农业服务中心",
                                                            "override": {"kind": "unlisted", "reason": "清单均未列入"}})
-    failure = next(f for f in visit.failures() if f.observation and f.observation["id"] == obs["id"])
+    failure = next(f for f in visit.failures() if f.observation and f.observation.id == obs.id)
     assert "准入程序或签订购买服务合同" in visit.prefill(failure)["measure"]
 
 
@@ -443,8 +444,8 @@ def test_forbidden_certificate_cites_its_own_item_not_the_whole_list(db, catalog
     iid = new_inspection(db, catalog)
     visit = open_visit(db, catalog, {}, iid)
     obs = visit.observe(visit.checklist.item("certificates.01"), {"what": "开居住证明"})
-    assert obs["classification"]["item"] == "cq2023.certificates_forbidden.27"
-    failure = next(f for f in visit.failures() if f.observation and f.observation["id"] == obs["id"])
+    assert obs.classification["item"] == "cq2023.certificates_forbidden.27"
+    failure = next(f for f in visit.failures() if f.observation and f.observation.id == obs.id)
     prefill = visit.prefill(failure)
     assert prefill["basis"] == ["cq2023.certificates_forbidden.27"]
     text = prefill["basis_text"]
@@ -464,7 +465,7 @@ def test_prefill_is_stored_in_chinese_whatever_the_interface_language(db, catalo
         prefill = visit.prefill(failure)
         stored = " ".join(str(prefill[k]) for k in ("title", "description", "measure", "unit", "basis_text"))
         assert re.search(r"[A-Za-z]{3,}", stored) is None, stored
-        if failure.observation and failure.observation["id"] == obs["id"]:
+        if failure.observation and failure.observation.id == obs.id:
             assert prefill["unit"] == "村民委员会"
 
 
@@ -491,12 +492,12 @@ def test_an_answer_the_records_contradict_is_refused_and_a_record_settles_the_an
     # The record comes after "no": the answer follows the record, and the screen is told.
     visit.observe(cl.item("tasks.01"), {"what": "城管让村干部上街劝离占道经营的摊贩", "department": "镇城管执法队"})
     assert [i.id for i in visit.settled] == ["tasks.02"]
-    assert visit.answers()["tasks.02"]["value"] == "yes"
+    assert visit.answers()["tasks.02"].value == "yes"
     # "No" afterwards is refused, naming the record.
     with pytest.raises(UserError) as refused:
         visit.answer(cl.item("tasks.02"), value="no")
     assert "城管让村干部上街劝离占道经营的摊贩" in refused.value.message() and "3.1" in refused.value.message()
-    assert visit.answers()["tasks.02"]["value"] == "yes"
+    assert visit.answers()["tasks.02"].value == "yes"
     # A must-not-issue certificate recorded as a violation: 5.2 cannot be "not applicable".
     visit.observe(cl.item("certificates.01"), {"what": "开居住证明"})
     with pytest.raises(UserError) as refused:
@@ -528,7 +529,7 @@ async def test_after_amending_to_pass_the_pane_does_not_offer_w(db, catalog, tmp
         await paste(pilot, "复核后合格")
         await pilot.press("enter")
         await pilot.pause()
-        assert db.store("V0001").answers(iid)["ledgers.04"]["value"] == "n" + "o"
+        assert store_of(db).answers(iid)["ledgers.04"].value == "n" + "o"
         text = detail(screen)
         assert "按w" not in text and "按 w" not in text
 
@@ -576,7 +577,7 @@ async def test_a_bad_count_keeps_the_dialog_open_with_the_error(db, catalog, tmp
         await pilot.press("enter")
         await pilot.pause()
         assert pilot.app.screen is screen
-        assert db.store("V0001").answers(iid)[count_item.id]["found"] == 2
+        assert store_of(db).answers(iid)[count_item.id].found == 2
 
 
 async def test_records_table_and_verdict_read_as_words(db, catalog, tmp_path):

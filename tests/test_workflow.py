@@ -8,16 +8,26 @@ import pytest
 
 from inspector.core import workflow
 from inspector.core.finding_view import view_of
+from inspector.core.records import Event, Finding
+from inspector.core.moves import record
+from .conftest import add_finding
 
 
-def ev(seq: int, kind: str, on: str, **payload) -> dict:
-    return {"finding": "V0001-F0001", "seq": seq, "type": kind, "on": on, "at": on + "T09:00:00", "by": "张伟", **payload}
+def ev(seq: int, kind: str, on: str, **payload) -> Event:
+    """The ``seq``-th event of one finding, recorded on one device on day ``on``."""
+    if "deadline" in payload:
+        payload["deadline"] = date.fromisoformat(payload["deadline"])
+    if "evidence" in payload:
+        payload["evidence"] = tuple(payload["evidence"])
+    fields = {"by": "张伟", **payload}
+    return Event(id=f"E{seq}", finding="F1", type=kind, on=date.fromisoformat(on), at=f"{on}T09:00:{seq:02d}",
+                 device="laptop", counter=seq, **fields)
 
 
 FOUND = ev(1, "found", "2026-10-01", deadline="2026-10-31", unit="镇综治办")
 
 
-def history(*moves: tuple[str, str, dict]) -> list[dict]:
+def history(*moves: tuple[str, str, dict]) -> list[Event]:
     events = [FOUND]
     for kind, on, payload in moves:
         events.append(ev(len(events) + 1, kind, on, **payload))
@@ -106,7 +116,7 @@ def test_escalations_in_order_and_only_when_overdue():
     events.append(ev(5, "escalate", "2026-11-20", level="criticism"))
     status = workflow.derive(events)
     assert status.escalation == 3
-    assert view_of({"id": "V0001-F0001"}, events, date(2026, 11, 20)).escalation_level == "criticism"
+    assert view_of(Finding(id="F1", village="V1"), events, date(2026, 11, 20)).escalation_level == "criticism"
     with pytest.raises(workflow.WorkflowError):
         workflow.check_move(events, ev(6, "escalate", "2026-11-21", level="criticism"))
 
@@ -133,11 +143,11 @@ def test_as_of_uses_only_the_events_up_to_that_day():
         ("close", "2026-11-08", {}),
     )
     assert workflow.derive(events, date(2026, 11, 3)).state == "assigned"
-    on_nov_3 = view_of({"id": "V0001-F0001"}, events, date(2026, 11, 3))
+    on_nov_3 = view_of(Finding(id="F1", village="V1"), events, date(2026, 11, 3))
     assert on_nov_3.state == "assigned" and on_nov_3.overdue and on_nov_3.days_overdue == 3
     assert (on_nov_3.bucket, on_nov_3.later) == ("overdue", 3)
     assert workflow.derive(events, date(2026, 11, 8)).state == "closed"
-    closed = view_of({"id": "V0001-F0001"}, events, date(2026, 11, 21))
+    closed = view_of(Finding(id="F1", village="V1"), events, date(2026, 11, 21))
     assert not closed.overdue and closed.days_overdue == 0 and closed.bucket == "closed"
 
 
@@ -151,10 +161,38 @@ def test_backdated_events_are_refused():
 def test_store_refuses_a_move_and_keeps_the_events(db):
     v = db.add_village("石堰村", "金鸡镇")
     store = db.store(v.id)
-    f = store.add_finding({"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-30", by="张伟")
+    f = add_finding(store, {"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-30", by="张伟")
     with pytest.raises(workflow.WorkflowError):
-        store.add_event(f["id"], "close", by="张伟")
-    assert [e["type"] for e in store.events(f["id"])] == ["found"]
-    store.add_event(f["id"], "assign", by="张伟", unit="镇综治办", person="王强")
-    assert store.status(f["id"]).state == "assigned"
+        record(store, f.id, "close", by="张伟")
+    assert [e.type for e in store.events(f.id)] == ["found"]
+    record(store, f.id, "assign", by="张伟", unit="镇综治办", person="王强")
+    assert store.status(f.id).state == "assigned"
     assert db.summary(v.id).open[0].unit == "镇综治办"
+
+
+def test_events_of_several_devices_are_ordered_by_time_device_counter():
+    """Two laptops recorded moves the same second: the order is the same on both, whatever came in first."""
+    found = ev(1, "found", "2026-10-01", deadline="2026-10-31", unit="u")
+    a = Event(id="EA", finding="F1", type="assign", on=date(2026, 10, 2), at="2026-10-02T09:00:00", device="A",
+              counter=7, unit="镇综治办")
+    b = Event(id="EB", finding="F1", type="progress", on=date(2026, 10, 2), at="2026-10-02T09:00:00", device="B",
+              counter=1, note="已摘除")
+    assert workflow.in_order([b, a, found]) == workflow.in_order([found, a, b]) == [found, a, b]
+    assert workflow.derive([b, found, a]).state == "rectifying"
+
+
+def test_a_move_recorded_after_a_later_clock_is_ordered_after_it(db):
+    """The clock of this laptop is behind the time of the last event (another laptop's): the new event
+    takes the later time, so it follows what it was recorded after (a hybrid logical clock)."""
+    v = db.add_village("石堰村", "金鸡镇")
+    store = db.store(v.id)
+    f = add_finding(store, {"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-30", by="张伟")
+    first = store.events(f.id)[0]
+    ahead = "2099-01-01T00:00:00"
+    with store.changing():
+        store.tiny.table("events").update({"at": ahead}, lambda d: d["id"] == first.id)
+    record(store, f.id, "assign", by="张伟", unit="镇综治办")
+    events = store.events(f.id)
+    assert [e.type for e in events] == ["found", "assign"]
+    assert events[1].at == ahead and events[1].device == db.device
+    assert [e.counter for e in events] == [1, 2]  # this device's counter: the "found" was its first

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from ..core import ids
 from ..core.errors import UserError
 from ..core.village_import import WORKBOOK, ImportPreview, Problem, VillageImportError, check_rows, read_table
 from ..i18n import t
@@ -123,7 +124,10 @@ def _show_rows(preview: ImportPreview) -> None:
 def describe(problem: Problem) -> str:
     """One problem as one line: where, how bad, what."""
     level = t(f"import.level.{problem.level}")
-    message = t(problem.key, **problem.params)
+    params = dict(problem.params)
+    if "id" in params:  # a stored village the row repeats: its short id, as people see it
+        params["id"] = ids.short(str(params["id"]))
+    message = t(problem.key, **params)
     if problem.column:
         return t("import.row_problem", row=problem.row, column=problem.column, level=level, message=message)
     return t("import.row_problem_nocol", row=problem.row, level=level, message=message)

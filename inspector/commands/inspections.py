@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
+from ..core import ids
 from ..i18n import t
 from ..core.repository import NotFound
-from .common import Refused, find_village
+from .common import Refused, find_record, find_village
 from .villages import format_table
 
 
@@ -23,17 +24,19 @@ def list_inspections(args, open_db) -> int:
             village = villages.get(vid)
             if village is None:
                 continue  # rows of a village the registry no longer has
+            # JSON: ids whole, ``number`` the short form the table shows (commands.common.record_json's rule).
             rows.append({
-                "id": insp["id"],
+                "id": insp.id,
+                "number": ids.short(insp.id),
                 "village": village.id,
                 "village_name": village.name,
                 "township": village.township,
-                "date": insp["date"],
-                "kind": insp["kind"],
-                "state": insp["state"],
-                "inspectors": insp.get("inspectors", []),
-                "template": insp.get("template"),
-                "template_version": insp.get("template_version"),
+                "date": insp.date.isoformat(),
+                "kind": insp.kind,
+                "state": insp.state,
+                "inspectors": list(insp.inspectors),
+                "template": insp.template,
+                "template_version": insp.template_version,
                 "answers": answers,
                 "observations": observations,
                 "findings": findings,
@@ -56,7 +59,7 @@ def list_inspections(args, open_db) -> int:
         return 0
     header = [t("col.id"), t("village_screen.col.date"), t("col.township"), t("col.village"), t("village_screen.col.kind"),
               t("village_screen.col.state"), t("inspection_cli.answers"), t("village_screen.col.findings")]
-    table = [[r["id"], r["date"], r["township"], r["village_name"], t(f"inspection.kind.{r['kind']}"),
+    table = [[r["number"], r["date"], r["township"], r["village_name"], t(f"inspection.kind.{r['kind']}"),
               t(f"inspection.state.{r['state']}"), str(r["answers"]), str(r["findings"])] for r in rows]
     print(format_table(header, table))
     return 0
@@ -70,13 +73,13 @@ def report(args, open_db) -> int:
     catalog = load_or_report(args)
     if catalog is None:
         return 2
-    iid = args.id.strip().upper()
     with open_db(args, read_only=True) as db:
+        village, iid = find_record(db, "inspection", args.id)
         try:
             if getattr(args, "format", "md") == "docx":
-                path = export_visit_docx(db, catalog, iid, args.out, args.lang)
+                path = export_visit_docx(db, catalog, iid, args.out, args.lang, village.id)
             else:
-                path = export_visit(db, catalog, iid, args.out, args.lang)
+                path = export_visit(db, catalog, iid, args.out, args.lang, village.id)
         except NotFound:
             raise Refused(t("cli.err.no_inspection", id=args.id.strip())) from None
         except KeyError as exc:
@@ -86,22 +89,17 @@ def report(args, open_db) -> int:
     return 0
 
 
-def export_visit_docx(db, catalog, inspection_id: str, folder, lang: str):
-    """The visit report as a Word document, from the same Markdown the .md report is."""
-    from datetime import date
+def export_visit_docx(db, catalog, inspection_id: str, folder, lang: str, village_id: str | None = None):
+    """The visit report as a Word document, from the same Markdown (and the same file name) the .md report is."""
     from pathlib import Path
 
     from ..report.docx import docx_bytes
-    from ..report.export import default_folder, visit_report_text
-    from ..report.files import report_filename, write_report
+    from ..report.export import default_folder, visit_report_name, visit_report_text
+    from ..report.files import write_report
     from .supervise import with_suffix
 
-    text, inspection, village = visit_report_text(db, catalog, inspection_id, lang)
-    try:
-        day = date.fromisoformat(str(inspection.get("date", ""))[:10])
-    except ValueError:
-        day = db.today
-    name = report_filename("inspection", inspection["date"], village.township, village.name,
-                           inspection_id.split("-")[-1], ident=village.id, lang=lang)
-    return write_report(Path(folder or default_folder(db)), with_suffix(name, "docx"), docx_bytes(text, day=day, lang=lang))
+    text, inspection, village = visit_report_text(db, catalog, inspection_id, lang, village_id)
+    name = visit_report_name(inspection, village, lang)
+    return write_report(Path(folder or default_folder(db)), with_suffix(name, "docx"),
+                        docx_bytes(text, day=inspection.date, lang=lang))
 

@@ -25,26 +25,29 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from ..core import labels
+from ..core import ids, labels
 from ..core.finding_view import FindingView, matches, view_of
 from ..core.overdue import open_on
 from ..core.textwidth import clip, pad, width
-from ..core.visit import village_of
+from ..core.workflow import in_order
 from ..i18n import language, t
 from ..report.ledger_report import deadline_text, history_rows, plain, state_text
 from ..core.repository import NotFound
-from .common import Refused, find_township, find_village
+from .common import Refused, find_record, find_township, find_village, json_value, record_json
 from .villages import format_table
 
 REPORT_ACTIONS = ("village", "township", "overdue")
 FORMATS = ("table", "md", "json", "csv", "xlsx")
 REPORT_FORMATS = ("md", "docx", "xlsx")
-# The columns of `overdue --format csv|json`, in order: keys of FindingView.to_json(), the
+# The columns of `overdue --format csv`, in order: keys of FindingView.to_json(), the
 # extensions counted (the CSV's headers are their labels, csv.col.* in the interface language).
+# The CSV is read by people: its ids are short forms (ids.short), as every table shows them.
 CSV_COLUMNS = (
     "id", "village_id", "village", "township", "title", "theme", "severity", "unit", "deadline", "state",
     "escalation", "days", "original_deadline", "extensions", "bucket", "escalation_level",
 )
+# `overdue --format json`: the same, ids whole, and ``number`` the short form (commands.common.record_json's rule).
+JSON_COLUMNS = ("id", "number", *CSV_COLUMNS[1:])
 TITLE_CELLS = 40  # the problem column of the text table is clipped to this many cells
 
 
@@ -83,7 +86,7 @@ def add_parsers(verbs, report_subparsers, verb: Callable[..., argparse.ArgumentP
     show = verb(fsub, "show", "supervise.help.finding_show")
     show.add_argument("id", help=t("supervise.help.finding_id"))
     show.add_argument("--as-of", type=as_of_date, help=t("supervise.help.as_of"))
-    show.add_argument("--json", action="store_true", help=t("supervise.help.finding_json"))
+    show.add_argument("--json", action="store_true", help=t("commands.help_json"))
 
     rv = verb(report_subparsers, "village", "supervise.help.report_village")
     rv.add_argument("village", help=t("supervise.help.village_name"))
@@ -201,9 +204,9 @@ def _save_overdue_xlsx(args: argparse.Namespace, rows: list[FindingView], as_of:
 
 
 def row_json(view: FindingView) -> dict[str, Any]:
-    """One row of the overdue list as data: the view's JSON in CSV_COLUMNS, extensions counted."""
-    data = {**view.to_json(), "extensions": len(view.extensions)}
-    return {c: data[c] for c in CSV_COLUMNS}
+    """One row of the overdue list as data: the view's JSON in JSON_COLUMNS, extensions counted."""
+    data = {**view.to_json(), "number": ids.short(view.id), "extensions": len(view.extensions)}
+    return {c: data[c] for c in JSON_COLUMNS}
 
 
 def overdue_csv(rows: list[FindingView], lang: str | None = None) -> bytes:
@@ -219,7 +222,7 @@ def overdue_csv(rows: list[FindingView], lang: str | None = None) -> bytes:
 
 def _csv_row(view: FindingView, lang: str) -> list:
     data = row_json(view)
-    data.update(theme=labels.theme(view.theme, lang), severity=labels.severity(view.severity, lang),
+    data.update(id=ids.short(view.id), village_id=ids.short(view.village_id), theme=labels.theme(view.theme, lang), severity=labels.severity(view.severity, lang),
                 state=labels.state(view.state, lang), bucket=labels.bucket(view.bucket, lang),
                 escalation_level=labels.escalation(view.escalation, lang) if view.escalation_level else None)
     return [data[c] for c in CSV_COLUMNS]
@@ -229,7 +232,7 @@ def overdue_table(rows: list[FindingView], lang: str) -> str:
     header = [t(f"supervise.col.{c}", lang=lang) for c in
               ("id", "township", "village", "problem", "unit", "deadline", "days", "escalation", "state")]
     table = [[
-        r.id, plain(r.township), plain(r.village), clip(plain(r.title), TITLE_CELLS), plain(r.unit),
+        ids.short(r.id), plain(r.township), plain(r.village), clip(plain(r.title), TITLE_CELLS), plain(r.unit),
         deadline_text(r, lang), str(r.days_overdue),
         labels.escalation(r.escalation, lang), labels.state(r.state, lang),
     ] for r in rows]
@@ -254,34 +257,38 @@ def _title_filters(args: argparse.Namespace) -> dict[str, str | None]:
 
 
 def load_finding(db: Any, fid: str, as_of: date) -> FindingView:
-    """One finding on ``as_of``; Refused when unknown or not found yet."""
+    """One finding on ``as_of`` (``fid``: its id or the end of it); Refused when unknown, ambiguous or not found yet."""
+    village, whole = find_record(db, "finding", fid)
+    store = db.store(village.id)
     try:
-        village = db.village(village_of(fid))
-        store = db.store(village.id)
-        finding = store.finding(fid)
-    except NotFound:
-        raise Refused(t("supervise.unknown_finding", id=fid)) from None
-    events = store.events(fid)
+        finding = store.finding(whole)
+    except NotFound:  # the query index named it, the village file no longer has it
+        raise Refused(t("supervise.unknown_finding", id=fid.strip())) from None
+    events = store.events(whole)
     view = view_of(finding, events, as_of, village_id=village.id, village=village.name, township=village.township)
     if view is None:
-        first = min(events, key=lambda e: e["seq"])["on"] if events else "—"
-        raise Refused(t("supervise.finding_not_yet", id=fid, date=as_of.isoformat(), found=str(first)[:10]))
+        first = in_order(events)[0].on.isoformat() if events else "—"
+        raise Refused(t("supervise.finding_not_yet", id=ids.short(whole), date=as_of.isoformat(), found=first))
     return view
 
 
 def finding_json(view: FindingView) -> dict:
-    """Everything about one finding on its as-of date: the view's JSON, the finding's own fields, its records."""
+    """Everything about one finding on its as-of date: the view's JSON, the finding's own fields, its records.
+
+    ``id`` and the other id fields are whole ids; ``number`` is the short form (record_json's rule)."""
     finding = view.finding
-    basis = finding.get("basis") or []
+    data = view.to_json()
     return {
-        **view.to_json(),
-        "inspection": finding.get("inspection"),
-        "item": finding.get("item"),
-        "description": finding.get("description", ""),
-        "basis": [basis] if isinstance(basis, str) else list(basis),
-        "basis_text": finding.get("basis_text", ""),
-        "measure": finding.get("measure", ""),
-        "events": [{k: v for k, v in ev.items() if k != "finding"} for ev in view.events],
+        "id": data.pop("id"),
+        "number": ids.short(finding.id),
+        **data,
+        "inspection": finding.inspection or None,
+        "item": finding.item or None,
+        "description": finding.description,
+        "basis": json_value(finding.basis),
+        "basis_text": finding.basis_text,
+        "measure": finding.measure,
+        "events": [{k: v for k, v in record_json(ev).items() if k != "finding"} for ev in view.events],
         "later_events": view.later,
     }
 
@@ -293,9 +300,9 @@ def show_finding(args: argparse.Namespace, open_db) -> int:
         as_of = args.as_of or db.today
         view = load_finding(db, fid, as_of)
         template = ""
-        if view.finding.get("inspection"):
+        if view.finding.inspection:
             try:
-                template = db.store(view.village_id).inspection(view.finding["inspection"]).get("template", "")
+                template = db.store(view.village_id).inspection(view.finding.inspection).template
             except NotFound:
                 pass
     if args.json:
@@ -328,34 +335,35 @@ def finding_text(view: FindingView, lang: str, names: tuple | None = None) -> st
     ``names`` = (check item -> label, list item -> label); without it keys show as stored.
     """
     item_name, basis_name = names or (str, str)
-    d = finding_json(view)
+    finding = view.finding
     none = t("supervise.show.none", lang=lang)
     colon = "：" if lang == "zh" else ": "
     extensions = [t("supervise.show.extension", lang=lang, old=e.old.isoformat(), new=e.new.isoformat(), on=e.on.isoformat(),
                     reason=plain(e.reason)) for e in view.extensions]
+    day = lambda d: d.isoformat() if d else ""  # noqa: E731
     fields: list[tuple[str, list[str]]] = [
-        ("id", [d["id"]]),
-        ("village", [d["village"]]),
-        ("township", [d["township"]]),
-        ("inspection", [d["inspection"] or ""]),
-        ("item", [item_name(d["item"]) if d["item"] else ""]),
+        ("id", [ids.short(view.id)]),
+        ("village", [view.village]),
+        ("township", [view.township]),
+        ("inspection", [ids.short(finding.inspection)]),
+        ("item", [item_name(finding.item) if finding.item else ""]),
         ("theme", [labels.theme(view.theme, lang)]),
-        ("title", [d["title"]]),
-        ("description", [d["description"]]),
-        ("basis", [t("supervise.sep", lang=lang).join(basis_name(str(b)) for b in d["basis"])]),
-        ("basis_text", [d["basis_text"]]),
+        ("title", [view.title]),
+        ("description", [finding.description]),
+        ("basis", [t("supervise.sep", lang=lang).join(basis_name(str(b)) for b in finding.basis)]),
+        ("basis_text", [finding.basis_text]),
         ("severity", [labels.severity(view.severity, lang)]),
-        ("unit", [d["unit"]]),
-        ("person", [d["person"]]),
-        ("measure", [d["measure"]]),
-        ("as_of", [d["as_of"]]),
+        ("unit", [view.unit]),
+        ("person", [view.person]),
+        ("measure", [finding.measure]),
+        ("as_of", [day(view.as_of)]),
         ("state", [state_text(view, lang)]),
-        ("deadline", [d["deadline"]]),
-        ("original_deadline", [d["original_deadline"]]),
+        ("deadline", [day(view.deadline)]),
+        ("original_deadline", [day(view.original_deadline)]),
         ("extensions", extensions or [""]),
         ("escalation", [labels.escalation(view.escalation, lang)]),
-        ("found_on", [d["found_on"] or ""]),
-        ("closed_on", [d["closed_on"] or ""]),
+        ("found_on", [day(view.found_on)]),
+        ("closed_on", [day(view.closed_on)]),
     ]
     heads = {name: t(f"supervise.field.{name}", lang=lang) + colon for name, _ in fields}
     cells = max(width(v) for v in heads.values())
@@ -365,9 +373,9 @@ def finding_text(view: FindingView, lang: str, names: tuple | None = None) -> st
         lines += [" " * cells + plain(v) for v in values[1:]]
     lines += ["", t("supervise.show.history", lang=lang)]
     header = [t(f"supervise.col.{c}", lang=lang) for c in ("date", "by", "what", "note")]
-    lines.append(format_table(header, history_rows(d["events"], lang, esc=plain)))
-    if d["later_events"]:
-        lines += ["", t("supervise.show.later_events", lang=lang, n=d["later_events"], date=d["as_of"])]
+    lines.append(format_table(header, history_rows(view.events, lang, esc=plain)))
+    if view.later:
+        lines += ["", t("supervise.show.later_events", lang=lang, n=view.later, date=day(view.as_of))]
     return "\n".join(lines)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
+from ..core import ids
 from ..core.errors import UserError
 from ..core.names import InvalidName, clean_name
 from ..i18n import t
-from .common import Refused, all_townships, find_township, find_village
+from .common import Refused, all_townships, find_township, find_village, record_json
 
 
 def run(args, open_db) -> int:
@@ -23,7 +24,7 @@ def run(args, open_db) -> int:
         if args.json:
             rows = [
                 {
-                    **v.to_dict(),
+                    **record_json(v),
                     "inspections": summaries[v.id].inspections,
                     "open_findings": len(summaries[v.id].open),
                     "overdue_findings": summaries[v.id].overdue(today),
@@ -37,7 +38,7 @@ def run(args, open_db) -> int:
             return 0
         header = [t("col.id"), t("col.township"), t("col.village"), t("col.kind"), t("col.inspections"), t("col.open"), t("col.overdue")]
         rows = [
-            [v.id, v.township, v.name, t(f"kind.{v.kind}"), str(summaries[v.id].inspections), str(len(summaries[v.id].open)), str(summaries[v.id].overdue(today))]
+            [ids.short(v.id), v.township, v.name, t(f"kind.{v.kind}"), str(summaries[v.id].inspections), str(len(summaries[v.id].open)), str(summaries[v.id].overdue(today))]
             for v in villages
         ]
         if args.all:  # archived villages are listed too: say which
@@ -92,7 +93,7 @@ def _add(args, open_db) -> int:
         except UserError as exc:
             print(exc.message(), file=sys.stderr)
             return 1
-        print(t("village.added", id=village.id, name=village.name, township=village.township))
+        print(t("village.added", id=ids.short(village.id), name=village.name, township=village.township))
         for note in notes:
             print(note, file=sys.stderr)
     return 0
@@ -104,7 +105,7 @@ def _edit(args, open_db) -> int:
         village = find_village(db, args.id, args.in_township)
         if args.action == "archive":
             changed = db.archive_village(village.id, archived=not args.undo)
-            print(t("village.unarchived" if args.undo else "village.archived", id=changed.id, name=changed.name))
+            print(t("village.unarchived" if args.undo else "village.archived", id=ids.short(changed.id), name=changed.name))
             return 0
         changes = {f: getattr(args, f) for f in ("name", "township", "kind", "county", "contact", "phone") if getattr(args, f) is not None}
         if not changes:
@@ -120,7 +121,7 @@ def _edit(args, open_db) -> int:
         except UserError as exc:
             print(exc.message(), file=sys.stderr)
             return 1
-        print(t("village.updated", id=changed.id, name=changed.name, township=changed.township))
+        print(t("village.updated", id=ids.short(changed.id), name=changed.name, township=changed.township))
         for note in notes:
             print(note, file=sys.stderr)
     return 0

@@ -16,7 +16,8 @@ from typing import Callable, Iterator
 from ..catalog.loader import load_catalog
 from ..catalog.model import CheckItem, Checklist
 from . import ids
-from .repository import DatabaseWriter
+from .records import Answer, Event, Finding, Inspection, Village
+from .repository import DatabaseWriter, VillageLedger
 
 DEMO_DEVICE = "demo"  # the device the demo's events were "recorded" on
 
@@ -91,7 +92,7 @@ def _answer(rng: random.Random, item: CheckItem, failing: bool) -> dict:
         allowed = item.allowed if item.allowed is not None else rng.randint(2, 6)
         found = allowed + rng.randint(1, 4) if failing else rng.randint(0, allowed)
         return {"value": "count", "found": found, "allowed": allowed}
-    return {"value": "list", "observed": [{"what": f"demo-{item.observe}", "violation": failing}] if failing else []}
+    return {"value": "list"}
 
 
 def _one_basis(item: CheckItem, n: int) -> list[str]:
@@ -102,21 +103,23 @@ def _one_basis(item: CheckItem, n: int) -> list[str]:
     return [item.basis_items[n % len(item.basis_items)]] if item.basis_items else []
 
 
-def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date, unit: str, today: date, by: str) -> list[dict]:
+def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date, unit: str, today: date, by: str
+                    ) -> list[Event]:
     """A plausible history, valid under the workflow, none dated after today."""
-    events: list[dict] = []
+    events: list[Event] = []
 
     def add(kind: str, on: date, **payload) -> bool:
         if on > today:
             return False
         at = f"{on.isoformat()}T{9 + len(events) % 8:02d}:{rng.randint(0, 59):02d}:00"
-        at = max([at, *(e["at"] for e in events)])  # a history's times never go back (core.records.Event)
-        ev = {"id": ids.derived_id(datetime.fromisoformat(at), fid, len(events)), "finding": fid, "type": kind,
-              "on": on.isoformat(), "at": at, "by": by, "device": DEMO_DEVICE, "counter": len(events) + 1, **payload}
+        at = max([at, *(e.at for e in events)])  # a history's times never go back (core.records.Event)
+        fields = {"by": by, **payload}
+        ev = Event(id=ids.derived_id(datetime.fromisoformat(at), fid, len(events)), finding=fid, type=kind, on=on,
+                   at=at, device=DEMO_DEVICE, counter=len(events) + 1, **fields)
         events.append(ev)
         return True
 
-    add("found", found_on, deadline=deadline.isoformat(), unit=unit, person="")
+    add("found", found_on, deadline=deadline, unit=unit, person="")
     day = found_on + timedelta(days=rng.randint(0, 3))
     if not add("assign", day, unit=unit, person=rng.choice(INSPECTORS)):
         return events
@@ -124,7 +127,7 @@ def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date
     if rng.random() < 0.15:
         day += timedelta(days=rng.randint(3, 10))
         new = deadline + timedelta(days=rng.choice([10, 15, 30]))
-        if add("extend", day, deadline=new.isoformat(), note="整改涉及多个部门，需协调时间"):
+        if add("extend", day, deadline=new, note="整改涉及多个部门，需协调时间"):
             deadline = new
     for _ in range(rng.randint(0, 2)):
         day += timedelta(days=rng.randint(2, 12))
@@ -133,7 +136,7 @@ def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date
     # Older findings are mostly closed; recent ones are still open, some overdue.
     if fate < 0.8 or (today - found_on).days > 200:
         day += timedelta(days=rng.randint(1, 20))
-        if not add("report", day, note="已完成整改", evidence=["整改照片.jpg"]):
+        if not add("report", day, note="已完成整改", evidence=("整改照片.jpg",)):
             return events
         day += timedelta(days=rng.randint(1, 7))
         if not add("verify", day, by=rng.choice(INSPECTORS)):
@@ -145,65 +148,65 @@ def _finding_events(rng: random.Random, fid: str, found_on: date, deadline: date
     return events
 
 
-Ledger = dict[str, list[dict]]  # "inspections", "answers", "findings", "events" -> records
+Ledger = VillageLedger
 
 
 def generate(villages: int, years: int, seed: int, today: date, checklist: Checklist
-             ) -> tuple[list[dict], Callable[[], Iterator[tuple[str, Ledger]]]]:
+             ) -> tuple[list[Village], Callable[[], Iterator[tuple[str, Ledger]]]]:
     """The villages, and a generator of each village's ledger (one in memory at a time)."""
     rng = random.Random(seed)
     township_count = max(1, min(len(TOWNSHIPS), (villages + 4) // 5))
     townships = TOWNSHIPS[:township_count]
     names = _Names()
-    village_docs = []
+    village_docs: list[Village] = []
     for n in range(1, villages + 1):
         kind = "community" if rng.random() < 0.2 else "village"
         name = names.draw(rng, "社区" if kind == "community" else "村")
-        village_docs.append({
-            "id": ids.derived_id(None, "demo", seed, n), "name": name, "township": townships[(n - 1) % township_count], "kind": kind,
-            "county": "渝北区", "contact": rng.choice(INSPECTORS[::-1]), "phone": f"138{rng.randint(10000000, 99999999)}",
-            "archived": False,
-        })
+        village_docs.append(Village(
+            id=ids.derived_id(None, "demo", seed, n), name=name, township=townships[(n - 1) % township_count], kind=kind,
+            county="渝北区", contact=rng.choice(INSPECTORS[::-1]), phone=f"138{rng.randint(10000000, 99999999)}",
+        ))
     items = checklist.items
     per_year = 4
 
     def ledgers():
         for v in village_docs:
-            vr = random.Random(f"{seed}-{v['id']}")
-            tables: dict[str, list[dict]] = {"inspections": [], "answers": [], "findings": [], "events": []}
+            vr = random.Random(f"{seed}-{v.id}")
+            tables = VillageLedger()
             count = years * per_year
             for k in range(count):
                 # Evenly spread over the years, the newest a few days ago (its findings still open).
                 day = today - timedelta(days=int((count - 1 - k) * 365 * years / count) + vr.randint(1, 20))
-                iid = ids.derived_id(datetime.combine(day, time(9)), v["id"], "I", k)
+                iid = ids.derived_id(datetime.combine(day, time(9)), v.id, "I", k, offset_ms=k)
                 draft = k == count - 1 and vr.random() < 0.1
-                tables["inspections"].append({
-                    "id": iid, "village": v["id"], "date": day.isoformat(), "kind": vr.choice(KINDS),
-                    "inspectors": vr.sample(INSPECTORS, 2), "template": checklist.id,
-                    "template_version": checklist.version, "state": "draft" if draft else "completed",
-                    "created_at": f"{day.isoformat()}T09:00:00", "amendments": [],
-                })
+                tables.inspections.append(Inspection(
+                    id=iid, village=v.id, date=day, kind=vr.choice(KINDS), inspectors=tuple(vr.sample(INSPECTORS, 2)),
+                    template=checklist.id, template_version=checklist.version, state="draft" if draft else "completed",
+                    created_at=f"{day.isoformat()}T09:00:00",
+                ))
                 failing = set(vr.sample(range(len(items)), k=min(len(items), 5)))
                 for idx, item in enumerate(items):
                     ans = _answer(vr, item, idx in failing)
-                    tables["answers"].append({"inspection": iid, "item": item.id, **ans, "note": "", "evidence": [],
-                                              "at": f"{day.isoformat()}T10:{idx % 60:02d}:00"})
+                    tables.answers.append(Answer(inspection=iid, item=item.id, **ans,
+                                                 at=f"{day.isoformat()}T10:{idx % 60:02d}:00"))
                 if draft:
                     continue
                 for idx in sorted(failing):
                     item = items[idx]
-                    fid = ids.derived_id(datetime.combine(day, time(11)), v["id"], "F", len(tables["findings"]))
+                    fid = ids.derived_id(datetime.combine(day, time(11)), v.id, "F", len(tables.findings),
+                                         offset_ms=len(tables.findings))
                     unit = vr.choice(UNITS)
                     title = vr.choice(TITLES.get(item.theme, ["{unit}问题"])).format(unit=unit, cert=vr.choice(CERTS))
                     period = int(item.period.rstrip("wd")) * (1.4 if item.period.endswith("wd") else 1)
                     deadline = day + timedelta(days=int(period))
-                    tables["findings"].append({
-                        "id": fid, "village": v["id"], "inspection": iid, "item": item.id, "theme": item.theme,
-                        "title": title, "description": title, "basis": _one_basis(item, len(tables["findings"])), "severity": item.severity,
-                        "unit": unit, "person": "", "measure": MEASURE_OF_TITLE.get(title, MEASURES.get(item.theme, "")), "created_at": f"{day.isoformat()}T11:00:00",
-                    })
-                    tables["events"].extend(_finding_events(vr, fid, day, deadline, unit, today, tables["inspections"][-1]["inspectors"][0]))
-            yield v["id"], tables
+                    tables.findings.append(Finding(
+                        id=fid, village=v.id, inspection=iid, item=item.id, theme=item.theme, title=title,
+                        description=title, basis=tuple(_one_basis(item, len(tables.findings))), severity=item.severity,
+                        unit=unit, measure=MEASURE_OF_TITLE.get(title, MEASURES.get(item.theme, "")),
+                        created_at=f"{day.isoformat()}T11:00:00",
+                    ))
+                    tables.events.extend(_finding_events(vr, fid, day, deadline, unit, today, tables.inspections[-1].inspectors[0]))
+            yield v.id, tables
 
     return village_docs, ledgers
 
@@ -221,8 +224,8 @@ def write_demo(write: DatabaseWriter, root: Path, *, villages: int, years: int, 
     def counted() -> Iterator[tuple[str, Ledger]]:
         for vid, tables in ledgers():
             stats["villages"] += 1
-            stats["inspections"] += len(tables["inspections"])
-            stats["findings"] += len(tables["findings"])
+            stats["inspections"] += len(tables.inspections)
+            stats["findings"] += len(tables.findings)
             yield vid, tables
 
     write(Path(root), village_docs, counted())

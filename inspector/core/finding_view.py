@@ -183,7 +183,13 @@ def views_of(findings: Iterable[Finding], events: Iterable[Event], as_of: date, 
         by_finding.setdefault(ev.finding, []).append(ev)
     out = [v for f in findings
            if (v := view_of(f, by_finding.get(f.id, []), as_of, village_id=village_id, village=village, township=township))]
-    return sorted(out, key=lambda v: (v.found_on or as_of, v.id))
+    return sorted(out, key=found_order)
+
+
+def found_order(view: FindingView) -> tuple:
+    """The order findings were found in: by day, then by id (ULIDs sort by the time they were made,
+    in the order they were made within one millisecond too: core/ids.IdMaker)."""
+    return (view.found_on or view.as_of, view.id)
 
 
 def sort_views(views: Iterable[FindingView]) -> list[FindingView]:

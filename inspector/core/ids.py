@@ -41,12 +41,32 @@ def new_id(at: datetime | None, random_bytes: RandomBytes = os.urandom) -> str:
     return str(ULID.from_bytes(_ms(at).to_bytes(6, "big") + random_bytes(10)))
 
 
-def derived_id(at: datetime | None, *key: object) -> str:
+class IdMaker:
+    """New ids in the order they are made, even within one millisecond (the ULID "monotonic" rule:
+    the same time as the last id takes the last random part plus one), so records made
+    together sort as they were made: findings of one inspection keep their order."""
+
+    def __init__(self, random_bytes: RandomBytes = os.urandom):
+        self._random = random_bytes
+        self._last_ms = -1
+        self._last_rand = 0
+
+    def __call__(self, at: datetime | None) -> str:
+        ms = _ms(at)
+        if ms <= self._last_ms:
+            ms, rand = self._last_ms, self._last_rand + 1
+        else:
+            rand = int.from_bytes(self._random(10), "big") >> 1  # room to count up
+        self._last_ms, self._last_rand = ms, rand
+        return str(ULID.from_bytes(ms.to_bytes(6, "big") + rand.to_bytes(10, "big")))
+
+
+def derived_id(at: datetime | None, *key: object, offset_ms: int = 0) -> str:
     """The same id every time for the same ``key``: for records carried forward from
     an older database (migrations) and for the demo, so two copies of one database
     carried forward agree, and different records never share an id."""
     digest = hashlib.sha256("\x1f".join(map(str, key)).encode("utf-8")).digest()
-    return str(ULID.from_bytes(_ms(at).to_bytes(6, "big") + digest[:10]))
+    return str(ULID.from_bytes((_ms(at) + offset_ms).to_bytes(6, "big") + digest[:10]))
 
 
 def seeded(seed: int) -> RandomBytes:

@@ -1,13 +1,7 @@
 """An inspection visit: answers, observations, failures, findings, completion.
 
-Pure rules over stored documents; the store saves, the UI asks. Shapes:
-
-- answer: {"item", "value": "yes"|"no"|"na"|"count"|"list", "found", "allowed",
-  "note", "evidence": [...], "reason_no_finding"}
-- observation: {"id", "item", "kind", "what", "department", "assigned_how",
-  "approval_document", "purchase_contract", "contract_evaluation",
-  "classification": {...} | None, "override": {"kind", "reason"} | None,
-  "violation": bool, "note", "reason_no_finding"}
+Pure rules over the records (core/records.py: Answer, Observation, Finding);
+the repository saves, the screens ask.
 """
 
 from __future__ import annotations
@@ -20,6 +14,7 @@ from ..catalog.classifier import Classifier
 from ..catalog.model import Catalog, CheckItem, Checklist
 from ..i18n import t
 from .deadlines import default_deadline
+from .records import Answer, Finding, Observation
 
 INSPECTION_KINDS = ("routine", "random", "unannounced", "complaint", "followup")
 ASSIGNED_HOW = ("document", "meeting", "phone", "chat_group", "verbal", "system", "other")
@@ -32,67 +27,68 @@ VIOLATION_KINDS = ("negative", "certificate_forbidden")  # a violation in any fo
 @dataclass
 class Failure:
     item: CheckItem
-    observation: dict | None = None
+    observation: Observation | None = None
 
     @property
     def key(self) -> tuple[str, str | None]:
-        return (self.item.id, self.observation["id"] if self.observation else None)
+        return (self.item.id, self.observation.id if self.observation else None)
 
 
-def item_status(item: CheckItem, answer: dict | None, observations: list[dict]) -> str:
+def item_status(item: CheckItem, answer: Answer | None, observations: list[Observation]) -> str:
     """'unanswered', 'na', 'ok' or 'fail' for one check item."""
     if item.answer == "list":
         if answer is None and not observations:
             return "unanswered"
-        if answer and answer.get("value") == "na":
+        if answer and answer.value == "na":
             return "na"
-        return "fail" if any(o.get("violation") for o in observations) else "ok"
-    if answer is None or answer.get("value") in (None, ""):
+        return "fail" if any(o.violation for o in observations) else "ok"
+    if answer is None or answer.value in (None, ""):
         return "unanswered"
-    value = answer["value"]
+    value = answer.value
     if value == "na":
         return "na"
     if item.answer == "yes_no":
         return "fail" if value == item.fail_on else "ok"
-    found, allowed = answer.get("found"), answer.get("allowed")
+    found, allowed = answer.found, answer.allowed
     if found is None or allowed is None:
         return "unanswered"
     return "fail" if found > allowed else "ok"
 
 
-def failures(checklist: Checklist, answers: dict[str, dict], observations: list[dict]) -> list[Failure]:
+def failures(checklist: Checklist, answers: dict[str, Answer], observations: list[Observation]) -> list[Failure]:
     """Every failure: one per failing item, one per violating observation of a list item."""
-    by_item: dict[str, list[dict]] = {}
+    by_item: dict[str, list[Observation]] = {}
     for obs in observations:
-        by_item.setdefault(obs["item"], []).append(obs)
+        by_item.setdefault(obs.item, []).append(obs)
     out: list[Failure] = []
     for item in checklist.items:
         obs = by_item.get(item.id, [])
         if item_status(item, answers.get(item.id), obs) != "fail":
             continue
         if item.answer == "list":
-            out.extend(Failure(item, o) for o in obs if o.get("violation"))
+            out.extend(Failure(item, o) for o in obs if o.violation)
         else:
             out.append(Failure(item))
     return out
 
 
-def missing_requirements(item: CheckItem, answer: dict | None) -> list[str]:
+def missing_requirements(item: CheckItem, answer: Answer | None) -> list[str]:
     """What a failed item still needs before completion: "note" and/or "evidence".
 
     The reason written for not recording a finding (``w``) is a written
     explanation too, so it stands for the note.
     """
-    answer = answer or {}
     missing = []
-    if "note" in item.requires and not (str(answer.get("note", "")).strip() or str(answer.get("reason_no_finding", "")).strip()):
+    note = answer.note.strip() or answer.reason_no_finding.strip() if answer else ""
+    if "note" in item.requires and not note:
         missing.append("note")
-    if "evidence" in item.requires and not answer.get("evidence"):
+    if "evidence" in item.requires and not (answer and (answer.evidence or answer.files)):
         missing.append("evidence")
     return missing
 
 
-def covering_findings(item: CheckItem, observations: list[dict], findings: list[dict], catalog: Catalog | None) -> list[dict]:
+def covering_findings(item: CheckItem, observations: list[Observation], findings: list[Finding], catalog: Catalog | None
+                      ) -> list[Finding]:
     """Findings already recorded for observations that answer this yes/no item.
 
     An item like "has any department made the village do negative-list work?"
@@ -101,11 +97,12 @@ def covering_findings(item: CheckItem, observations: list[dict], findings: list[
     the lists it asks about; an observation judged to be on one of them, with
     a finding, and recorded under the same theme, covers it.
     """
-    answering = {o["id"] for o in answering_observations(item, observations, catalog)}
-    return [f for f in findings if f.get("observation") in answering]
+    answering = {o.id for o in answering_observations(item, observations, catalog)}
+    return [f for f in findings if f.observation in answering]
 
 
-def answering_observations(item: CheckItem, observations: list[dict], catalog: Catalog | None) -> list[dict]:
+def answering_observations(item: CheckItem, observations: list[Observation], catalog: Catalog | None
+                           ) -> list[Observation]:
     """Violating observations that already answer a yes/no item "yes" (see covering_findings).
 
     While one exists, answering the item "no" or "not applicable" contradicts the records.
@@ -118,14 +115,14 @@ def answering_observations(item: CheckItem, observations: list[dict], catalog: C
     # Only what was recorded under the same theme answers it (a task does not answer a ledger question);
     # check item ids are "<theme>.<two digits>" (data/README.md).
     return [o for o in observations
-            if o.get("violation") and effective_kind(o) in kinds and str(o.get("item", "")).split(".")[0] == item.theme]
+            if o.violation and effective_kind(o) in kinds and o.item.split(".")[0] == item.theme]
 
 
 def completion_problems(
     checklist: Checklist,
-    answers: dict[str, dict],
-    observations: list[dict],
-    findings: list[dict],
+    answers: dict[str, Answer],
+    observations: list[Observation],
+    findings: list[Finding],
     catalog: Catalog | None = None,
 ) -> list[tuple[str, dict]]:
     """What stops completion, as (message key, params); empty when it may be completed.
@@ -134,27 +131,34 @@ def completion_problems(
     there is one), so a screen can take the inspector there.
     """
     problems: list[tuple[str, dict]] = []
-    by_item: dict[str, list[dict]] = {}
+    by_item: dict[str, list[Observation]] = {}
     for obs in observations:
-        by_item.setdefault(obs["item"], []).append(obs)
+        by_item.setdefault(obs.item, []).append(obs)
     for item in checklist.items:
         if item_status(item, answers.get(item.id), by_item.get(item.id, [])) == "unanswered":
             problems.append(("inspection.problem.unanswered", {"item": item.id}))
-    covered = {(f.get("item"), f.get("observation")) for f in findings}
+    covered = {(f.item, f.observation) for f in findings}
     for failure in failures(checklist, answers, observations):
         if failure.observation is None and covering_findings(failure.item, observations, findings, catalog):
             continue  # the observation's finding stands for this item too
-        reason = (failure.observation or answers.get(failure.item.id) or {}).get("reason_no_finding", "")
-        if failure.key not in covered and not str(reason).strip():
-            what = failure.observation["what"] if failure.observation else ""
+        if failure.key not in covered and not reason_no_finding(failure, answers).strip():
+            what = failure.observation.what if failure.observation else ""
             params = {"item": failure.item.id, "what": what}
             if failure.observation:
-                params["observation"] = failure.observation["id"]
+                params["observation"] = failure.observation.id
             problems.append(("inspection.problem.no_finding", params))
         if failure.observation is None:
             for need in missing_requirements(failure.item, answers.get(failure.item.id)):
                 problems.append((f"inspection.problem.need_{need}", {"item": failure.item.id}))
     return problems
+
+
+def reason_no_finding(failure: Failure, answers: dict[str, Answer]) -> str:
+    """Why no finding was recorded for ``failure`` (the observation's reason, else its answer's)."""
+    if failure.observation is not None:
+        return failure.observation.reason_no_finding
+    answer = answers.get(failure.item.id)
+    return answer.reason_no_finding if answer else ""
 
 
 def classification_text(kind: str, what: str) -> str:
@@ -190,44 +194,43 @@ def classify_observation(classifier: Classifier, kind: str, what: str) -> dict |
     }
 
 
-def effective_kind(observation: dict) -> str | None:
+def effective_kind(observation: Observation) -> str | None:
     """The kind that counts: the inspector's override, else the classifier's."""
-    override = observation.get("override") or {}
-    if override.get("kind"):
-        return override["kind"]
-    return (observation.get("classification") or {}).get("kind")
+    if observation.override is not None and observation.override.kind:
+        return observation.override.kind
+    return (observation.classification or {}).get("kind")
 
 
-def is_violation(observation: dict) -> bool:
+def is_violation(observation: Observation) -> bool:
     """Whether an observed thing breaks the lists (the inspector may mark others by hand)."""
-    kind = observation.get("kind")
+    kind = observation.kind
     if kind not in CLASSIFIED:
-        return bool(observation.get("marked_violation"))
+        return observation.marked_violation
     list_kind = effective_kind(observation)
     if list_kind in ("negative", "certificate_forbidden"):
         return True
     if kind == "certificate":
         # Only the must-not-issue list makes a certificate a violation (above); one on neither
         # list, under a stated exception, or in a set without certificate lists is not one.
-        return bool(observation.get("marked_violation"))
+        return observation.marked_violation
     if kind == "service":
         # A purchase needs a signed contract and satisfaction judged by it.
-        return not observation.get("purchase_contract") or observation.get("contract_evaluation") is False
+        return not observation.purchase_contract or observation.contract_evaluation is False
     if list_kind == "unlisted":
-        return not (observation.get("approval_document") or observation.get("purchase_contract"))
-    return bool(observation.get("marked_violation"))
+        return not (observation.approval_document or observation.purchase_contract)
+    return observation.marked_violation
 
 
-def default_unit(item: CheckItem, observation: dict | None, village_kind: str, township: str, lang: str | None = None) -> str:
+def default_unit(item: CheckItem, observation: Observation | None, village_kind: str, township: str, lang: str | None = None) -> str:
     """Who answers for it: the body that pushed the thing down; else the village or township.
 
     An observation recorded without its department leaves the unit empty:
     the finding dialog asks for it rather than blaming the township.
     """
     if observation is not None:
-        if observation.get("department"):
-            return observation["department"]
-        return t(f"unit.{village_kind}", lang=lang) if observation.get("kind") == "certificate" else ""
+        if observation.department:
+            return observation.department
+        return t(f"unit.{village_kind}", lang=lang) if observation.kind == "certificate" else ""
     if item.theme in ("signboards", "certificates"):
         return t(f"unit.{village_kind}", lang=lang)
     return township
@@ -235,8 +238,8 @@ def default_unit(item: CheckItem, observation: dict | None, village_kind: str, t
 
 def prefill_finding(
     item: CheckItem,
-    observation: dict | None,
-    answer: dict | None,
+    observation: Observation | None,
+    answer: Answer | None,
     catalog: Catalog,
     *,
     found_on: date,
@@ -256,38 +259,37 @@ def prefill_finding(
     quoted = basis_text(item, lang)
     list_kind = None
     if observation:
-        cls = observation.get("classification") or {}
+        cls = observation.classification or {}
         list_kind = effective_kind(observation)
-        override = observation.get("override") or {}
-        # The list item that settles it is the basis, not the checklist item's whole list:
-        # the inspector's chosen item, else the classifier's when its kind is the one that
-        # counts (an override replaces it) and it is on a list (an unlisted verdict cites none).
-        cited = override.get("item") or (cls.get("item") if list_kind == cls.get("kind") and list_kind != "unlisted" else "")
+        # The list item that settles it is the basis, not the checklist item's whole list: the
+        # classifier's when its kind is the one that counts (an override of the kind replaces it)
+        # and it is on a list (an unlisted verdict cites none).
+        cited = cls.get("item") if list_kind == cls.get("kind") and list_kind != "unlisted" else ""
         li = catalog.item(cited) if cited else None
         if li is not None:
             basis = [cited]
             label = list_item_label(catalog, cited, lang, cls.get("listset", ""))
             quoted = f"{label}：{li.content}" if li.content else label
-        what, department = observation.get("what", ""), observation.get("department", "")
+        what, department = observation.what, observation.department
         description = t("finding.prefill.observed" if department else "finding.prefill.observed_no_department",
                         lang=lang, what=what, department=department)
         sep = "" if lang == "zh" else " "
         if list_kind:
             description += sep + t(f"verdict.{list_kind}", lang=lang)
-        if observation.get("note"):
-            description += sep + observation["note"]
+        if observation.note:
+            description += sep + observation.note
     else:
         fact = problem_fact(item, answer, lang)
         if fact:
             description = t("finding.prefill.found", lang=lang, number=number, fact=fact)
         else:
             description = t("finding.prefill.description", lang=lang, number=number, result=describe_answer(item, answer, lang))
-        if answer and answer.get("note"):
-            description += ("" if lang == "zh" else " ") + answer["note"]
+        if answer and answer.note:
+            description += ("" if lang == "zh" else " ") + answer.note
     deadline = default_deadline(found_on, item.period)
     return {
         "item": item.id,
-        "observation": observation["id"] if observation else None,
+        "observation": observation.id if observation else None,
         "theme": item.theme,
         "title": problem_title(item, answer, observation, list_kind, lang),
         "description": description,
@@ -301,12 +303,12 @@ def prefill_finding(
     }
 
 
-def describe_answer(item: CheckItem, answer: dict | None, lang: str) -> str:
+def describe_answer(item: CheckItem, answer: Answer | None, lang: str) -> str:
     if not answer:
         return t("inspection.result.unanswered", lang=lang)
-    value = answer.get("value")
+    value = answer.value
     if value == "count":
-        return t("inspection.result.count", lang=lang, found=answer.get("found"), allowed=answer.get("allowed"))
+        return t("inspection.result.count", lang=lang, found=answer.found, allowed=answer.allowed)
     if value in ("yes", "no", "na"):
         return t(f"inspection.result.{value}", lang=lang)
     return t("inspection.result.list", lang=lang)

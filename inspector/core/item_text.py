@@ -17,6 +17,7 @@ import re
 
 from ..catalog.model import Catalog, CheckItem, Checklist
 from ..i18n import t
+from .records import Answer, Observation
 from .textwidth import clip
 
 # A checklist item key (ledgers.01) or a list item key (cq2019.negative.04, jj.certificates_allowed.03).
@@ -94,13 +95,14 @@ def _statement(question: str, fail_on: str) -> str:
     return text
 
 
-def problem_fact(item: CheckItem, answer: dict | None, lang: str) -> str:
+def problem_fact(item: CheckItem, answer: Answer | None, lang: str) -> str:
     """What was found, as an inspector writes it after "经查": the failing answer as a statement."""
-    answer = answer or {}
-    if item.answer == "count" and answer.get("found") is not None and answer.get("allowed") is not None:
+    if answer is None:
+        return ""
+    if item.answer == "count" and answer.found is not None and answer.allowed is not None:
         subject = _count_subject(item.question) if lang == "zh" else item.q(lang).rstrip("?")
-        return t("finding.prefill.fact_count", lang=lang, subject=subject, found=answer["found"], allowed=answer["allowed"])
-    if item.answer == "yes_no" and lang == "zh" and answer.get("value") == item.fail_on:
+        return t("finding.prefill.fact_count", lang=lang, subject=subject, found=answer.found, allowed=answer.allowed)
+    if item.answer == "yes_no" and lang == "zh" and answer.value == item.fail_on:
         return _statement(item.question, item.fail_on)
     return ""
 
@@ -111,23 +113,23 @@ def _count_subject(question: str) -> str:
     return re.split(r"(?:共有|共|有)多少", first, maxsplit=1)[0].rstrip("，, ")
 
 
-def problem_title(item: CheckItem, answer: dict | None, observation: dict | None, list_kind: str | None, lang: str) -> str:
+def problem_title(item: CheckItem, answer: Answer | None, observation: Observation | None, list_kind: str | None,
+                  lang: str) -> str:
     """A finding's title that states the problem, not the question asked."""
-    answer = answer or {}
     if observation is not None:
-        what = observation.get("what", "")
-        kind = observation.get("kind", "")
+        what = observation.what
+        kind = observation.kind
         if kind == "task" and list_kind in ("negative", "unlisted"):
             kind = f"task_{list_kind}"
         key = f"finding.prefill.title.{kind}"
         return t(key, lang=lang, what=what) if key in _keys(lang) else what
     if item.answer == "count":
-        found, allowed = answer.get("found"), answer.get("allowed")
+        found, allowed = (answer.found, answer.allowed) if answer else (None, None)
         subject = _count_subject(item.question) if lang == "zh" else item.q(lang).rstrip("?")
         return t("finding.prefill.title.count", lang=lang, subject=subject, found=found, allowed=allowed)
     if lang == "zh":
         return _statement(item.question, item.fail_on)
-    value = t(f"inspection.result.{answer.get('value') or item.fail_on}", lang=lang)
+    value = t(f"inspection.result.{(answer.value if answer else None) or item.fail_on}", lang=lang)
     return t("finding.prefill.title.answered", lang=lang, answer=value, question=item.q(lang))
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Protocol, Sequence
 from . import workflow
 from .errors import UserError
 from .finding_view import FindingView
-from .records import Event
+from .records import Event, EvidenceFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,8 @@ class Move:
     deadline: date | None = None  # extend: the new deadline
     level: str = ""  # escalate: reminder, summons or criticism
     verifier: str = ""  # verify / verify_fail: who checked on site
-    evidence: tuple[str, ...] = ()  # report: the files that show the work done
+    evidence: tuple[str, ...] = ()  # report: the files that show the work done (names typed)
+    files: tuple[EvidenceFile, ...] = ()  # attach: evidence kept with the finding (storage/evidence_files.py)
 
     def fields(self) -> dict[str, Any]:
         """What the event carries besides its type, day and author (the fields of ``records.Event``)."""
@@ -46,6 +47,8 @@ class Move:
             out["deadline"] = self.deadline
         if self.evidence:
             out["evidence"] = tuple(self.evidence)
+        if self.files:
+            out["files"] = tuple(self.files)
         return out
 
     def event(self, finding: str, after: Sequence[Event]) -> Event:
@@ -55,11 +58,14 @@ class Move:
 
 
 class FindingEvents(Protocol):
-    """What a move needs of the repository: a finding's events, and appending one."""
+    """What a move needs of the repository: a finding's events, making the next one, appending it."""
 
     def events(self, fid: str | None = None) -> list[Event]: ...
 
-    def add_event(self, fid: str, kind: str, *, by: str, **fields: Any) -> workflow.FindingStatus: ...
+    def new_event(self, fid: str, kind: str, *, on: date | None = None, by: str, after: list[Event],
+                  **fields: Any) -> Event: ...
+
+    def append_event(self, event: Event) -> None: ...
 
 
 def refusal(kind: str, view: FindingView) -> UserError | None:
@@ -97,8 +103,28 @@ def check(history: Iterable[Event], move: Move) -> workflow.WorkflowError | None
 
 
 def make_move(repo: FindingEvents, fid: str, move: Move) -> workflow.FindingStatus:
-    """Check ``move`` against the finding's history and append its event; WorkflowError when refused."""
-    refused = check(repo.events(fid), move)
-    if refused is not None:
-        raise refused
-    return repo.add_event(fid, move.kind, by=move.by, on=move.on, **move.fields())
+    """Check ``move`` against the finding's history and append its event; WorkflowError when refused.
+
+    The one check: the repository stores what it is given.
+    """
+    history = repo.events(fid)
+    event = repo.new_event(fid, move.kind, on=move.on, by=move.by, after=history, **move.fields())
+    status = workflow.check_move(history, event)
+    repo.append_event(event)
+    return status
+
+
+def record(repo: FindingEvents, fid: str, kind: str, *, by: str, on: date | None = None, **fields: Any
+           ) -> workflow.FindingStatus:
+    """``make_move`` from plain arguments (the verbs, the tests): ``deadline`` may be ISO text."""
+    if isinstance(fields.get("deadline"), str):
+        fields["deadline"] = date.fromisoformat(fields["deadline"])
+    for name in ("evidence", "files"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
+    day = on if on is not None else _today(repo)
+    return make_move(repo, fid, Move(kind, on=day, by=by, **fields))
+
+
+def _today(repo: Any) -> date:
+    return repo.today

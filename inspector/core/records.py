@@ -112,6 +112,22 @@ class Inspection(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
+class EvidenceFile(_DocumentReads):
+    """A photo, scan or document kept with a finding or an answer, by the hash of its content.
+
+    The file itself is ``<db>/evidence/<sha256[:2]>/<sha256[2:]><suffix>`` (storage/evidence_files.py):
+    the same file attached twice is stored once, and a file travels between laptops by its hash.
+    """
+
+    sha256: str
+    name: str  # the file's name when it was attached (what people recognise)
+    size: int
+    suffix: str  # ".jpg", ".pdf"... lower case: the kind of file
+    by: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Answer(_DocumentReads):
     """An inspector's answer to one checklist item on one inspection (saved the moment it is given)."""
 
@@ -121,8 +137,8 @@ class Answer(_DocumentReads):
     note: str = ""
     found: int | None = None  # a count item: how many were found
     allowed: int | None = None  # a count item: how many the documents allow
-    observed: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # file names typed before evidence was kept (schema 2)
+    files: tuple[EvidenceFile, ...] = ()  # evidence kept with the answer
     reason_no_finding: str = ""
     at: str = ""
 
@@ -206,7 +222,8 @@ class Event(_DocumentReads):
     note: str = ""
     level: str = ""  # escalate: reminder | summons | criticism
     verifier: str = ""
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # file names typed with a report (before evidence was kept)
+    files: tuple[EvidenceFile, ...] = ()  # attach: the evidence kept with the finding
 
     @property
     def order(self) -> tuple[str, str, int]:
@@ -221,6 +238,6 @@ def field_names(record_type: type) -> tuple[str, ...]:
 
 
 __all__ = [
-    "Amendment", "Answer", "Event", "Finding", "Inspection", "Observation", "Override", "RECORD_TYPES", "VILLAGE_KINDS",
+    "Amendment", "Answer", "Event", "EvidenceFile", "Finding", "Inspection", "Observation", "Override", "RECORD_TYPES", "VILLAGE_KINDS",
     "Village", "field_names", "replace",
 ]

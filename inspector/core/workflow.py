@@ -40,6 +40,8 @@ MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "extend": ((FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED), None),
     "escalate": ((FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED), None),
     "edit": ((FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED), None),
+    # Evidence may be kept with a finding at any time, a closed one too (the photo after closing).
+    "attach": ((FOUND, ASSIGNED, RECTIFYING, REPORTED, VERIFIED, CLOSED), None),
 }
 EVENT_TYPES = ("found", *MOVES)
 
@@ -137,6 +139,8 @@ def apply(status: FindingStatus | None, ev: Event) -> FindingStatus:
         status.person = ev.person
     elif kind in ("progress", "report", "verify_fail", "reopen", "extend") and not ev.note.strip():
         raise WorkflowError(f"workflow.need_note.{kind}")
+    if kind == "attach" and not ev.files:
+        raise WorkflowError("workflow.need_files")
     if kind == "verify" and not (ev.verifier or ev.by):  # who verified on site
         raise WorkflowError("workflow.need_verifier")
     if kind == "extend":

@@ -17,6 +17,7 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from ..core import ids
 from ..i18n import language, messages, t
 
 EXTENSION = ".md"
@@ -60,7 +61,7 @@ def report_filename(
 
     Unique per report: when cleaning or shortening changed the township,
     village or suffix ("a/b" and "a:b" both clean to "a-b"), a tag follows the
-    village: ``ident`` (the village id) or else a short hash of the names as
+    village: ``ident`` (the village id, in its short form) or else a short hash of the names as
     typed, so two reports never share a file.
     """
     key = f"report.file_kind.{kind}"
@@ -79,7 +80,8 @@ def report_filename(
 
 
 def _tag(typed: tuple[str, ...], ident: str) -> str:
-    return _clean(ident) or hashlib.sha1("\x00".join(map(str, typed)).encode("utf-8")).hexdigest()[:6]
+    # An id in its short form, as people read it everywhere else (and as the name has room for).
+    return _clean(ids.short(ident)) or hashlib.sha1("\x00".join(map(str, typed)).encode("utf-8")).hexdigest()[:6]
 
 
 def _stem(day: str, places: list[str], tag: str, label: str, suffix: str) -> str | None:

@@ -14,10 +14,11 @@ its history as rows. Every value a user typed goes through ``escape_inline``
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
-from ..core import labels
+from ..core import ids, labels
 from ..core.finding_view import FindingView, views_of
+from ..core.records import Event, Finding
 from ..i18n import messages, t
 from .markdown import escape_cell, escape_inline
 
@@ -63,13 +64,13 @@ def deadline_text(view: FindingView, lang: str) -> str:
     return t("supervise.status.deadline_extended", lang=lang, original=original.isoformat(), current=deadline.isoformat())
 
 
-def history_rows(events: Iterable[Mapping[str, Any]], lang: str, esc: Callable[[object], str] = escape_inline) -> list[list[str]]:
+def history_rows(events: Iterable[Event], lang: str, esc: Callable[[object], str] = escape_inline) -> list[list[str]]:
     """Each record as [date, by, what, details], text passed through ``esc``."""
     sep = t("supervise.clause_sep", lang=lang)
     rows = []
     deadline = ""
     for ev in events:
-        kind = str(ev.get("type", ""))
+        kind = ev.type
         what = esc(labels.event(kind, lang))
         details: list[str] = []
 
@@ -77,29 +78,30 @@ def history_rows(events: Iterable[Mapping[str, Any]], lang: str, esc: Callable[[
             details.append(t(f"supervise.detail.{msg}", lang=lang, **{k: esc(v) for k, v in params.items()}))
 
         if kind == "found":
-            deadline = str(ev.get("deadline", ""))
+            deadline = _day(ev.deadline)
             add("deadline", deadline=deadline)
         if kind == "extend":
-            add("new_deadline", old=deadline, deadline=ev.get("deadline", ""))
-            deadline = str(ev.get("deadline", ""))
-        if kind in ("found", "assign", "edit") and ev.get("unit"):
-            add("unit", unit=ev["unit"])
-        if kind in ("found", "assign", "edit") and ev.get("person"):
-            add("person", person=ev["person"])
-        if kind in ("verify", "verify_fail") and ev.get("verifier"):
-            add("verifier", verifier=ev["verifier"])
+            add("new_deadline", old=deadline, deadline=_day(ev.deadline))
+            deadline = _day(ev.deadline)
+        if kind in ("found", "assign", "edit") and ev.unit:
+            add("unit", unit=ev.unit)
+        if kind in ("found", "assign", "edit") and ev.person:
+            add("person", person=ev.person)
+        if kind in ("verify", "verify_fail") and ev.verifier:
+            add("verifier", verifier=ev.verifier)
         if kind == "escalate":
-            details.append(t("supervise.detail.level", lang=lang, level=esc(labels.escalation(str(ev.get("level", "")), lang))))
-        note = esc(ev.get("note", ""))
+            details.append(t("supervise.detail.level", lang=lang, level=esc(labels.escalation(ev.level, lang))))
+        note = esc(ev.note)
         if note:
             details.append(t("supervise.detail.reason", lang=lang, note=note) if kind == "extend" else note)
-        evidence = ev.get("evidence") or []
-        if isinstance(evidence, str):
-            evidence = [evidence]
-        if evidence:
-            add("evidence", files=t("supervise.sep", lang=lang).join(plain(e) for e in evidence))
-        rows.append([esc(str(ev.get("on", ""))[:10]), esc(ev.get("by", "")), what, sep.join(d for d in details if d)])
+        if ev.evidence:
+            add("evidence", files=t("supervise.sep", lang=lang).join(plain(e) for e in ev.evidence))
+        rows.append([esc(_day(ev.on)), esc(ev.by), what, sep.join(d for d in details if d)])
     return rows
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def gfm_table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -155,7 +157,7 @@ def render_village_ledger(db: Any, village_id: str, as_of: date, lang: str, cata
     for n, v in enumerate(items, 1):
         f = v.finding
         rows.append([
-            str(n), _problem(f, lang), _basis(f, catalog, lang), _unit(v, lang), escape_cell(f.get("measure", "")),
+            str(n), _problem(f, lang), _basis(f, catalog, lang), _unit(v, lang), escape_cell(f.measure),
             deadline_text(v, lang), state_text(v, lang), v.closed_on.isoformat() if v.closed_on else DASH,
         ])
     lines += gfm_table(header, rows)
@@ -164,15 +166,15 @@ def render_village_ledger(db: Any, village_id: str, as_of: date, lang: str, cata
     header = [t(f"supervise.col.{c}", lang=lang) for c in ("date", "by", "what", "note")]
     for n, v in enumerate(items, 1):
         lines += ["### " + t("supervise.ledger.finding_heading", lang=lang, no=n,
-                             title=escape_inline(v.title) or DASH, id=escape_inline(v.id)), ""]
+                             title=escape_inline(v.title) or DASH, id=escape_inline(ids.short(v.id))), ""]
         lines += gfm_table(header, history_rows(v.events, lang))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _problem(f: Mapping[str, Any], lang: str) -> str:
-    title = escape_inline(f.get("title", "")) or DASH
-    severity = escape_inline(labels.severity(f.get("severity", ""), lang)) or DASH
-    description = escape_inline(f.get("description", ""))
+def _problem(f: Finding, lang: str) -> str:
+    title = escape_inline(f.title) or DASH
+    severity = escape_inline(labels.severity(f.severity, lang)) or DASH
+    description = escape_inline(f.description)
     if description and description != title:
         return t("report.ledger.problem_description", lang=lang, title=title, severity=severity, description=description)
     return t("report.ledger.problem", lang=lang, title=title, severity=severity)
@@ -185,21 +187,19 @@ def _unit(view: FindingView, lang: str) -> str:
     return unit or DASH
 
 
-def _basis(f: Mapping[str, Any], catalog: Any, lang: str) -> str:
-    ids = f.get("basis") or []
-    if isinstance(ids, str):
-        ids = [ids]
+def _basis(f: Finding, catalog: Any, lang: str) -> str:
+    items = f.basis
     pieces = []
-    for item_id in ids[:MAX_BASIS_ITEMS]:
+    for item_id in items[:MAX_BASIS_ITEMS]:
         li = catalog.item(str(item_id)) if catalog is not None else None
         if li is None:
             pieces.append(escape_inline(item_id))
         else:
             pieces.append(t("report.ledger.basis_item", lang=lang, list=label("report.list_kind", li.kind, lang),
                             number=escape_inline(li.number), title=escape_inline(li.title)))
-    if len(ids) > MAX_BASIS_ITEMS:
-        pieces.append(t("report.ledger.basis_more", lang=lang, n=len(ids)))
-    text = " ".join(str(f.get("basis_text") or "").split())
+    if len(items) > MAX_BASIS_ITEMS:
+        pieces.append(t("report.ledger.basis_more", lang=lang, n=len(items)))
+    text = " ".join(f.basis_text.split())
     text = text if len(text) <= SHORT_BASIS else text[: SHORT_BASIS - 1] + "…"
     named = t("supervise.sep", lang=lang).join(p for p in pieces if p)
     return t("supervise.clause_sep", lang=lang).join(p for p in (named, escape_inline(text)) if p) or DASH

@@ -15,8 +15,9 @@ from datetime import date
 from typing import Any, Iterable
 
 from ..catalog.model import THEMES
-from ..core import labels
+from ..core import ids, labels
 from ..core.finding_view import FindingView, sort_views
+from ..core.records import Event, Finding
 from ..i18n import messages, t
 from .ledger_report import village_views
 from .township_report import FIGURES, FINDING_COLUMNS, VillageFigures, village_figures
@@ -53,8 +54,8 @@ def ledger_sheet(db: Any, village_id: str, as_of: date, lang: str, catalog: Any 
         extended = st.original_deadline if st.original_deadline != st.deadline else None
         values = {
             "no": n, "problem": _problem(f), "basis": basis_text(f, catalog, lang), "unit": st.unit, "person": st.person,
-            "measure": f.get("measure", ""), "deadline": st.deadline, "progress": progress_text(st.events, lang),
-            "state": labels.state(st.state, lang), "closed_on": st.closed_on, "id": st.id,
+            "measure": f.measure, "deadline": st.deadline, "progress": progress_text(st.events, lang),
+            "state": labels.state(st.state, lang), "closed_on": st.closed_on, "id": ids.short(st.id),
             "theme": labels.theme(st.theme, lang), "severity": labels.severity(st.severity, lang), "found_on": st.found_on,
             "original_deadline": extended, "extensions": len(st.extensions),
             "days": st.days_overdue or None, "escalation": labels.escalation(st.escalation, lang) if st.escalation_level else "",
@@ -65,39 +66,39 @@ def ledger_sheet(db: Any, village_id: str, as_of: date, lang: str, catalog: Any 
                  print_title=t("office.print_title", lang=lang, title=title, date=as_of.isoformat()))
 
 
-def _problem(f: dict) -> str:
-    title = " ".join(str(f.get("title", "")).split())
-    description = str(f.get("description", "")).strip()
+def _problem(f: Finding) -> str:
+    title = " ".join(f.title.split())
+    description = f.description.strip()
     return f"{title}\n{description}" if description and description != title else title
 
 
-def basis_text(f: dict, catalog: Any, lang: str) -> str:
+def basis_text(f: Finding, catalog: Any, lang: str) -> str:
     """Every list item the finding rests on, by list, number and title, then the basis as written."""
-    ids = f.get("basis") or []
-    if isinstance(ids, str):
-        ids = [ids]
     pieces = []
-    for item_id in ids:
+    for item_id in f.basis:
         li = catalog.item(str(item_id)) if catalog is not None else None
         pieces.append(str(item_id) if li is None else t(
             "report.ledger.basis_item", lang=lang, list=_label("report.list_kind", li.kind, lang), number=li.number,
             title=li.title))
     named = t("supervise.sep", lang=lang).join(pieces)
-    written = " ".join(str(f.get("basis_text") or "").split())
+    written = " ".join(f.basis_text.split())
     return "\n".join(p for p in (named, written) if p)
 
 
-def progress_text(events: Iterable[dict], lang: str) -> str:
-    """The latest record that says how the rectification stands: "2026-10-05 整改中：已拆除 2 块"."""
+def progress_text(events: Iterable[Event], lang: str) -> str:
+    """The latest record that says how the rectification stands: "2026-10-05 整改中：已拆除 2 块".
+
+    ``events`` in their order (a view's events are).
+    """
     latest = None
     for ev in events:
-        if ev.get("type") in PROGRESS_EVENTS:
+        if ev.type in PROGRESS_EVENTS:
             latest = ev
     if latest is None:
         return ""
-    what = labels.event(str(latest.get("type")), lang)
-    note = " ".join(str(latest.get("note") or "").split())
-    return t("office.progress", lang=lang, date=str(latest.get("on", ""))[:10], what=what, note=note).rstrip("：: ")
+    what = labels.event(latest.type, lang)
+    note = " ".join(latest.note.split())
+    return t("office.progress", lang=lang, date=latest.on.isoformat(), what=what, note=note).rstrip("：: ")
 
 
 # ── the overdue list ──────────────────────────────────────────────────────
@@ -108,7 +109,8 @@ def overdue_sheet(rows: Iterable[FindingView], as_of: date, lang: str) -> Sheet:
     header = [t(f"csv.col.{c}", lang=lang) for c in OVERDUE_COLUMNS]
     out = []
     for r in sort_views(r for r in rows if r.overdue):
-        data = {**r.to_json(), "deadline": r.deadline, "original_deadline": r.original_deadline,
+        data = {**r.to_json(), "id": ids.short(r.id), "village_id": ids.short(r.village_id),
+                "deadline": r.deadline, "original_deadline": r.original_deadline,
                 "extensions": len(r.extensions), "theme": labels.theme(r.theme, lang),
                 "severity": labels.severity(r.severity, lang), "state": labels.state(r.state, lang),
                 "bucket": labels.bucket(r.bucket, lang),

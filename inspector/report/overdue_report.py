@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date
 from typing import Iterable
 
-from ..core import labels, workflow
+from ..core import ids, labels, workflow
 from ..core.finding_view import FindingView, sort_views
 from ..i18n import t
 from .ledger_report import DASH, deadline_text, field_lines, gfm_table
@@ -61,7 +61,7 @@ def render_overdue(rows: list[FindingView], as_of: date, lang: str, title_filter
                             township=escape_inline(r.township) or DASH)
             table.append([
                 village,
-                t("supervise.overdue.problem", lang=lang, title=escape_inline(r.title) or DASH, id=escape_inline(r.id)),
+                t("supervise.overdue.problem", lang=lang, title=escape_inline(r.title) or DASH, id=escape_inline(ids.short(r.id))),
                 deadline_text(r, lang),
                 str(r.days_overdue),
                 labels.escalation(r.escalation, lang),

@@ -13,25 +13,24 @@ from typing import Any
 
 from ..catalog.model import Catalog
 from ..i18n import t
-from .export import default_folder, export_visit, visit_report_text
-from .files import report_filename, write_report
+from .export import default_folder, export_visit, visit_report_name, visit_report_text
+from .files import write_report
 
 
-def rewrite_visit_report(db: Any, catalog: Catalog, inspection_id: str, folder: Path | None, lang: str) -> tuple[Path, Path | None]:
+def rewrite_visit_report(db: Any, catalog: Catalog, inspection_id: str, folder: Path | None, lang: str,
+                         village_id: str | None = None) -> tuple[Path, Path | None]:
     """(the new report, the earlier one kept) — the second is None when there was none."""
     folder = Path(folder or default_folder(db))
-    _, inspection, village = visit_report_text(db, catalog, inspection_id, lang)
-    number = inspection_id.split("-")[-1]
-    name = report_filename("inspection", inspection["date"], village.township, village.name, number, lang=lang)
+    _, inspection, village = visit_report_text(db, catalog, inspection_id, lang, village_id)
     kept = None
-    current = folder / name
+    current = folder / visit_report_name(inspection, village, lang)
     if current.exists():
         n = 1
         while True:
-            suffix = f"{number}_{t('walk.before_amendment', lang=lang, n=n)}"  # no space: file names are passed around in shells and chat apps
-            kept_name = report_filename("inspection", inspection["date"], village.township, village.name, suffix, lang=lang)
+            # No space: file names are passed around in shells and chat apps.
+            kept_name = visit_report_name(inspection, village, lang, t("walk.before_amendment", lang=lang, n=n))
             if not (folder / kept_name).exists():
                 break
             n += 1
         kept = write_report(folder, kept_name, current.read_text(encoding="utf-8"))
-    return export_visit(db, catalog, inspection_id, folder, lang), kept
+    return export_visit(db, catalog, inspection.id, folder, lang, village.id), kept

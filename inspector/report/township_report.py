@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from ..catalog.model import THEMES
 from ..core import labels
 from ..core.finding_view import FindingView, view_of, views_of
+from ..core.records import Inspection
 from ..i18n import t
 from .ledger_report import DASH, field_lines, gfm_table
 from .markdown import escape_cell, escape_inline
@@ -58,13 +59,6 @@ def _count(value: object) -> int | None:
     return None
 
 
-def _day(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value or "")[:10])
-    except ValueError:
-        return None
-
-
 def _theme_of(item_id: str, checklist: Any) -> str:
     """The check item's theme: from its checklist, else from its id ("signboards.02")."""
     item = checklist.item(item_id) if checklist is not None else None
@@ -75,9 +69,9 @@ def village_figures(store: Any, as_of: date, catalog: Any = None) -> VillageFigu
     """What one village's records say on ``as_of``, from its parsed file."""
     inspections = []
     for insp in store.inspections():
-        answers = store.answers(insp["id"]).items()
-        counts = [[item, a.get("found"), a.get("allowed")] for item, a in answers if a.get("value") == "count"]
-        seen = [obs.get("kind") for obs in store.observations(insp["id"]) if obs.get("violation") is True]
+        answers = store.answers(insp.id).items()
+        counts = [[item, a.found, a.allowed] for item, a in answers if a.value == "count"]
+        seen = [obs.kind for obs in store.observations(insp.id) if obs.violation is True]
         inspections.append((insp, {"counts": counts, "violations": seen}))
     return _figures(inspections, views_of(store.findings(), store.events(), as_of), as_of, catalog)
 
@@ -94,14 +88,14 @@ def township_figures(db: Any, village_ids: list[str], as_of: date, catalog: Any 
     def ask(cache: Any) -> list[VillageFigures]:
         out = []
         for vid in village_ids:
-            found = (view_of(doc, events, as_of) for doc, events in cache.found_by(vid, day))
+            found = (view_of(finding, events, as_of) for finding, events in cache.found_by(vid, day))
             out.append(_figures(cache.inspection_figures(vid), [v for v in found if v], as_of, catalog))
         return out
 
     return db.queried(ask, village_ids)
 
 
-def _figures(inspections: Iterable[tuple[dict, dict]], findings: Iterable[FindingView], as_of: date, catalog: Any) -> VillageFigures:
+def _figures(inspections: Iterable[tuple[Inspection, dict]], findings: Iterable[FindingView], as_of: date, catalog: Any) -> VillageFigures:
     """The figures of one village: its inspections with what they counted, its findings as of the date.
 
     ``inspections``: (inspection, {"counts": [[item, found, allowed]...] of its
@@ -109,11 +103,10 @@ def _figures(inspections: Iterable[tuple[dict, dict]], findings: Iterable[Findin
     """
     out = VillageFigures()
     for insp, seen in inspections:
-        day = _day(insp.get("date"))
-        if insp.get("state") != "completed" or day is None or day > as_of:
+        if not insp.completed or insp.date > as_of:
             continue
         out.inspections += 1
-        checklist = catalog.checklists.get(insp.get("template")) if catalog is not None else None
+        checklist = catalog.checklists.get(insp.template) if catalog is not None else None
         for item_id, found_value, allowed_value in seen["counts"]:
             theme = _theme_of(item_id, checklist)
             found, allowed = _count(found_value), _count(allowed_value)

@@ -1,28 +1,28 @@
 """The inspection visit report: one inspection as a Markdown document.
 
-Pure: stored documents in, text out. No Textual, no Rich, no clock (every date
-shown comes from the documents). The fixed text comes from the message files
+Pure: records in (core/records.py), text out. No Textual, no Rich, no clock
+(every date shown comes from the records). The fixed text comes from the message files
 (``locales/*.report.toml``); the lists' and checklists' own text is shown as
 the catalog has it (the checklist's question in English when there is one);
 every value a user typed goes through ``escape_inline`` / ``escape_cell`` so
 it can never break a table or the document.
 
-The stored documents are read leniently: a missing key shows as "—" or as
-"not checked", never as an exception, because a half-finished draft must
-still print.
+A half-finished draft must still print: an empty field shows as "—" or as
+"not checked", never as an exception. Ids show in their short form (``ids.short``).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any, Mapping
 
 from ..catalog.classifier import KINDS, VERDICTS
 from ..catalog.model import OBSERVED, SEVERITIES, Catalog, CheckItem, Checklist, ListItem
-from ..core import labels
-from ..core.finding_view import FindingView
+from ..core import ids, labels
+from ..core.finding_view import FindingView, found_order
 from ..core.inspection import CLASSIFIED, covering_findings
-from ..core.models import Village
+from ..core.records import Amendment, Answer, Finding, Inspection, Observation, Village
 from ..core.textwidth import clip
 from ..i18n import messages, t
 from .markdown import escape_cell, escape_inline
@@ -34,29 +34,30 @@ DASH = "—"
 AMENDED_QUESTION = 40  # display cells of a check item's question in the amendments table
 
 
-def item_failed(item: CheckItem, answer: dict | None, observations: list[dict]) -> bool:
+def item_failed(item: CheckItem, answer: Answer | None, observations: list[Observation]) -> bool:
     """Whether the answer (and, for a list item, its observations) fails the check item.
 
     yes_no: the value is the item's ``fail_on``; count: more found than
     allowed; list: any observation is a violation.
     """
-    answer = answer or {}
     if item.answer == "list":
-        return any(o.get("violation") is True for o in observations)
+        return any(o.violation is True for o in observations)
+    if answer is None:
+        return False
     if item.answer == "count":
         found, allowed = _counts(item, answer)
-        return answer.get("value") == "count" and found is not None and allowed is not None and found > allowed
-    return answer.get("value") in ("yes", "no") and answer.get("value") == item.fail_on
+        return answer.value == "count" and found is not None and allowed is not None and found > allowed
+    return answer.value in ("yes", "no") and answer.value == item.fail_on
 
 
 def render_visit_report(
     *,
     village: Village,
-    inspection: dict,
+    inspection: Inspection,
     checklist: Checklist,
     catalog: Catalog,
-    answers: dict,
-    observations: list[dict],
+    answers: dict[str, Answer],
+    observations: list[Observation],
     findings: list[FindingView],
     lang: str = "zh",
 ) -> str:
@@ -79,12 +80,17 @@ def _int(value: object) -> int | None:
     return None
 
 
-def _counts(item: CheckItem | None, answer: dict) -> tuple[int | None, int | None]:
-    found = _int(answer.get("found"))
-    allowed = _int(answer.get("allowed")) if answer.get("allowed") is not None else None
+def _counts(item: CheckItem | None, answer: Answer) -> tuple[int | None, int | None]:
+    found = _int(answer.found)
+    allowed = _int(answer.allowed) if answer.allowed is not None else None
     if allowed is None and item is not None:
         allowed = item.allowed
     return found, allowed
+
+
+def _verdict(obs: Observation) -> Mapping[str, Any]:
+    """The classifier's verdict kept with the observation (a mapping of its own, not a record), or an empty one."""
+    return obs.classification if isinstance(obs.classification, Mapping) else {}
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -109,10 +115,10 @@ def _when(stamp: object) -> str:
 class _Report:
     def __init__(self, village, inspection, checklist, catalog, answers, observations, findings, lang):
         self.village: Village = village
-        self.insp: dict = inspection or {}
+        self.insp: Inspection = inspection
         self.checklist: Checklist = checklist
         self.catalog: Catalog = catalog
-        self.answers: dict = {k: v for k, v in answers.items() if isinstance(v, dict)}
+        self.answers: dict[str, Answer] = {k: v for k, v in answers.items() if isinstance(v, Answer)}
         self.lang = lang
         self.groups = checklist.by_theme()
         self.themes = {th.id: th for th in checklist.themes}
@@ -124,20 +130,23 @@ class _Report:
                 self.number[item.id] = f"{ti}.{ii}"
                 order.append(item.id)
         self.order = {iid: n for n, iid in enumerate(order)}
-        self.observations = sorted((o for o in observations if isinstance(o, dict)), key=self._sort_key)
-        views = [v for v in findings if isinstance(v, FindingView)]
+        # In checklist order, then in the order they were recorded (ids are random: not an order).
+        self.observations = sorted((o for o in observations if isinstance(o, Observation)),
+                                   key=lambda o: (self._item_order(o.item), o.at, o.id))
+        views = sorted((v for v in findings if isinstance(v, FindingView)),
+                       key=lambda v: (self._item_order(v.finding.item), found_order(v)))
         self.views = {id(v.finding): v for v in views}  # a record's status, by the record
-        self.findings = sorted((v.finding for v in views), key=self._sort_key)
-        self.serial = {f.get("id"): n for n, f in enumerate(self.findings, 1)}
-        self.obs_by_item: dict[str, list[dict]] = {}
+        self.findings = [v.finding for v in views]
+        self.serial = {f.id: n for n, f in enumerate(self.findings, 1)}
+        self.obs_by_item: dict[str, list[Observation]] = {}
         for o in self.observations:
-            self.obs_by_item.setdefault(str(o.get("item", "")), []).append(o)
+            self.obs_by_item.setdefault(o.item, []).append(o)
         self.serials_by_item: dict[str, list[int]] = {}
         self.serials_by_obs: dict[str, list[int]] = {}
         for n, f in enumerate(self.findings, 1):
-            self.serials_by_item.setdefault(str(f.get("item", "")), []).append(n)
-            if f.get("observation"):
-                self.serials_by_obs.setdefault(str(f["observation"]), []).append(n)
+            self.serials_by_item.setdefault(f.item, []).append(n)
+            if f.observation:
+                self.serials_by_obs.setdefault(f.observation, []).append(n)
 
     # ── helpers ──────────────────────────────────────────────────────────
 
@@ -155,8 +164,8 @@ class _Report:
     def join(self, pieces: list[str], sep_key: str = "report.sep") -> str:
         return self.t(sep_key).join(p for p in pieces if p)
 
-    def _sort_key(self, doc: dict) -> tuple:
-        return (self.order.get(str(doc.get("item", "")), len(self.order)), str(doc.get("id", "")))
+    def _item_order(self, item_id: str) -> int:
+        return self.order.get(item_id, len(self.order))
 
     def list_item(self, item_id: str) -> ListItem | None:
         own = self.catalog.listsets.get(self.checklist.listset)
@@ -186,7 +195,7 @@ class _Report:
         return "\n".join(lines).rstrip("\n") + "\n"
 
     def draft(self) -> bool:
-        return self.insp.get("state") != "completed"
+        return not self.insp.completed
 
     def head(self) -> list[str]:
         key = "report.title_draft" if self.draft() else "report.title"
@@ -197,22 +206,19 @@ class _Report:
 
     def basics(self) -> list[str]:
         insp, v = self.insp, self.village
-        inspectors = insp.get("inspectors") or []
-        if isinstance(inspectors, str):
-            inspectors = [inspectors]
-        version = str(insp.get("template_version") or self.checklist.version)
+        version = insp.template_version or self.checklist.version
         title = self.checklist.title_en if self.lang == "en" and self.checklist.title_en else self.checklist.title
         if self.draft():
             state = self.t("report.state.draft")
-        elif insp.get("completed_at"):
-            state = self.t("report.state.completed_at", at=escape_inline(_when(insp["completed_at"])))
+        elif insp.completed_at:
+            state = self.t("report.state.completed_at", at=escape_inline(_when(insp.completed_at)))
         else:
             state = self.t("report.state.completed")
         fields = [
-            ("id", escape_inline(insp.get("id", ""))),
-            ("date", escape_inline(insp.get("date", ""))),
-            ("kind", self.label("report.kind", insp.get("kind", ""))),
-            ("inspectors", self.join([escape_inline(p) for p in inspectors])),
+            ("id", escape_inline(ids.short(insp.id))),
+            ("date", insp.date.isoformat()),
+            ("kind", self.label("report.kind", insp.kind)),
+            ("inspectors", self.join([escape_inline(p) for p in insp.inspectors])),
             ("county", escape_inline(v.county)),
             ("township", escape_inline(v.township)),
             ("village", self.t("report.field.village_value", name=escape_inline(v.name),
@@ -236,16 +242,16 @@ class _Report:
                 total += 1
                 answer = self.answers.get(item.id)
                 obs = self.obs_by_item.get(item.id, [])
-                if not obs and not (answer and answer.get("value")):
+                if not obs and not (answer and answer.value):
                     continue
                 answered += 1
-                if not obs and answer.get("value") == "na":
+                if not obs and answer.value == "na":
                     na += 1
                 if item_failed(item, answer, obs):
                     failed += 1
                     silent += not (self.serials_by_item.get(item.id)
                                    or covering_findings(item, self.observations, self.findings, self.catalog))
-        sev = Counter(str(f.get("severity", "")) for f in self.findings)
+        sev = Counter(f.severity for f in self.findings)
         by_sev = [self.t("report.summary.count", label=self.severity(s), n=sev[s]) for s in SEVERITIES]
         by_sev += [self.t("report.summary.count", label=self.severity(s), n=n)
                    for s, n in sev.items() if s not in SEVERITIES]
@@ -256,15 +262,15 @@ class _Report:
             lines.append("- " + self.t("report.summary.failed_without_finding", n=silent))
         lines.append("- " + self.t("report.summary.findings", n=len(self.findings), by_severity=self.join(by_sev)))
         if self.observations:
-            kinds = Counter(str(o.get("kind", "")) for o in self.observations)
+            kinds = Counter(o.kind for o in self.observations)
             ordered = [k for k in OBSERVED if kinds[k]] + sorted(k for k in kinds if k not in OBSERVED)
             by_kind = [self.t("report.summary.count", label=self.label("report.observed", k), n=kinds[k]) for k in ordered]
-            violations = sum(1 for o in self.observations if o.get("violation") is True)
+            violations = sum(1 for o in self.observations if o.violation is True)
             lines.append("- " + self.t("report.summary.observations", n=len(self.observations),
                                        by_kind=self.join(by_kind), violations=violations))
         else:
             lines.append("- " + self.t("report.summary.observations_none"))
-        tasks = [o for o in self.observations if o.get("kind") in TASK_OBSERVATIONS]
+        tasks = [o for o in self.observations if o.kind in TASK_OBSERVATIONS]
         if tasks:
             kinds = Counter(self.effective_kind(o) or "none" for o in tasks)
             ordered = [k for k in (*KINDS, "none") if kinds[k]] + sorted(k for k in kinds if k not in (*KINDS, "none"))
@@ -290,11 +296,11 @@ class _Report:
         return lines
 
     def result_cells(self, item: CheckItem | None, item_id: str) -> list[str]:
-        answer = self.answers.get(item_id) or {}
+        answer = self.answers.get(item_id) or Answer(inspection=self.insp.id, item=item_id)
         obs = self.obs_by_item.get(item_id, [])
-        value = answer.get("value")
+        value = answer.value
         if obs or value == "list" or (item is not None and item.answer == "list" and value and value != "na"):
-            violations = sum(1 for o in obs if o.get("violation") is True)
+            violations = sum(1 for o in obs if o.violation is True)
             result = self.t("report.result.list", n=len(obs), violations=violations)
         elif value == "count":
             found, allowed = _counts(item, answer)
@@ -309,20 +315,17 @@ class _Report:
         failed = item is not None and item_failed(item, answer, obs)
         if failed:
             result = self.t("report.result.fail", result=result)
-        notes = [escape_inline(answer.get("note", ""))]
-        evidence = answer.get("evidence") or []
-        if isinstance(evidence, str):
-            evidence = [evidence]
-        if evidence:
-            notes.append(self.t("report.note.evidence", files=self.join([escape_inline(e) for e in evidence])))
+        notes = [escape_inline(answer.note)]
+        if answer.evidence:
+            notes.append(self.t("report.note.evidence", files=self.join([escape_inline(e) for e in answer.evidence])))
         serials = self.serials_by_item.get(item_id, [])
         if not serials and failed and item is not None:
             # A finding recorded for an observation that answers this item stands for it too.
-            serials = [self.serial[f.get("id")] for f in covering_findings(item, self.observations, self.findings, self.catalog)]
+            serials = [self.serial[f.id] for f in covering_findings(item, self.observations, self.findings, self.catalog)]
         if serials:
             notes.append(self.t("report.note.findings", numbers=self.numbers(serials)))
         elif failed:
-            reason = escape_inline(answer.get("reason_no_finding", ""))
+            reason = escape_inline(answer.reason_no_finding)
             notes.append(self.t("report.note.no_finding_reason", reason=reason) if reason else self.t("report.note.no_finding"))
         return [result, self.join(notes, "report.clause_sep") or DASH]
 
@@ -333,10 +336,10 @@ class _Report:
         cols = ("no", "problem", "basis", "unit", "measure", "deadline")
         rows = []
         for n, f in enumerate(self.findings, 1):
-            title = escape_inline(f.get("title", "")) or DASH
+            title = escape_inline(f.title) or DASH
             view = self.views[id(f)]
             severity = escape_inline(labels.severity(view.severity, self.lang)) or DASH
-            description = escape_inline(f.get("description", ""))
+            description = escape_inline(f.description)
             if description.startswith(title):
                 # "城管工作站（区城市管理局）。" already says the title: once, with the severity.
                 title, description = description.rstrip("。. "), ""
@@ -344,115 +347,110 @@ class _Report:
                        if description else self.t("report.ledger.problem", title=title, severity=severity))
             unit, person = escape_inline(view.unit), escape_inline(view.person)
             unit_cell = self.t("report.ledger.unit_person", unit=unit or DASH, person=person) if person else unit
-            rows.append([str(n), problem, self.basis(f), unit_cell, escape_cell(f.get("measure", "")),
+            rows.append([str(n), problem, self.basis(f), unit_cell, escape_cell(f.measure),
                          view.deadline.isoformat()])
         return lines + _table([self.t(f"report.col.{c}") for c in cols], rows)
 
-    def basis(self, finding: dict) -> str:
-        ids = finding.get("basis") or []
-        if isinstance(ids, str):
-            ids = [ids]
-        pieces = [self.list_item_label(i) for i in ids[:MAX_BASIS_ITEMS]]
-        if len(ids) > MAX_BASIS_ITEMS:
-            pieces.append(self.t("report.ledger.basis_more", n=len(ids)))
-        text = _shorten(finding.get("basis_text") or "", SHORT_BASIS)
+    def basis(self, finding: Finding) -> str:
+        items = finding.basis
+        pieces = [self.list_item_label(i) for i in items[:MAX_BASIS_ITEMS]]
+        if len(items) > MAX_BASIS_ITEMS:
+            pieces.append(self.t("report.ledger.basis_more", n=len(items)))
+        text = _shorten(finding.basis_text, SHORT_BASIS)
         return self.join([self.join(pieces), escape_inline(text)], "report.clause_sep") or DASH
 
-    def effective_kind(self, obs: dict) -> str:
-        override = obs.get("override") if isinstance(obs.get("override"), dict) else None
-        cls = obs.get("classification") if isinstance(obs.get("classification"), dict) else None
-        return str((override or {}).get("kind") or (cls or {}).get("kind") or "")
+    def effective_kind(self, obs: Observation) -> str:
+        override_kind = obs.override.kind if obs.override else ""
+        return str(override_kind or _verdict(obs).get("kind") or "")
 
     def tasks(self) -> list[str]:
         lines = ["## " + self.t("report.section.tasks"), ""]
-        tasks = [o for o in self.observations if o.get("kind") in TASK_OBSERVATIONS]
+        tasks = [o for o in self.observations if o.kind in TASK_OBSERVATIONS]
         if not tasks:
             return lines + [self.t("report.task.none"), ""]
         cols = ("no", "what", "department", "classification", "list_item", "admission", "violation")
         rows = []
         for n, o in enumerate(tasks, 1):
-            what = [escape_inline(o.get("what", ""))]
-            if o.get("assigned_how"):
-                what.append(self.t("report.task.assigned_how", how=self.label("observation.how", o["assigned_how"])))
-            what.append(escape_inline(o.get("note", "")))
-            rows.append([str(n), self.join(what, "report.clause_sep"), escape_cell(o.get("department", "")),
+            what = [escape_inline(o.what)]
+            if o.assigned_how:
+                what.append(self.t("report.task.assigned_how", how=self.label("observation.how", o.assigned_how)))
+            what.append(escape_inline(o.note))
+            rows.append([str(n), self.join(what, "report.clause_sep"), escape_cell(o.department),
                          self.classification(o), self.matched_item(o), self.admission(o), self.violation(o)])
         return lines + _table([self.t(f"report.col.{c}") for c in cols], rows)
 
-    def classification(self, obs: dict) -> str:
-        cls = obs.get("classification") if isinstance(obs.get("classification"), dict) else {}
-        override = obs.get("override") if isinstance(obs.get("override"), dict) else {}
-        if override.get("kind"):
-            kind = override["kind"]
+    def classification(self, obs: Observation) -> str:
+        cls = _verdict(obs)
+        override = obs.override
+        if override and override.kind:
+            kind = override.kind
             return self.t("report.task.override", kind=self.label("report.task_kind", kind),
                           verdict=self.label("report.verdict", VERDICTS.get(kind, "")),
                           original=self.label("report.task_kind", cls.get("kind") or "none"),
-                          reason=escape_inline(override.get("reason", "")) or DASH)
+                          reason=escape_inline(override.reason) or DASH)
         if cls.get("kind"):
             kind = cls["kind"]
             return self.t("report.task.classification", kind=self.label("report.task_kind", kind),
                           verdict=self.label("report.verdict", cls.get("verdict") or VERDICTS.get(kind, "")))
         return self.t("report.task_kind.none")
 
-    def matched_item(self, obs: dict) -> str:
-        cls = obs.get("classification") if isinstance(obs.get("classification"), dict) else {}
-        override = obs.get("override") if isinstance(obs.get("override"), dict) else {}
-        if override.get("item"):
-            return self.list_item_label(override["item"]) or DASH
-        if override.get("kind") and override.get("kind") != cls.get("kind"):
+    def matched_item(self, obs: Observation) -> str:
+        cls = _verdict(obs)
+        override_kind = obs.override.kind if obs.override else ""
+        if override_kind and override_kind != cls.get("kind"):
             return DASH  # the inspector's kind replaces the match
         if cls.get("kind") == "unlisted":
             return DASH  # an unlisted verdict rests on no list item (a nearest one is not a basis)
         return self.list_item_label(cls.get("item"), cls.get("title", "")) or DASH
 
-    def admission(self, obs: dict) -> str:
+    def admission(self, obs: Observation) -> str:
         def has(value: object) -> str:
             key = "has" if value is True else "has_not" if value is False else "unknown"
             return self.t(f"report.task.{key}")
 
-        pieces = [self.t("report.task.approval", value=has(obs.get("approval_document"))),
-                  self.t("report.task.contract", value=has(obs.get("purchase_contract")))]
-        if obs.get("kind") == "service" or obs.get("contract_evaluation") is not None:
-            pieces.append(self.t("report.task.contract_evaluation", value=has(obs.get("contract_evaluation"))))
+        pieces = [self.t("report.task.approval", value=has(obs.approval_document)),
+                  self.t("report.task.contract", value=has(obs.purchase_contract))]
+        if obs.kind == "service" or obs.contract_evaluation is not None:
+            pieces.append(self.t("report.task.contract_evaluation", value=has(obs.contract_evaluation)))
         return self.join(pieces, "report.clause_sep")
 
-    def violation(self, obs: dict) -> str:
-        value = obs.get("violation")
+    def violation(self, obs: Observation) -> str:
+        value = obs.violation
         cell = self.t(f"report.bool.{'yes' if value else 'no'}") if isinstance(value, bool) else DASH
-        serials = self.serials_by_obs.get(str(obs.get("id", "")), [])
+        serials = self.serials_by_obs.get(obs.id, [])
         if serials:
             cell += self.t("report.clause_sep") + self.t("report.note.findings", numbers=self.numbers(serials))
         return cell
 
     def other_observations(self) -> list[str]:
-        rest = [o for o in self.observations if o.get("kind") not in TASK_OBSERVATIONS]
+        rest = [o for o in self.observations if o.kind not in TASK_OBSERVATIONS]
         if not rest:
             return []
         cols = ("no", "kind", "what", "department", "violation", "note")
         # A certificate is classified too: its verdict (and an inspector's change, with the reason) goes with it.
-        rows = [[str(n), self.label("report.observed", o.get("kind", "")), escape_cell(o.get("what", "")),
-                 escape_cell(o.get("department", "")), self.violation(o),
-                 self.join([self.classification(o) if o.get("kind") in CLASSIFIED else "", escape_cell(o.get("note", ""))],
+        rows = [[str(n), self.label("report.observed", o.kind), escape_cell(o.what),
+                 escape_cell(o.department), self.violation(o),
+                 self.join([self.classification(o) if o.kind in CLASSIFIED else "", escape_cell(o.note)],
                            "report.clause_sep") or DASH]
                 for n, o in enumerate(rest, 1)]
         return ["## " + self.t("report.section.observations"), ""] + _table([self.t(f"report.col.{c}") for c in cols], rows)
 
     def amendments(self) -> list[str]:
-        amendments = [a for a in (self.insp.get("amendments") or []) if isinstance(a, dict)]
+        amendments = [a for a in self.insp.amendments if isinstance(a, Amendment)]
         if not amendments:
             return []
         cols = ("time", "by", "field", "old", "new", "reason")
         rows = []
         for a in amendments:
-            item = str(a.get("item") or "")
+            item = a.item
             check = self.checklist.item(item)
             target = (f"{self.number[item]} {escape_inline(clip(check.q(self.lang), AMENDED_QUESTION))}"
                       if check is not None and item in self.number else escape_inline(item))
-            field = str(a.get("field") or "")
+            field = a.field
             change = " · ".join(p for p in (target, self.label("walk.field", field) if field else "") if p)
-            rows.append([escape_cell(_when(a.get("at"))), escape_cell(a.get("by") or ""), change or DASH,
-                         self.amended_value(field, a.get("old")), self.amended_value(field, a.get("new")),
-                         escape_cell(a.get("reason") or "")])
+            rows.append([escape_cell(_when(a.at)), escape_cell(a.by), change or DASH,
+                         self.amended_value(field, a.old), self.amended_value(field, a.new),
+                         escape_cell(a.reason)])
         return ["## " + self.t("report.section.amendments"), ""] + _table([self.t(f"report.col.{c}") for c in cols], rows)
 
     def amended_value(self, field: str, value: object) -> str:

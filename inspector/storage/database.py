@@ -87,7 +87,7 @@ class Database:
         self.root = Path(root)
         self.clock = clock
         self.device = device  # the id of the device recording here (events carry it)
-        self._random = random_bytes or os.urandom
+        self._new_ids = ids.IdMaker(random_bytes or os.urandom)  # one for the database and its villages
         self.backups = Backups(self.root)
         self._lock = WriterLock(self.root)
         self.holder = ""
@@ -133,9 +133,7 @@ class Database:
             if not db.read_only:
                 remove_temp_files(root)  # left by killed writers; we hold the lock now
             if not creating and needs_upgrade(root / REGISTRY):
-                if db.read_only:
-                    raise UpgradeNeedsWriter(root, db.holder)
-                upgrade(root, REGISTRY, VILLAGES, db.backups, db.today)
+                db._upgrade()
             db._registry = open_tinydb(
                 root / REGISTRY, "registry", db.backups, db.today, read_only=db.read_only, create=creating
             )
@@ -154,6 +152,19 @@ class Database:
             db._lock.release()
             raise
         return db
+
+    def _upgrade(self) -> None:
+        """Carry an older database forward (upgrade_ids.py): a reader too, when no one else holds it."""
+        if not self.read_only:
+            upgrade(self.root, REGISTRY, VILLAGES, self.backups, self.today)
+            return
+        if self.holder or not self._lock.try_acquire(self.clock().isoformat(timespec="seconds")):
+            raise UpgradeNeedsWriter(self.root, self.holder or self._lock.holder())
+        try:
+            remove_temp_files(self.root)
+            upgrade(self.root, REGISTRY, VILLAGES, self.backups, self.today)
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         try:
@@ -178,7 +189,7 @@ class Database:
         return self.clock().isoformat(timespec="seconds")
 
     def _new_id(self) -> str:
-        return ids.new_id(self.clock(), self._random)
+        return self._new_ids(self.clock())
 
     def check_writable(self) -> None:
         if self.read_only:
@@ -335,7 +346,7 @@ class Database:
         else:
             tiny = open_tinydb(path, "village", self.backups, self.today, read_only=self.read_only, create=not path.exists())
         store = VillageStore(vid, tiny, path, clock=self.clock, before_write=self._before_village_write,
-                             written=self._village_written, device=self.device, random_bytes=self._random)
+                             written=self._village_written, device=self.device, new_ids=self._new_ids)
         self._stores[vid] = store
         while len(self._stores) > STORE_CACHE:
             self._stores.popitem(last=False)

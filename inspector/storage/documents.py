@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
-from ..core.records import Amendment, Answer, Event, Finding, Inspection, Observation, Override, Village
+from ..core.records import Amendment, Answer, Event, EvidenceFile, Finding, Inspection, Observation, Override, Village
 
 Doc = Mapping[str, Any]
 
@@ -81,21 +81,37 @@ def inspection_doc(i: Inspection) -> dict[str, Any]:
     return _drop_empty(doc, "completed_at", "completed_by")
 
 
+# -- evidence -------------------------------------------------------------------
+
+def evidence_file(doc: Doc) -> EvidenceFile:
+    return EvidenceFile(sha256=doc["sha256"], name=doc.get("name", ""), size=int(doc.get("size", 0)),
+                        suffix=doc.get("suffix", ""), by=doc.get("by", ""), at=doc.get("at", ""))
+
+
+def evidence_file_doc(e: EvidenceFile) -> dict[str, Any]:
+    return {"sha256": e.sha256, "name": e.name, "size": e.size, "suffix": e.suffix, "by": e.by, "at": e.at}
+
+
+def _files(value: Any) -> tuple[EvidenceFile, ...]:
+    return tuple(evidence_file(d) for d in value) if isinstance(value, (list, tuple)) else ()
+
+
 # -- answers --------------------------------------------------------------------
 
 def answer(doc: Doc) -> Answer:
     return Answer(
         inspection=doc["inspection"], item=doc["item"], value=doc.get("value"), note=doc.get("note") or "",
-        found=doc.get("found"), allowed=doc.get("allowed"), observed=_texts(doc.get("observed")),
-        evidence=_texts(doc.get("evidence")), reason_no_finding=doc.get("reason_no_finding") or "", at=doc.get("at", ""),
+        found=doc.get("found"), allowed=doc.get("allowed"), 
+        evidence=_texts(doc.get("evidence")), files=_files(doc.get("files")),
+        reason_no_finding=doc.get("reason_no_finding") or "", at=doc.get("at", ""),
     )
 
 
 def answer_doc(a: Answer) -> dict[str, Any]:
     doc = {"inspection": a.inspection, "item": a.item, "value": a.value, "note": a.note, "found": a.found,
-           "allowed": a.allowed, "observed": list(a.observed), "evidence": list(a.evidence),
-           "reason_no_finding": a.reason_no_finding, "at": a.at}
-    return _drop_empty(doc, "found", "allowed", "observed", "reason_no_finding")
+           "allowed": a.allowed, "evidence": list(a.evidence),
+           "files": [evidence_file_doc(f) for f in a.files], "reason_no_finding": a.reason_no_finding, "at": a.at}
+    return _drop_empty(doc, "found", "allowed", "files", "reason_no_finding")
 
 
 # -- observations ---------------------------------------------------------------
@@ -154,7 +170,7 @@ def event(doc: Doc) -> Event:
         by=doc.get("by", ""), device=doc.get("device", ""), counter=int(doc.get("counter", doc.get("seq", 0))),
         deadline=_day(doc["deadline"]) if doc.get("deadline") else None, unit=doc.get("unit", ""),
         person=doc.get("person", ""), note=doc.get("note", ""), level=doc.get("level", ""),
-        verifier=doc.get("verifier", ""), evidence=_texts(doc.get("evidence")),
+        verifier=doc.get("verifier", ""), evidence=_texts(doc.get("evidence")), files=_files(doc.get("files")),
     )
 
 
@@ -162,5 +178,5 @@ def event_doc(e: Event) -> dict[str, Any]:
     doc = {"id": e.id, "finding": e.finding, "type": e.type, "on": e.on.isoformat(), "at": e.at, "by": e.by,
            "device": e.device, "counter": e.counter, "deadline": e.deadline.isoformat() if e.deadline else None,
            "unit": e.unit, "person": e.person, "note": e.note, "level": e.level, "verifier": e.verifier,
-           "evidence": list(e.evidence)}
-    return _drop_empty(doc, "deadline", "unit", "person", "note", "level", "verifier", "evidence")
+           "evidence": list(e.evidence), "files": [evidence_file_doc(f) for f in e.files]}
+    return _drop_empty(doc, "deadline", "unit", "person", "note", "level", "verifier", "evidence", "files")

@@ -69,7 +69,11 @@ def _village_2_to_3(tables: Tables, vid: str) -> None:
 
     def new(doc: dict[str, Any], *key: Any) -> str:
         old = doc["id"]
-        renamed[old] = ids.derived_id(_when(doc.get("created_at") or doc.get("at")), vid, old, *key)
+        # The old number as milliseconds after the record's time: ids sort as the old ones did
+        # (findings made in one second keep their order in the ledger).
+        number = int("".join(ch for ch in old.rsplit("-", 1)[-1] if ch.isdigit()) or 0)
+        when = _when(doc.get("created_at") or doc.get("at"))
+        renamed[old] = ids.derived_id(when, vid, old, *key, offset_ms=number)
         return renamed[old]
 
     for doc in tables.get("inspections", {}).values():

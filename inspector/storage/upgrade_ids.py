@@ -44,7 +44,10 @@ def needs_upgrade(registry: Path) -> bool:
         data = orjson.loads(registry.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return False
-    return isinstance(data, dict) and schema_of(data) < FIRST_GLOBAL_IDS
+    try:
+        return isinstance(data, dict) and schema_of(data) < FIRST_GLOBAL_IDS
+    except (TypeError, ValueError, AttributeError):
+        return False  # a schema that is not a number: the ordinary open names the file and field
 
 
 def upgrade(root: Path, registry_name: str, villages_name: str, backups: Backups, today: date) -> dict[str, str]:

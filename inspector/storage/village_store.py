@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -39,11 +40,11 @@ class VillageStore:
         before_write: Callable[[Path], None],
         written: Callable[["VillageStore", bool], None],
         device: str = "",
-        random_bytes: ids.RandomBytes | None = None,
+        new_ids: ids.IdMaker | None = None,
     ):
         self.vid = vid
         self.device = device  # who records events here (core/records.Event: their order)
-        self._random = random_bytes or os.urandom
+        self._new_ids = new_ids or ids.IdMaker()
         self.tiny = tiny
         self.path = path
         self._clock = clock
@@ -56,6 +57,8 @@ class VillageStore:
         # the whole table per read grew with every inspection the village had.
         self._answers: dict[str, dict[str, Answer]] = {}
         self._answers_gen = -1
+        # Each finding's status today, with the ids of the events it was derived from (see summarize).
+        self._statuses: dict[str, tuple[tuple[str, ...], workflow.FindingStatus]] = {}
 
     @property
     def _generation(self) -> int:
@@ -94,7 +97,7 @@ class VillageStore:
         return self.changing(summary=False)  # the changes inside say whether the summary changed
 
     def _new_id(self) -> str:
-        return ids.new_id(self._clock(), self._random)
+        return self._new_ids(self._clock())
 
     # -- inspections -----------------------------------------------------------
 
@@ -132,12 +135,22 @@ class VillageStore:
 
     # -- answers (saved the moment they are given) -----------------------------
 
+    def put_answer(self, answer: Answer) -> Answer:
+        """Store ``answer`` whole (core merged what it keeps), stamped with the time."""
+        return self._store_answer(documents.answer_doc(replace(answer, at=self.now_iso())))
+
     def save_answer(self, iid: str, item: str, **fields: Any) -> Answer:
-        doc = documents.answer_doc(documents.answer({**fields, "inspection": iid, "item": item, "at": self.now_iso()}))
+        """Merge ``fields`` into the item's stored answer (benchmarks, tests; core uses put_answer)."""
+        current = self._answer_index().get(iid, {}).get(item)
+        doc = {**(documents.answer_doc(current) if current else {}), **fields, "inspection": iid, "item": item,
+               "at": self.now_iso()}
+        return self._store_answer(documents.answer_doc(documents.answer(doc)))
+
+    def _store_answer(self, doc: dict) -> Answer:
+        iid, item = doc["inspection"], doc["item"]
         index = self._answer_index()
         before = self._generation
         with self.changing(summary=False):
-            # The whole answer replaces the stored one (core merges what it keeps).
             self.tiny.table("answers").remove((Q.inspection == iid) & (Q.item == item))
             self.tiny.table("answers").insert(doc)
         record = documents.answer(doc)
@@ -175,19 +188,20 @@ class VillageStore:
 
     # -- observations (signboards, ledgers, tasks... seen on site) ---------------
 
-    def add_observation(self, iid: str, fields: Mapping[str, Any]) -> Observation:
-        record = documents.observation({**fields, "id": self._new_id(), "inspection": iid, "at": self.now_iso()})
+    def add_observation(self, observation: Observation) -> Observation:
+        """Store a new observation; it gets its id and time here."""
+        record = replace(observation, id=self._new_id(), at=self.now_iso())
         with self.changing(summary=False):
             self.tiny.table("observations").insert(documents.observation_doc(record))
         return record
 
-    def update_observation(self, oid: str, **changes: Any) -> Observation:
-        current = self.tiny.table("observations").get(Q.id == oid)
-        if current is None:
-            raise NotFound("observation", oid)
-        record = documents.observation({**current, **changes, "id": oid, "at": self.now_iso()})
+    def put_observation(self, observation: Observation) -> Observation:
+        """Store a changed observation (stamped with the time)."""
+        if self.tiny.table("observations").get(Q.id == observation.id) is None:
+            raise NotFound("observation", observation.id)
+        record = replace(observation, at=self.now_iso())
         with self.changing(summary=False):
-            self.tiny.table("observations").update(documents.observation_doc(record), Q.id == oid)
+            self.tiny.table("observations").update(documents.observation_doc(record), Q.id == record.id)
         return record
 
     def remove_observation(self, oid: str) -> None:
@@ -200,12 +214,11 @@ class VillageStore:
 
     # -- findings and their events ---------------------------------------------
 
-    def add_finding(self, fields: Mapping[str, Any], *, deadline: str, by: str) -> Finding:
-        """A new finding and its 'found' event, in one write."""
-        record = documents.finding({**fields, "id": self._new_id(), "village": self.vid, "created_at": self.now_iso()})
-        event = self._event(record.id, [], "found", by=by, deadline=date.fromisoformat(deadline),
-                            unit=record.unit, person=record.person)
-        workflow.apply(None, event)
+    def add_finding(self, finding: Finding, *, deadline: date, by: str) -> Finding:
+        """A new finding (its id and time given here) and its 'found' event, in one write."""
+        record = replace(finding, id=self._new_id(), village=self.vid, created_at=self.now_iso())
+        event = self.new_event(record.id, "found", by=by, after=[], deadline=deadline, unit=record.unit,
+                               person=record.person)
         with self.changing():
             self.tiny.table("findings").insert(documents.finding_doc(record))
             self.tiny.table("events").insert(documents.event_doc(event))
@@ -223,6 +236,7 @@ class VillageStore:
         # While the inspection is a draft the finding is not yet official: its
         # first event carries the deadline and unit and is corrected with it.
         first = {k: changes[k] for k in ("deadline", "unit", "person") if k in changes}
+        self._statuses.pop(fid, None)  # its "found" event is corrected in place: derive it again
         with self.changing():
             self.tiny.table("findings").update(documents.finding_doc(record), Q.id == fid)
             if first:
@@ -246,36 +260,26 @@ class VillageStore:
         found = [documents.event(d) for d in docs if fid is None or d["finding"] == fid]
         return sorted(found, key=lambda e: (e.finding, e.at, e.device, e.counter))
 
-    def _event(self, fid: str, history: list[Event], kind: str, *, by: str, **payload: Any) -> Event:
-        """A new event of this device: after every event of the finding it has seen.
+    def new_event(self, fid: str, kind: str, *, on: date | None = None, by: str, after: list[Event],
+                  **fields: Any) -> Event:
+        """The event ``kind`` of finding ``fid`` as this device records it now (not stored: see append_event).
 
-        Its time is the clock's, or the latest event's when the clock is behind it
-        (another laptop's clock ahead of ours): a move made after seeing an event
-        is ordered after it on every device (a hybrid logical clock, per finding).
-        Its counter is one more than any this device has given in this village.
+        Its time is the clock's, or the latest of ``after`` (the finding's
+        events) when the clock is behind it (another laptop's clock ahead of
+        ours): a move made after seeing an event is ordered after it on every
+        device (a hybrid logical clock, per finding). Its counter is one more
+        than any this device has given in this village.
         """
-        now = self.now_iso()
-        at = max([now, *(e.at for e in history)])
-        on = payload.pop("on", None) or self.today
-        if isinstance(on, str):
-            on = date.fromisoformat(on)
+        at = max([self.now_iso(), *(e.at for e in after)])
         counter = 1 + max((int(d.get("counter", 0)) for d in self.raw("events") if d.get("device") == self.device), default=0)
-        return Event(id=self._new_id(), finding=fid, type=kind, on=on, at=at, by=by, device=self.device,
-                     counter=counter, **payload)
+        return Event(id=self._new_id(), finding=fid, type=kind, on=on or self.today, at=at, by=by, device=self.device,
+                     counter=counter, **fields)
 
-    def add_event(self, fid: str, kind: str, *, by: str, **payload: Any) -> workflow.FindingStatus:
-        """Record one move; refused (WorkflowError) when the workflow does not allow it."""
-        self.finding(fid)
-        history = self.events(fid)
-        if isinstance(payload.get("deadline"), str):
-            payload["deadline"] = date.fromisoformat(payload["deadline"])
-        if "evidence" in payload:
-            payload["evidence"] = tuple(payload["evidence"])
-        event = self._event(fid, history, kind, by=by, **payload)
-        status = workflow.check_move(history, event)
+    def append_event(self, event: Event) -> None:
+        """Store ``event`` (core.moves.make_move has checked it against the workflow)."""
+        self.finding(event.finding)
         with self.changing():
             self.tiny.table("events").insert(documents.event_doc(event))
-        return status
 
     def status(self, fid: str, as_of=None) -> workflow.FindingStatus:
         return workflow.derive(self.events(fid), as_of)
@@ -292,7 +296,28 @@ class VillageStore:
         return list(data.get(table, {}).values())
 
     def summarize(self) -> VillageSummary:
-        return summarize_tables(self.vid, self.tiny.storage.read() or {})
+        """The village's summary after a write: only the findings whose events changed are replayed.
+
+        A write adds one event (or one finding); replaying every history of the
+        village on each write made saving an event grow with the village's size.
+        """
+        tables = self.tiny.storage.read() or {}
+        histories: dict[str, list[dict]] = defaultdict(list)
+        for doc in tables.get("events", {}).values():
+            histories[doc["finding"]].append(doc)
+        statuses: dict[str, workflow.FindingStatus] = {}
+        kept: dict[str, tuple[tuple[str, ...], workflow.FindingStatus]] = {}
+        for doc in tables.get("findings", {}).values():
+            fid = doc["id"]
+            history = histories.get(fid, [])
+            key = tuple(e.get("id", "") for e in history)
+            known = self._statuses.get(fid)
+            if known is None or known[0] != key:
+                known = (key, workflow.derive([documents.event(e) for e in history]))
+            kept[fid] = known
+            statuses[fid] = known[1]
+        self._statuses = kept
+        return summarize_tables(self.vid, tables, statuses)
 
 
 def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str, workflow.FindingStatus] | None = None) -> VillageSummary:

@@ -172,23 +172,24 @@ class InspectorApp(App[None]):
         inspection = store.add_inspection(
             day=day.isoformat(), kind=kind, inspectors=inspectors, template=checklist.id, template_version=checklist.version
         )
-        self.open_inspection(inspection["id"])
+        self.open_inspection(village_id, inspection.id)
 
-    def open_inspection(self, inspection_id: str) -> None:
+    def open_inspection(self, village_id: str, inspection_id: str) -> None:
+        """Walk inspection ``inspection_id`` of village ``village_id`` (the screens know both: an id names no village)."""
         from ..core.visit import open_visit
         from .screens.walk import WalkScreen
 
         try:
-            visit = open_visit(self.db, self.catalog, self.classifiers, inspection_id)
+            visit = open_visit(self.db, self.catalog, self.classifiers, inspection_id, village_id)
         except KeyError as exc:
             self.notify(t("inspection.template_missing", template=exc.args[0]), severity="error")
             return
         self.push_screen(WalkScreen(visit))
 
-    def export_visit_report(self, inspection_id: str) -> None:
+    def export_visit_report(self, inspection_id: str, village_id: str | None = None) -> None:
         from ..report.export import export_visit
 
-        path = export_visit(self.db, self.catalog, inspection_id, self.settings.exports, self.settings.lang)
+        path = export_visit(self.db, self.catalog, inspection_id, self.settings.exports, self.settings.lang, village_id)
         self.last_report = path  # the report key (R) opens it
         self.notify(t("report.written", path=path), timeout=10)
 

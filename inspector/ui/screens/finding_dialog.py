@@ -25,12 +25,14 @@ from ...core.textwidth import clip
 from ...i18n import language, t
 
 FIELDS = ("title", "description", "unit", "person", "measure")
+# What the dialog is given of a recorded finding (the basis is shown, not edited).
+FINDING_FIELDS = (*FIELDS, "severity", "basis", "basis_text")
 
 
 class FindingDialog(ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "action.cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "action.save", id="dialog.save")]
 
-    def __init__(self, fields: dict, today: date, *, basis: list[str] | None = None, found_on: date | None = None) -> None:
+    def __init__(self, fields: dict[str, object], today: date, *, basis: list[str] | None = None, found_on: date | None = None) -> None:
         super().__init__()
         self.fields, self.today = fields, today
         self.basis = basis if basis is not None else list(fields.get("basis") or [])

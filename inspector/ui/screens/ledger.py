@@ -11,8 +11,9 @@ from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
 from ..dialogs import DialogBody
-from ...core import labels
+from ...core import ids, labels
 from ...core.finding_view import FindingView, view_of, views_of
+from ...core.records import Finding
 from ...core.textwidth import clip
 from .review import fitted_label
 from ...i18n import t
@@ -50,10 +51,12 @@ class LedgerScreen(Screen[None]):
         village = db.village(self.village_id)
         self.sub_title = t("ledger.title", township=village.township, village=village.name)
         store = db.store(self.village_id)
-        # Newest first; every finding of the village as of today, with its whole history.
+        # Every finding of the village as of today, with its whole history: numbered 1..n in the order
+        # they were found (the exported ledger's numbers), shown newest first.
         views = views_of(store.findings(), store.events(), today, village_id=village.id, village=village.name,
                          township=village.township)
-        self.views = {v.id: v for v in sorted(views, key=lambda v: v.id, reverse=True)}
+        self.numbers = {v.id: n for n, v in enumerate(views, 1)}
+        self.views = {v.id: v for v in reversed(views)}
         table = self.query_one("#ledger", DataTable)
         table.clear(columns=True)
         # At 80 columns the table has about 44 cells: the headers take no more than their values.
@@ -64,7 +67,7 @@ class LedgerScreen(Screen[None]):
         for n, view in enumerate(self.views.values()):
             state = Text(labels.state(view.state) + (f" · {t('review.days_overdue', n=view.days_overdue)}" if view.overdue else ""),
                          style=tone(self, "error") if view.overdue else ("dim" if not view.is_open else ""))
-            table.add_row(view.id.split("-")[1], str(view.found_on or ""), clip(view.title, 20),
+            table.add_row(str(self.numbers[view.id]), str(view.found_on or ""), clip(view.title, 20),
                           clip(view.unit, 10), view.deadline.isoformat(), state, key=view.id)
             if view.id == self.focus_id:
                 focus_row = n
@@ -88,35 +91,35 @@ def history_text(app, view: FindingView) -> Text:
     """One finding: its fields, its deadline (with the original), and every event of its history."""
     finding = view.finding
     text = Text()
-    text.append(f"{view.id}  {view.title}\n", style="bold")
-    for label, value in (("finding.field.description", finding.get("description")), ("finding.field.unit", view.unit),
-                         ("finding.field.measure", finding.get("measure")), ("ledger.basis", _basis(app.catalog, finding))):
+    text.append(f"{ids.short(view.id)}  {view.title}\n", style="bold")
+    for label, value in (("finding.field.description", finding.description), ("finding.field.unit", view.unit),
+                         ("finding.field.measure", finding.measure), ("ledger.basis", _basis(app.catalog, finding))):
         if value:
             text.append(f"{t(label)}{t('punct.colon')}{value}\n")
     text.append(t("review.deadline_line", deadline=view.deadline.isoformat(), original=view.original_deadline.isoformat(),
                   state=labels.state(view.state)) + "\n")
     text.append(f"\n{t('ledger.history')}\n", style="bold")
     for ev in view.events:
-        text.append(f"{ev['on']}  ", style="dim")
-        text.append(labels.event(ev["type"]), style="bold")
-        detail = [ev.get("note", "")]
-        if ev["type"] in ("found", "extend"):
-            detail.append(t("ledger.deadline", deadline=ev.get("deadline", "")))
-        if ev["type"] == "escalate":
-            detail.append(labels.escalation(ev.get("level")))
-        if ev["type"] == "assign":
-            detail.append(" ".join(x for x in (ev.get("unit", ""), ev.get("person", "")) if x))
-        if ev.get("evidence"):
-            detail.append(t("punct.list_sep").join(ev["evidence"]))
+        text.append(f"{ev.on.isoformat()}  ", style="dim")
+        text.append(labels.event(ev.type), style="bold")
+        detail = [ev.note]
+        if ev.type in ("found", "extend"):
+            detail.append(t("ledger.deadline", deadline=ev.deadline.isoformat() if ev.deadline else ""))
+        if ev.type == "escalate":
+            detail.append(labels.escalation(ev.level))
+        if ev.type == "assign":
+            detail.append(" ".join(x for x in (ev.unit, ev.person) if x))
+        if ev.evidence:
+            detail.append(t("punct.list_sep").join(ev.evidence))
         detail_text = " · ".join(d for d in detail if d)
-        text.append(f"  {ev.get('by', '')}  {detail_text}\n")
+        text.append(f"  {ev.by}  {detail_text}\n")
     return text
 
 
-def _basis(catalog, finding) -> str:
+def _basis(catalog, finding: Finding) -> str:
     """The list items a finding breaks, by number and title (never the internal id)."""
     titles = []
-    for ref in finding.get("basis") or []:
+    for ref in finding.basis:
         item = catalog.item(ref)
         titles.append(t("shell.basis_item", number=item.number, title=item.title) if item else ref)
     return t("punct.list_sep").join(titles)

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
+from ...core import ids
 from ...i18n import t
 from ..footer import FittingFooter
 from ..wrapped import WrappedText
@@ -69,9 +70,10 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
     def _selected(self) -> None:
         self.action_open_village()
 
-    def drafts(self) -> list[str]:
+    def drafts(self) -> list[tuple[str, str]]:
+        """(village id, inspection id) of every draft: a summary's drafts belong to its village."""
         db = inspector_app(self).db
-        return [d for s in db.summaries().values() for d in s.draft_ids]
+        return [(vid, d) for vid, s in db.summaries().items() for d in s.draft_ids]
 
     def action_resume_draft(self) -> None:
         """Open the newest draft inspection where it stopped (after a crash, say)."""
@@ -79,8 +81,9 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
         if not drafts:
             self.notify(t("main.no_drafts"))
             return
-        latest = max(drafts, key=lambda iid: inspector_app(self).db.store(iid.split("-")[0]).inspection(iid)["created_at"])
-        inspector_app(self).open_inspection(latest)
+        db = inspector_app(self).db
+        vid, iid = max(drafts, key=lambda draft: db.store(draft[0]).inspection(draft[1]).created_at)
+        inspector_app(self).open_inspection(vid, iid)
 
     def action_add_village(self) -> None:
         from .village_dialog import VillageDialog
@@ -97,7 +100,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
         def done(village) -> None:
             if village is None:
                 return
-            self.notify(t("village.added", id=village.id, name=village.name, township=village.township))
+            self.notify(t("village.added", id=ids.short(village.id), name=village.name, township=village.township))
             self.load()
 
         # The dialog saves: a refusal stays in it with the typed fields (not a toast).

@@ -10,6 +10,9 @@ dialog); the checkboxes toggle with space only, so Enter on them saves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +25,7 @@ from ...catalog.classifier import KINDS, Classifier
 from ...catalog.model import Catalog
 from ...core.inspection import ASSIGNED_HOW, CLASSIFIED, classify_observation, is_violation
 from ...core.item_text import list_item_label
+from ...core.records import Observation, Override
 from ...i18n import has, language, t
 from ..theme_styles import tone
 
@@ -43,7 +47,14 @@ FLAGS = {
 }
 
 
-class ObservationDialog(ModalScreen[dict | None]):
+@dataclass(frozen=True)
+class DeleteObservation:
+    """The dialog's answer when the inspector deletes the observation (ctrl+d)."""
+
+
+class ObservationDialog(ModalScreen[dict[str, Any] | DeleteObservation | None]):
+    """Dismissed with the typed fields (a dict of an observation's field values), DeleteObservation, or None."""
+
     BINDINGS = [
         Binding("escape", "cancel", "action.cancel", id="dialog.cancel"),
         Binding("ctrl+s", "save", "action.save", id="dialog.save"),
@@ -51,35 +62,35 @@ class ObservationDialog(ModalScreen[dict | None]):
         Binding("ctrl+d", "delete", "action.delete", id="dialog.delete"),
     ]
 
-    def __init__(self, kind: str, classifier: Classifier, current: dict | None = None, *, catalog: Catalog | None = None) -> None:
+    def __init__(self, kind: str, classifier: Classifier, current: Observation | None = None, *, catalog: Catalog | None = None) -> None:
         super().__init__()
-        self.kind, self.classifier, self.current, self.catalog = kind, classifier, current or {}, catalog
+        self.kind, self.classifier, self.current, self.catalog = kind, classifier, current, catalog
 
     def compose(self) -> ComposeResult:
-        c = self.current
+        c = self.current or Observation(id="", inspection="", kind=self.kind)
         with DialogBody(classes="dialog wide"):
             yield Label(t(f"observation.title.{self.kind}"), classes="dialog-title")
             yield Label(t(f"observation.what.{self.kind}"))
-            yield Input(value=c.get("what", ""), id="what", compact=True)
+            yield Input(value=c.what, id="what", compact=True)
             yield Label(t(f"observation.department.{self.kind}"))
-            yield Input(value=c.get("department", ""), id="department", compact=True)
+            yield Input(value=c.department, id="department", compact=True)
             if self.kind in ("task", "service"):
                 yield Label(t("observation.assigned_how"))
-                yield ArrowSelect([(t(f"observation.how.{h}"), h) for h in ASSIGNED_HOW], value=c.get("assigned_how") or Select.NULL,
+                yield ArrowSelect([(t(f"observation.how.{h}"), h) for h in ASSIGNED_HOW], value=c.assigned_how or Select.NULL,
                                   prompt=t("walk.select_prompt"), id="assigned_how", compact=True)
                 for flag in FLAGS[self.kind]:
-                    yield SpaceCheckbox(t(f"observation.flag.{flag}"), value=bool(c.get(flag)), id=flag, compact=True)
+                    yield SpaceCheckbox(t(f"observation.flag.{flag}"), value=bool(getattr(c, flag)), id=flag, compact=True)
             if self.kind not in CLASSIFIED or self.kind == "task":
-                yield SpaceCheckbox(t(f"observation.marked_violation.{self.kind}"), value=bool(c.get("marked_violation")), id="marked_violation", compact=True)
+                yield SpaceCheckbox(t(f"observation.marked_violation.{self.kind}"), value=c.marked_violation, id="marked_violation", compact=True)
             yield Static(id="verdict")
             if self.kind in CLASSIFIED:
-                override = c.get("override") or {}
+                override = c.override or Override(kind="", reason="")
                 yield Label(t("observation.override"))
-                yield ArrowSelect([(t(f"kind_of_task.{k}"), k) for k in KINDS], value=override.get("kind") or Select.NULL,
+                yield ArrowSelect([(t(f"kind_of_task.{k}"), k) for k in KINDS], value=override.kind or Select.NULL,
                                   prompt=t("walk.override_prompt"), id="override_kind", compact=True)
-                yield Input(value=override.get("reason", ""), placeholder=t("observation.override_reason"), id="override_reason", compact=True)
+                yield Input(value=override.reason, placeholder=t("observation.override_reason"), id="override_reason", compact=True)
             yield Label(t("observation.note"))
-            yield Input(value=c.get("note", ""), id="note", compact=True)
+            yield Input(value=c.note, id="note", compact=True)
             yield Static(t("observation.hint"), classes="dialog-hint")
             yield DialogError()
 
@@ -115,7 +126,7 @@ class ObservationDialog(ModalScreen[dict | None]):
                     if cls["kind"] == "uncertain":
                         text.append(t("walk.pick_kind") + "\n", style=tone(self, "warning"))
             doc["classification"] = cls
-        if is_violation(doc):
+        if is_violation(Observation(id="", inspection="", **doc)):
             text.append(t("observation.is_violation"), style=tone(self, "error", bold=True))
         self.query_one("#verdict", Static).update(text)
 
@@ -133,8 +144,9 @@ class ObservationDialog(ModalScreen[dict | None]):
             self._classified = (what, classify_observation(self.classifier, self.kind, what))
         return self._classified[1]
 
-    def collect(self) -> dict:
-        doc: dict = {"kind": self.kind, "what": self.query_one("#what", Input).value.strip(), "department": self.query_one("#department", Input).value.strip()}
+    def collect(self) -> dict[str, Any]:
+        """The fields as typed: an observation's field values (``override`` an Override or None)."""
+        doc: dict[str, Any] = {"kind": self.kind, "what": self.query_one("#what", Input).value.strip(), "department": self.query_one("#department", Input).value.strip()}
         doc["note"] = self.query_one("#note", Input).value.strip()
         for flag in FLAGS.get(self.kind, ()):
             doc[flag] = self.query_one(f"#{flag}", Checkbox).value
@@ -146,8 +158,8 @@ class ObservationDialog(ModalScreen[dict | None]):
         if self.kind in CLASSIFIED:
             kind = self.query_one("#override_kind", Select).value
             reason = self.query_one("#override_reason", Input).value.strip()
-            doc["override"] = {"kind": str(kind), "reason": reason} if kind is not Select.NULL else None
-            doc["classification"] = (self.current or {}).get("classification")
+            doc["override"] = Override(kind=str(kind), reason=reason) if kind is not Select.NULL else None
+            doc["classification"] = self.current.classification if self.current else None
         return doc
 
     @on(Input.Submitted)
@@ -163,7 +175,7 @@ class ObservationDialog(ModalScreen[dict | None]):
         if cls and cls.get("kind") == "uncertain" and not doc.get("override"):
             self.query_one("#error", Static).update(t("walk.pick_kind"))
             return
-        if doc.get("override") and not doc["override"]["reason"]:
+        if doc.get("override") and not doc["override"].reason:
             self.query_one("#error", Static).update(t("inspection.override_needs_reason"))
             return
         doc.pop("classification", None)  # the visit classifies again when saving
@@ -171,7 +183,7 @@ class ObservationDialog(ModalScreen[dict | None]):
 
     def action_delete(self) -> None:
         if self.current:
-            self.dismiss({"_delete": True})
+            self.dismiss(DeleteObservation())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -19,13 +19,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from rich.text import Text
 
-from ...core import labels, workflow
+from ...core import ids, labels, workflow
 from ...core.finding_view import BUCKETS, FindingView, matches, view_of
 from ...core.moves import Move, make_move, refusal
 from ...core.saved_filters import save_filter
 from ...core.overdue import open_on
 from ...core.textwidth import clip, pad, width
-from ...core.visit import village_of
 from ...i18n import has, t
 from ..footer import FittingFooter
 from ..theme_styles import tone
@@ -223,7 +222,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         if not inspector_app(self).writable():
             return
         app = inspector_app(self)
-        store = app.db.store(village_of(row.id))
+        store = app.db.store(row.village_id)
         # The finding with its history today (the row may come from the summaries, without events).
         view = view_of(store.finding(row.id), store.events(row.id), self.today,
                        village_id=row.village_id, village=row.village, township=row.township)
@@ -242,7 +241,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
             except workflow.WorkflowError as exc:
                 self.notify(exc.message(), severity="error", timeout=8)
                 return
-            self.notify(t("review.done", move=labels.event(move.kind), id=row.id))
+            self.notify(t("review.done", move=labels.event(move.kind), id=ids.short(row.id)))
             self.load(keep=row.id)
 
         self.app.push_screen(MoveDialog(kind, view, app.settings.user), done)

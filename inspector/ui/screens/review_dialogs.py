@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ...catalog.model import SEVERITIES, THEMES
-from ...core import labels, workflow
+from ...core import ids, labels, workflow
 from ...core.deadlines import DeadlineError, parse_deadline
 from ...core.finding_view import BUCKETS, FindingView
 from ...core.moves import Move, check, next_level
@@ -41,7 +41,7 @@ class MoveDialog(ModalScreen[Move | None]):
     def compose(self) -> ComposeResult:
         st = self.view
         with DialogBody(classes="dialog"):
-            yield Label(t(f"review.move_title.{self.kind}", id=st.id), classes="dialog-title")
+            yield Label(t(f"review.move_title.{self.kind}", id=ids.short(st.id)), classes="dialog-title")
             yield Static(f"{st.village} · {st.title}\n"
                          + t("review.deadline_line", deadline=st.deadline.isoformat(), original=st.original_deadline.isoformat(),
                              state=labels.state(st.state)), markup=False, classes="dialog-hint")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from textual import on
@@ -10,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from ...core import ids
 from ...core.inspection import INSPECTION_KINDS
 from ...i18n import language, t
 from ..footer import FittingFooter
@@ -73,17 +75,15 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
         table.clear(columns=True)
         for key in ("date", "kind", "state", "inspectors", "findings"):
             table.add_column(t(f"village_screen.col.{key}"), key=key)
-        findings_by_inspection: dict[str, int] = {}
-        for f in store.findings():
-            findings_by_inspection[f.get("inspection", "")] = findings_by_inspection.get(f.get("inspection", ""), 0) + 1
+        findings_by_inspection = Counter(f.inspection for f in store.findings())
         for insp in reversed(store.inspections()):
             table.add_row(
-                insp["date"],
-                t(f"inspection.kind.{insp['kind']}"),
-                t(f"inspection.state.{insp['state']}"),
-                "、".join(insp.get("inspectors", [])),
-                str(findings_by_inspection.get(insp["id"], 0)),
-                key=insp["id"],
+                insp.date.isoformat(),
+                t(f"inspection.kind.{insp.kind}"),
+                t(f"inspection.state.{insp.state}"),
+                "、".join(insp.inspectors),
+                str(findings_by_inspection[insp.id]),
+                key=insp.id,
             )
 
     def action_back(self) -> None:
@@ -119,7 +119,7 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
         def done(yes: bool | None) -> None:
             if yes:
                 changed = db.archive_village(self.village_id, archived=not village.archived)
-                self.notify(t("village.unarchived" if village.archived else "village.archived", id=changed.id, name=changed.name))
+                self.notify(t("village.unarchived" if village.archived else "village.archived", id=ids.short(changed.id), name=changed.name))
                 self.app.pop_screen()
 
         question = "village_dialog.confirm_unarchive" if village.archived else "village_dialog.confirm_archive"
@@ -144,7 +144,7 @@ class VillageScreen(OpensReports, ReloadOnReturn, Screen[None]):
         table = self.query_one("#inspections", DataTable)
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            inspector_app(self).open_inspection(key)
+            inspector_app(self).open_inspection(self.village_id, key)
 
     @on(DataTable.RowSelected, "#inspections")
     def _selected(self) -> None:

@@ -17,9 +17,11 @@ from rich.text import Text
 
 from ...catalog.model import CheckItem
 from ...core.errors import UserError
-from ...core.inspection import Failure, answering_observations, item_status, missing_requirements
+from ...core import ids
+from ...core.inspection import Failure, answering_observations, effective_kind, item_status, missing_requirements
 from ...core.item_text import basis_text, item_label, list_item_label, numbering, render_refs
 from ...core.textwidth import clip
+from ...core.records import Answer, Finding, Observation
 from ...core.visit import Locked, NotComplete, Visit
 from ...i18n import has, language, t
 from ...core.repository import RepositoryError
@@ -29,8 +31,8 @@ from ..footer import FittingFooter
 from ..theme_styles import tone
 from ..opener import OpensReports
 from .completion_dialog import ProblemsDialog
-from .finding_dialog import FindingDialog
-from .observation_dialog import ObservationDialog
+from .finding_dialog import FINDING_FIELDS, FindingDialog
+from .observation_dialog import DeleteObservation, ObservationDialog
 from ..appref import inspector_app
 
 MARK = {"unanswered": "·", "ok": "✓", "na": "—", "fail": "✗"}
@@ -154,19 +156,19 @@ class WalkScreen(OpensReports, Screen[None]):
 
     def _statuses(self) -> dict[str, str]:
         answers, observations = self.visit.answers(), self.visit.observations()
-        by_item: dict[str, list[dict]] = {}
+        by_item: dict[str, list[Observation]] = {}
         for obs in observations:
-            by_item.setdefault(obs["item"], []).append(obs)
+            by_item.setdefault(obs.item, []).append(obs)
         return {item.id: item_status(item, answers.get(item.id), by_item.get(item.id, [])) for item in self.visit.checklist.items}
 
     def load(self, keep_row: int | None = None) -> None:
         """Rebuild the screen for the current theme (on opening, a theme switch, a language switch)."""
         lang = language()
         inspection = self.visit.inspection
-        village = inspector_app(self).db.village(inspection["village"])
+        village = inspector_app(self).db.village(self.visit.village_id)
         self.sub_title = (
-            f"{village.name} · {inspection['date']} · {t('inspection.kind.' + inspection['kind'])} · "
-            f"{t('inspection.state.' + inspection['state'])}"
+            f"{village.name} · {inspection.date.isoformat()} · {t('inspection.kind.' + inspection.kind)} · "
+            f"{t('inspection.state.' + inspection.state)}"
         )
         statuses = self._statuses()
         table = self.query_one("#checks", DataTable)
@@ -211,10 +213,10 @@ class WalkScreen(OpensReports, Screen[None]):
         self.refresh_bindings()  # the footer follows the item's kind (check_action)
         lang = language()
         visit, item = self.visit, self.item
-        answer = visit.answers().get(item.id) or {}
+        answer = visit.answers().get(item.id)
         observations = visit.observations(item.id)
         findings = visit.findings()
-        status = item_status(item, answer or None, observations)
+        status = item_status(item, answer, observations)
         text = Text()
         # The number sticks to the question: after a space, a CJK line would wrap whole to the next line.
         text.append(numbering(visit.checklist).get(item.id, ""), style="bold reverse")
@@ -222,26 +224,26 @@ class WalkScreen(OpensReports, Screen[None]):
         result = _result_text(item, answer, observations, status)
         text.append(f"{t('inspection_screen.result')}{t('punct.colon')}", style="bold")
         text.append(result + "\n", style=tone(self, "error", bold=True) if status == "fail" else "")
-        if answer.get("note"):
-            text.append(f"{t('inspection_screen.note')}{t('punct.colon')}{answer['note']}\n")
-        if answer.get("evidence"):
-            text.append(f"{t('inspection_screen.evidence')}{t('punct.colon')}{t('punct.list_sep').join(answer['evidence'])}\n")
-        if answer.get("reason_no_finding"):
-            text.append(f"{t('inspection_screen.no_finding_reason')}{t('punct.colon')}{answer['reason_no_finding']}\n")
+        if answer and answer.note:
+            text.append(f"{t('inspection_screen.note')}{t('punct.colon')}{answer.note}\n")
+        if answer and answer.evidence:
+            text.append(f"{t('inspection_screen.evidence')}{t('punct.colon')}{t('punct.list_sep').join(answer.evidence)}\n")
+        if answer and answer.reason_no_finding:
+            text.append(f"{t('inspection_screen.no_finding_reason')}{t('punct.colon')}{answer.reason_no_finding}\n")
         for finding in findings:
-            if finding.get("item") == item.id:
+            if finding.item == item.id:
                 text.append(f"{t('inspection_screen.finding')}{t('punct.colon')}", style="bold")
-                text.append(f"{finding['title']} · {finding.get('unit', '')} · {visit.deadline_of(finding['id'])}\n")
+                text.append(f"{finding.title} · {finding.unit} · {visit.deadline_of(finding.id)}\n")
         if status == "fail" and item.answer != "list":
             covering = visit.covering(item)
             if covering:
-                text.append(t("walk.covered", findings=t("punct.list_sep").join(f["title"] for f in covering)) + "\n", style=tone(self, "success"))
+                text.append(t("walk.covered", findings=t("punct.list_sep").join(f.title for f in covering)) + "\n", style=tone(self, "success"))
             elif visit.unsettled(item):
                 text.append(t("inspection_screen.needs_finding") + "\n", style=tone(self, "warning"))
             missing = [] if covering else missing_requirements(item, answer)
             if missing:
                 text.append(t("walk.needs", what=self._needs(item, missing, findings)) + "\n", style=tone(self, "warning"))
-        elif item.requires and status != "na" and not visit.locked and not any(f.get("item") == item.id for f in findings):
+        elif item.requires and status != "na" and not visit.locked and not any(f.item == item.id for f in findings):
             # Once completed (or with its finding recorded) "w: why no finding" no longer applies.
             needs = self._needs(item, [m for m in ("note", "evidence") if m in item.requires], findings)
             text.append(t("walk.requires_if_fail", what=needs) + "\n", style="dim")
@@ -270,19 +272,19 @@ class WalkScreen(OpensReports, Screen[None]):
         table.clear(columns=True)
         for key in ("what", "department", "verdict", "finding"):
             table.add_column(t(f"inspection_screen.obs.{key}"), key=key)
-        by_observation = {f.get("observation"): f for f in findings}
+        by_observation = {f.observation: f for f in findings}
         for obs in observations:
-            kind = (obs.get("override") or {}).get("kind") or (obs.get("classification") or {}).get("kind")
+            kind = effective_kind(obs)
             # A record no list judges (a signboard, a ledger): its mark and what the inspector said.
-            verdict = t(f"kind_of_task.{kind}") if kind else t("walk.obs_violation" if obs.get("violation") else "walk.obs_ok")
-            mark = Text(("✗ " if obs.get("violation") else "✓ ") + verdict, style=tone(self, "error" if obs.get("violation") else "success"))
-            finding = by_observation.get(obs["id"])
-            flag = finding["id"] if finding else (t("inspection_screen.obs.reason") if obs.get("reason_no_finding") else ("!" if obs.get("violation") else ""))
-            table.add_row(clip(obs.get("what", ""), 18), clip(obs.get("department", ""), 10), mark, flag, key=obs["id"])
+            verdict = t(f"kind_of_task.{kind}") if kind else t("walk.obs_violation" if obs.violation else "walk.obs_ok")
+            mark = Text(("✗ " if obs.violation else "✓ ") + verdict, style=tone(self, "error" if obs.violation else "success"))
+            finding = by_observation.get(obs.id)
+            flag = ids.short(finding.id) if finding else (t("inspection_screen.obs.reason") if obs.reason_no_finding else ("!" if obs.violation else ""))
+            table.add_row(clip(obs.what, 18), clip(obs.department, 10), mark, flag, key=obs.id)
 
-    def _needs(self, item: CheckItem, missing: list[str], findings: list[dict]) -> str:
+    def _needs(self, item: CheckItem, missing: list[str], findings: list[Finding]) -> str:
         """What is still needed; "or w, why no finding" only while no finding is recorded and the visit is open."""
-        has_finding = self.visit.locked or any(f.get("item") == item.id for f in findings)
+        has_finding = self.visit.locked or any(f.item == item.id for f in findings)
         return t("punct.list_sep").join(t(f"walk.need.{m}_only" if m == "note" and has_finding else f"walk.need.{m}") for m in missing)
 
     @on(DataTable.RowHighlighted, "#checks")
@@ -297,7 +299,7 @@ class WalkScreen(OpensReports, Screen[None]):
         if not self._writable():
             return
         oid = str(event.row_key.value)
-        current = next(o for o in self.visit.observations() if o["id"] == oid)
+        current = next(o for o in self.visit.observations() if o.id == oid)
         self._open_observation(self.item, current)
 
     # -- answering (saved at once) ---------------------------------------------------------
@@ -354,7 +356,7 @@ class WalkScreen(OpensReports, Screen[None]):
             return
         if not self._writable():
             return
-        current = (self.visit.answers().get(item.id) or {}).get(field)
+        current = getattr(self.visit.answers().get(item.id), field, None)
         if current is None and field == "allowed" and item.allowed is not None:
             current = item.allowed
 
@@ -370,14 +372,16 @@ class WalkScreen(OpensReports, Screen[None]):
         if not self._writable():
             return
         item = self.item
-        current = (self.visit.answers().get(item.id) or {}).get("note", "")
+        answer = self.visit.answers().get(item.id)
+        current = answer.note if answer else ""
         self.app.push_screen(TextDialog(t("inspection_screen.ask_note"), current), lambda v: v is not None and self._save(item, note=v.strip()))
 
     def action_evidence(self) -> None:
         if not self._writable():
             return
         item = self.item
-        current = (self.visit.answers().get(item.id) or {}).get("evidence", [])
+        answer = self.visit.answers().get(item.id)
+        current = answer.evidence if answer else ()
 
         def done(value: str | None) -> None:
             if value is not None:
@@ -400,15 +404,16 @@ class WalkScreen(OpensReports, Screen[None]):
             return
         self._open_observation(item, None)
 
-    def _open_observation(self, item: CheckItem, current: dict | None) -> None:
-        def done(result: dict | None) -> None:
+    def _open_observation(self, item: CheckItem, current: Observation | None) -> None:
+        def done(result: dict | DeleteObservation | None) -> None:
             if result is None:
                 return
             try:
-                if result.pop("_delete", False) and current:
-                    self.visit.remove_observation(current["id"])
+                if isinstance(result, DeleteObservation):
+                    if current:
+                        self.visit.remove_observation(current.id)
                 elif current:
-                    self.visit.update_observation(current["id"], result)
+                    self.visit.update_observation(current.id, result)
                 else:
                     self.visit.observe(item, result)
             except RepositoryError as exc:
@@ -429,8 +434,8 @@ class WalkScreen(OpensReports, Screen[None]):
         """The observation answered related items that had said otherwise: one notice each."""
         numbers = numbering(self.visit.checklist)
         for item in self.visit.settled:
-            what = next((o.get("what", "") for o in self.visit.observations() if o["id"] in
-                         {a["id"] for a in answering_observations(item, self.visit.observations(), self.visit.catalog)}), "")
+            answering = {a.id for a in answering_observations(item, self.visit.observations(), self.visit.catalog)}
+            what = next((o.what for o in self.visit.observations() if o.id in answering), "")
             self.notify(t("walk.settled_by_observation", number=numbers.get(item.id, ""), what=what), severity="warning")
         self.visit.settled = []
 
@@ -443,7 +448,7 @@ class WalkScreen(OpensReports, Screen[None]):
             table = self.query_one("#observations", DataTable)
             if table.has_focus and table.row_count:
                 oid = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-                return next((f for f in failures if f.observation and f.observation["id"] == oid), None)
+                return next((f for f in failures if f.observation and f.observation.id == oid), None)
             return next((f for f in failures if self.visit.finding_for(f) is None), failures[0] if failures else None)
         return failures[0] if failures else None
 
@@ -470,16 +475,18 @@ class WalkScreen(OpensReports, Screen[None]):
     def _finding_dialog(self, failure: Failure, amendment_reason: str = "", after=None) -> None:
         existing = self.visit.finding_for(failure)
         if existing:
-            fields = {**existing, "deadline": self.visit.deadline_of(existing["id"])}
+            # The dialog edits these fields of the finding as recorded; its deadline is the one in force.
+            fields = {name: getattr(existing, name) for name in FINDING_FIELDS}
+            fields["deadline"] = self.visit.deadline_of(existing.id)
         else:
             fields = self.visit.prefill(failure)
-        basis = [list_item_label(self.visit.catalog, ref, language(), self.visit.checklist.listset) for ref in fields.get("basis") or []]
+        basis = [list_item_label(self.visit.catalog, ref, language(), self.visit.checklist.listset) for ref in fields.get("basis") or ()]
 
         def done(result: dict | None) -> None:
             if result is not None:
                 try:
                     if existing:
-                        self.visit.update_finding(existing["id"], result)
+                        self.visit.update_finding(existing.id, result)
                     else:
                         self.visit.add_finding({**fields, **result}, by=self.user, amendment_reason=amendment_reason)
                 except Locked:
@@ -500,14 +507,14 @@ class WalkScreen(OpensReports, Screen[None]):
             return
         if not self._writable():
             return
-        target = failure.observation or self.visit.answers().get(failure.item.id) or {}
+        target = failure.observation or self.visit.answers().get(failure.item.id)
 
         def done(reason: str | None) -> None:
             if reason is None:
                 return
             if failure.observation:
                 try:
-                    self.visit.update_observation(failure.observation["id"], {"reason_no_finding": reason.strip()})
+                    self.visit.update_observation(failure.observation.id, {"reason_no_finding": reason.strip()})
                 except Locked:
                     self.notify(t("inspection.locked"), severity="warning")
                 except RepositoryError as exc:
@@ -516,7 +523,7 @@ class WalkScreen(OpensReports, Screen[None]):
             else:
                 self._save(failure.item, reason_no_finding=reason.strip())
 
-        self.app.push_screen(TextDialog(t("inspection_screen.ask_no_finding"), target.get("reason_no_finding", "")), done)
+        self.app.push_screen(TextDialog(t("inspection_screen.ask_no_finding"), target.reason_no_finding if target else ""), done)
 
     # -- navigation, completion, amendments ------------------------------------------------
 
@@ -578,7 +585,7 @@ class WalkScreen(OpensReports, Screen[None]):
                 self._store_failed(exc)
                 return
             self.load(keep_row=self._row())
-            inspector_app(self).export_visit_report(self.visit.inspection_id)
+            inspector_app(self).export_visit_report(self.visit.inspection_id, self.visit.village_id)
             self.refresh_bindings()  # the keys that open the report are live now
 
         self.app.push_screen(ConfirmDialog(t("inspection_screen.confirm_complete")), confirmed)
@@ -618,7 +625,8 @@ class WalkScreen(OpensReports, Screen[None]):
 
         app = inspector_app(self)
         try:
-            path, kept = rewrite_visit_report(app.db, app.catalog, self.visit.inspection_id, app.settings.exports, app.settings.lang)
+            path, kept = rewrite_visit_report(app.db, app.catalog, self.visit.inspection_id, app.settings.exports, app.settings.lang,
+                                              self.visit.village_id)
         except OSError as exc:
             self.notify(t("walk.report_not_written", error=exc.strerror or exc), severity="error")
             return
@@ -631,22 +639,23 @@ def _mark(screen: Screen, status: str) -> Text:
     return Text(MARK[status], style=styles.get(status, ""))
 
 
-def _result_text(item: CheckItem, answer: dict, observations: list[dict], status: str) -> str:
-    if item.answer == "count" and status != "na" and (answer.get("found") is not None or answer.get("allowed") is not None):
+def _result_text(item: CheckItem, answer: Answer | None, observations: list[Observation], status: str) -> str:
+    found, allowed = (answer.found, answer.allowed) if answer else (None, None)
+    if item.answer == "count" and status != "na" and (found is not None or allowed is not None):
         def shown(n: object) -> object:
             return "—" if n is None else n
 
-        return t("inspection.result.count", found=shown(answer.get("found")), allowed=shown(answer.get("allowed")))
+        return t("inspection.result.count", found=shown(found), allowed=shown(allowed))
     if status == "unanswered":
         return t("inspection.result.unanswered")
     if status == "na":
         return t("inspection.result.na")
     if item.answer == "count":
-        return t("inspection.result.count", found=answer.get("found"), allowed=answer.get("allowed"))
+        return t("inspection.result.count", found=found, allowed=allowed)
     if item.answer == "list":
-        bad = sum(1 for o in observations if o.get("violation"))
+        bad = sum(1 for o in observations if o.violation)
         return t("inspection_screen.list_result", n=len(observations), bad=bad)
-    return t(f"inspection.result.{answer.get('value')}")
+    return t(f"inspection.result.{answer.value if answer else None}")
 
 
 def _keys_hint(item: CheckItem) -> str:
