@@ -4,7 +4,7 @@
     python -m bench.store --baseline tinydb [--sizes 1,30,300] [--import-rows 1000,10000]
 
 Against SQLite (bench/sqlite_reference.py: the same records in one SQLite
-file, WAL, indexes on finding/seq, village, township, type/day), each
+file, WAL, indexes on finding/order, village, township, type/day), each
 operation in a fresh process for each side, results checked equal row by
 row: one answer saved, one finding event (medians), overdue today, overdue as
 of a year ago, one township's figures, the inspection list, index rebuild,
@@ -85,6 +85,7 @@ import json, resource, statistics, sys, time
 from datetime import date, datetime
 mode, path, op, samples = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 TODAY = "2026-11-21"
+DEADLINE = date(2026, 12, 31)
 clock = lambda: datetime(2026, 11, 21, 10)
 out = {}
 t0 = time.perf_counter()
@@ -115,14 +116,14 @@ elif mode == "ours":
         t = time.perf_counter()
         store = db.store(vid)  # not cached yet: parse and check the village's file
         opened = time.perf_counter() - t
-        iids = [i["id"] for i in store.inspections()]
+        iids = [i.id for i in store.inspections()]
         t = time.perf_counter()
         for iid in iids:
             store.answers(iid)
         out.update(village=statistics.median(times), answers=(time.perf_counter() - t) / max(1, len(iids)), inspections=len(iids), opened=opened)
     elif op == "answer":
         store = db.store(vid)
-        iid = store.inspections()[-1]["id"]
+        iid = store.inspections()[-1].id
         times = []
         for n in range(samples):
             t = time.perf_counter(); store.save_answer(iid, f"bench.{n}", value="no", note="牌子太多"); times.append(time.perf_counter() - t)
@@ -134,7 +135,7 @@ elif mode == "ours":
         from inspector.core.visit import open_visit
         catalog, _ = load_catalog()
         checklist = catalog.checklists["chongqing"]
-        iid = db.store(vid).add_inspection(day=TODAY, kind="routine", inspectors=["bench"], template="chongqing", template_version=checklist.version)["id"]
+        iid = db.store(vid).add_inspection(day=TODAY, kind="routine", inspectors=["bench"], template="chongqing", template_version=checklist.version).id
         visit = open_visit(db, catalog, {}, iid)
         items = [i for i in checklist.items if i.answer == "yes_no"]
         times = []
@@ -147,8 +148,10 @@ elif mode == "ours":
             t = time.perf_counter(); visit.observe(lst, {"what": "城管让村干部上街劝离占道经营的摊贩", "department": "镇城管执法队"}); obs_times.append(time.perf_counter() - t)
         out.update(median=statistics.median(times), observe=statistics.median(obs_times))
     elif op == "event":
+        from inspector.core.moves import record
+        from inspector.core.records import Finding
         store = db.store(vid)
-        fid = store.add_finding({"title": "基准测试", "theme": "ledgers"}, deadline="2026-12-31", by="bench")["id"]
+        fid = store.add_finding(Finding(id="", village=vid, title="基准测试", theme="ledgers"), deadline=DEADLINE, by="bench").id
         times = []
         for n in range(samples):
             t = time.perf_counter(); record(store, fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
@@ -161,9 +164,10 @@ else:
         villages = db.table("villages").all()
         from collections import defaultdict
         from inspector.core.workflow import derive
+        from inspector.storage.documents import event as event_record
         events = defaultdict(list)
         for ev in db.table("events").all():
-            events[ev["finding"]].append(ev)
+            events[ev["finding"]].append(event_record(ev))  # derive reads records, as the store's side does
         first = time.perf_counter() - t0
         t1 = time.perf_counter()
         rows = []
@@ -175,9 +179,15 @@ else:
         out.update(first_screen=first, overdue=time.perf_counter() - t1, rows=len(rows))
     elif op in ("answer", "event"):
         table = db.table("answers" if op == "answer" else "events")
+        # Ids from the file itself (the first inspection and finding), as the store's side takes them.
+        iid = db.table("inspections").get(doc_id=1)["id"]
+        fid = db.table("findings").get(doc_id=1)["id"]
         times = []
         for n in range(samples):
-            doc = {"inspection": "V0001-I0001", "item": f"bench.{n}", "value": "no"} if op == "answer" else {"finding": "V0001-F0001", "seq": 100 + n, "type": "progress", "on": TODAY, "note": "进展"}
+            at = f"{TODAY}T10:00:{n:02d}"
+            doc = ({"inspection": iid, "item": f"bench.{n}", "value": "no"} if op == "answer" else
+                   {"id": f"bench-{n}", "finding": fid, "type": "progress", "on": TODAY, "at": at, "by": "bench",
+                    "device": "bench", "counter": 1000 + n, "note": "进展"})
             t = time.perf_counter(); table.insert(doc); times.append(time.perf_counter() - t)
         out.update(median=statistics.median(times))
 out["peak_mb"] = peak_mb()
@@ -191,7 +201,6 @@ t0 = time.perf_counter()
 from inspector.catalog.loader import load_catalog
 from inspector.storage.database import Database
 from inspector.ui.app import make_app
-from inspector.core.moves import record
 from textual.widgets import DataTable
 async def main():
     db = Database.open(sys.argv[1], clock=lambda: datetime(2026, 11, 21, 10))
@@ -276,7 +285,7 @@ if side == "ours":
             out["seconds"] = time.perf_counter() - t0
             out.update(digest(rows))
         elif op == "inspections":
-            rows = [(i["id"], a, o, f) for _, i, a, o, f in db.inspection_rows()]
+            rows = [(i.id, a, o, f) for _, i, a, o, f in db.inspection_rows()]
             out["seconds"] = time.perf_counter() - t0
             out.update(digest(rows))
         elif op in ("answer", "event"):
@@ -284,11 +293,13 @@ if side == "ours":
             store = db.store(vid)
             times = []
             if op == "answer":
-                iid = store.inspections()[-1]["id"]
+                iid = store.inspections()[-1].id
                 for n in range(samples):
                     t = time.perf_counter(); store.save_answer(iid, f"bench.{n}", value="no", note="牌子太多"); times.append(time.perf_counter() - t)
             else:
-                fid = store.add_finding({"title": "基准测试", "theme": "ledgers"}, deadline="2026-12-31", by="bench")["id"]
+                from inspector.core.moves import record
+                from inspector.core.records import Finding
+                fid = store.add_finding(Finding(id="", village=vid, title="基准测试", theme="ledgers"), deadline=date(2026, 12, 31), by="bench").id
                 for n in range(samples):
                     t = time.perf_counter(); record(store, fid, "progress" if n else "assign", by="bench", note=f"进展 {n}", unit="镇民政办"); times.append(time.perf_counter() - t)
             out["seconds"] = statistics.median(times)
@@ -310,6 +321,7 @@ else:
     if op in ("answer", "event"):
         vid = conn.execute("SELECT id FROM villages ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM villages)").fetchone()[0]
         iid = conn.execute("SELECT max(id) FROM inspections WHERE village = ?", (vid,)).fetchone()[0]
+        fid = conn.execute("SELECT max(id) FROM findings WHERE village = ?", (vid,)).fetchone()[0]
         times = []
         for n in range(samples):
             t = time.perf_counter()
@@ -317,8 +329,8 @@ else:
                 doc = json.dumps({"inspection": iid, "item": f"bench.{n}", "value": "no", "note": "牌子太多"}, ensure_ascii=False)
                 conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, 'no', NULL, NULL, ?)", (iid, f"bench.{n}", doc))
             else:
-                fid = f"{vid}-F9999"
-                conn.execute("INSERT INTO events VALUES (?, ?, 'progress', ?, NULL, '镇民政办', NULL, '{}')", (fid, 100 + n, TODAY.isoformat()))
+                doc = json.dumps({"finding": fid, "type": "progress", "on": TODAY.isoformat(), "by": "bench", "note": f"进展 {n}", "unit": "镇民政办"}, ensure_ascii=False)
+                ref.add_event(conn, fid, "progress", TODAY.isoformat(), "镇民政办", doc)
             times.append(time.perf_counter() - t)
         out["seconds"] = statistics.median(times)
     else:

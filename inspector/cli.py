@@ -353,7 +353,9 @@ def _main(argv: list[str]) -> int:
         print(exc.message, file=sys.stderr)
         return exc.status
     except NotFound as exc:
-        print(t("cli.not_found", what=t(f"noun.{exc.what}"), id=exc.key), file=sys.stderr)
+        from .core.ids import short
+
+        print(t("cli.not_found", what=t(f"noun.{exc.what}"), id=short(str(exc.key))), file=sys.stderr)  # the id as people see it
         return 1
     except RepositoryError as exc:
         print(store_message(exc), file=sys.stderr)

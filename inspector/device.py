@@ -1,30 +1,54 @@
-"""This device: its id and its name, made on first use and kept in the user's data folder.
+"""This device: its id, its name and its signing key, made on first use and kept in the user's data folder.
 
 Every event a database records carries the id of the device it was made on
 (core/records.Event), so the events of several laptops have one order and a
-supervisor can tell whose they are. The file is the user's, not a
-database's: it survives a new database and a demo reset (``INSPECTOR_DEVICE``
-names another file: tests use it).
+supervisor can tell whose they are. The key pair (Ed25519, from the
+``cryptography`` package) signs what this device sends to others (sync
+bundles); the private key never leaves this folder. The files are the
+user's, not a database's: they survive a new database and a demo reset
+(``INSPECTOR_DEVICE`` names another device.json: tests use it; the key is
+kept beside it as device.key, readable by the user only).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 from .core import ids
+from .core.errors import UserError
+from .core.names import clean_text
 from .paths import data_folder
 
 DEVICE_ENV = "INSPECTOR_DEVICE"
+MAX_NAME = 40
 
 
 @dataclass(frozen=True)
 class Device:
     id: str
     name: str
+    public_key: bytes = b""  # raw Ed25519 public key (32 bytes); empty when the key could not be kept
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+
+def fingerprint(public_key: bytes) -> str:
+    """What people compare to trust a device: 16 hex digits of the key's hash, in groups of four."""
+    if not public_key:
+        return ""
+    digest = hashlib.sha256(public_key).hexdigest()[:16].upper()
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
 
 
 def device_path() -> Path:
@@ -32,25 +56,112 @@ def device_path() -> Path:
     return Path(override) if override else data_folder() / "device.json"
 
 
+def key_path() -> Path:
+    return device_path().with_name("device.key")
+
+
+def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _save(device: Device) -> None:
+    data = {"id": device.id, "name": device.name, "public_key": base64.b64encode(device.public_key).decode()}
+    _write(device_path(), (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def _private_key() -> Ed25519PrivateKey | None:
+    try:
+        key = serialization.load_pem_private_key(key_path().read_bytes(), password=None)
+    except (OSError, ValueError, TypeError):
+        return None
+    return key if isinstance(key, Ed25519PrivateKey) else None
+
+
+def _new_key() -> Ed25519PrivateKey:
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    _write(key_path(), pem, 0o600)
+    return key
+
+
+def _raw(public: Ed25519PublicKey) -> bytes:
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
 def this_device() -> Device:
-    """This device, made (and saved) the first time; a file that cannot be read or written
-    leaves a device for this run only, so nothing is refused for want of it."""
+    """This device, made (and saved) the first time.
+
+    A folder that cannot be written leaves a device for this run only, so
+    recording is never refused for want of it (signing then is: see signer()).
+    """
     path = device_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and ids.is_id(str(data.get("id", ""))):
-            return Device(data["id"], str(data.get("name") or socket.gethostname()))
     except (OSError, ValueError):
-        pass
+        data = None
+    if isinstance(data, dict) and ids.is_id(str(data.get("id", ""))):
+        try:
+            public = base64.b64decode(str(data.get("public_key", "")), validate=True)
+        except ValueError:
+            public = b""
+        device = Device(data["id"], str(data.get("name") or socket.gethostname()), public)
+        key = _private_key()
+        if key is not None and _raw(key.public_key()) == public:
+            return device
+        # A device from before keys (or a lost key): it keeps its id and gets a key now.
+        try:
+            device = Device(device.id, device.name, _raw(_new_key().public_key()))
+            _save(device)
+        except OSError:
+            pass
+        return device
     device = Device(ids.new_id(None), socket.gethostname() or "inspector")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            temp.write_text(json.dumps({"id": device.id, "name": device.name}, ensure_ascii=False) + "\n", encoding="utf-8")
-            os.replace(temp, path)
-        finally:
-            temp.unlink(missing_ok=True)
+        device = Device(device.id, device.name, _raw(_new_key().public_key()))
+        _save(device)
     except OSError:
         pass
     return device
+
+
+def rename(name: str) -> Device:
+    """Give this device the name people will see beside its records (UserError when empty or too long)."""
+    name = clean_text(name)
+    if not name:
+        raise UserError("device.name_empty")
+    if len(name) > MAX_NAME:
+        raise UserError("device.name_too_long", limit=MAX_NAME)
+    current = this_device()
+    device = Device(current.id, name, current.public_key)
+    _save(device)
+    return device
+
+
+def sign(data: bytes) -> bytes:
+    """This device's Ed25519 signature of ``data``; UserError when its key cannot be read."""
+    this_device()  # makes the key the first time
+    key = _private_key()
+    if key is None:
+        raise UserError("device.no_key", path=key_path())
+    return key.sign(data)
+
+
+def verify(public_key: bytes, signature: bytes, data: bytes) -> bool:
+    """Whether ``signature`` is the signature of ``data`` by the holder of ``public_key``."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -22,7 +22,7 @@ def device_file(tmp_path_factory):
     import os
 
     path = tmp_path_factory.mktemp("device") / "device.json"
-    path.write_text('{"id": "01TESTDEV1CE0000000000000Q", "name": "test laptop"}', encoding="utf-8")
+    path.write_text('{"id": "01TESTDEV1CE0000000000000Q", "name": "test laptop"}', encoding="utf-8")  # its key is made on first use
     os.environ["INSPECTOR_DEVICE"] = str(path)
     yield path
 

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -156,10 +157,17 @@ def test_refusals_are_one_line_with_a_status_and_change_nothing(db_path, base_id
 
 
 def _same_tail(seed: int):
-    """Random bytes whose last three are always the same: every id made with them ends in the same
-    four characters (20 bits), while their short forms (the last eight) still differ."""
+    """Random bytes whose last three are always the same: every id made with them (each in a
+    millisecond of its own, see _ticking) ends in the same four characters (20 bits), while
+    their short forms (the last eight) still differ."""
     take = ids.seeded(seed)
     return lambda n: take(n)[:-3] + b"\x5a\x3c\x01"
+
+
+def _ticking():
+    """A clock a second later at each reading: no two ids share a millisecond (ids.IdMaker would count up)."""
+    ticks = iter(range(1, 10**6))
+    return lambda: fixed_clock() + timedelta(seconds=next(ticks))
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +175,7 @@ def twins_db(tmp_path_factory) -> tuple[Path, dict[str, list[str]]]:
     """Two villages, each with an inspection and a finding, all of whose ids end alike."""
     path = tmp_path_factory.mktemp("cli-twins") / "db"
     made: dict[str, list[str]] = {"village": [], "inspection": [], "finding": []}
-    with Database.open(path, clock=fixed_clock, random_bytes=_same_tail(5)) as db:
+    with Database.open(path, clock=_ticking(), random_bytes=_same_tail(5)) as db:
         for name in ("甲村", "乙村"):
             store = db.store(db.add_village(name, "金鸡镇").id)
             iid = store.add_inspection(day=TODAY, kind="routine", inspectors=["王建国"], template="chongqing",

@@ -11,16 +11,17 @@ Two ways to the same rows:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Iterable
+from typing import Iterable
 
 from .finding_view import BUCKETS, FindingView, matches, sort_views, view_of, view_of_status
 from .records import Finding
+from .repository import QueryRows, Repository
 from .workflow import FindingStatus
 
 __all__ = ["BUCKETS", "matches", "open_on", "rows_as_of", "rows_from_index", "sort_views"]
 
 
-def open_on(db: Any, as_of: date, village_ids: Iterable[str] | None = None) -> list[FindingView]:
+def open_on(db: Repository, as_of: date, village_ids: Iterable[str] | None = None) -> list[FindingView]:
     """Open findings on ``as_of``: the summaries index for the database's today, else the event history.
 
     The index keeps each finding's status with every recorded event, which is
@@ -35,7 +36,7 @@ def open_on(db: Any, as_of: date, village_ids: Iterable[str] | None = None) -> l
     return rows_as_of(db, as_of, village_ids)
 
 
-def rows_from_index(db: Any, as_of: date) -> list[FindingView]:
+def rows_from_index(db: Repository, as_of: date) -> list[FindingView]:
     """Today's open findings as views, from the summaries index (each keeps its status of today, not its events)."""
     villages = {v.id: v for v in db.villages()}
     rows = []
@@ -53,7 +54,7 @@ def rows_from_index(db: Any, as_of: date) -> list[FindingView]:
     return sort_views(rows)
 
 
-def rows_as_of(db: Any, as_of: date, village_ids: Iterable[str] | None = None) -> list[FindingView]:
+def rows_as_of(db: Repository, as_of: date, village_ids: Iterable[str] | None = None) -> list[FindingView]:
     """Open findings on ``as_of``, from the event history (events after it are ignored).
 
     The query cache hands over only the histories that may be open on that
@@ -64,7 +65,7 @@ def rows_as_of(db: Any, as_of: date, village_ids: Iterable[str] | None = None) -
     village_ids = list(village_ids or [])  # none given: every active village
     wanted = [vid for vid in village_ids if vid in villages] if village_ids else list(villages)
 
-    def collect(cache: Any) -> list[FindingView]:
+    def collect(cache: QueryRows) -> list[FindingView]:
         # Streamed: each history is derived and dropped, only the open views are kept.
         rows = []
         for vid, f, history in cache.maybe_open_on(as_of.isoformat(), wanted if village_ids else None):

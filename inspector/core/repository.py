@@ -58,15 +58,15 @@ class NotFound(RepositoryError):
 class QueryRows(Protocol):
     """The rows the history queries read (storage answers them from its query cache)."""
 
-    def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, dict, list[dict]]]:
+    def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, Finding, list[Event]]]:
         """(village id, finding, all its events) for every finding that may be open on ``day`` (ISO)."""
         ...
 
-    def found_by(self, vid: str, day: str) -> list[tuple[dict, list[dict]]]:
+    def found_by(self, vid: str, day: str) -> list[tuple[Finding, list[Event]]]:
         """(finding, all its events) for each finding of the village found on or before ``day``."""
         ...
 
-    def inspection_figures(self, vid: str) -> list[tuple[dict, dict]]:
+    def inspection_figures(self, vid: str) -> list[tuple[Inspection, dict]]:
         """(inspection, its figures) for each inspection of the village."""
         ...
 
