@@ -231,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .commands import supervise
 
     supervise.add_parsers(verbs, rsub, verb)
+    from .commands import evidence
+
+    evidence.add_parser(verbs, verb)
 
     catalog = verbs.add_parser("catalog", help=t("cli.help.catalog_verb"), description=t("cli.help.catalog_verb"))
     csub = catalog.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar=t("cli.metavar.action"))
@@ -449,6 +452,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .commands import inspections
 
         return inspections.report(args, open_db)
+    if verb == "evidence":
+        from .commands import evidence
+
+        return evidence.run(args, open_db)
     if verb == "catalog":
         from .commands import catalogs
 

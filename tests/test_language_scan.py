@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from inspector import i18n
+from inspector.core import ids
 from inspector.wiring import build_demo
 from inspector.core.overdue import rows_as_of
 from inspector.report.export import visit_report_text
@@ -45,15 +46,22 @@ def svg_text(svg: str) -> str:
 
 
 PATH = re.compile(r"(?:/[\w.\-]+)+/?…?")
+WHOLE_ID = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJKMNP-TV-Z]{26}(?![0-9A-Za-z])")  # a record id: shown only in its short form
 
 
-def problems(texts: dict[str, str], lang: str, hide: list[str]) -> list[str]:
+def problems(texts: dict[str, str], lang: str, hide: list[str], shown_ids: set[str] = frozenset()) -> list[str]:
+    """What a screen or report must not show; ``shown_ids``: record ids whose short form may show."""
     found = []
+    short = re.compile(r"(?<![0-9A-Za-z])(?:" + "|".join(sorted(map(ids.short, shown_ids))) + r")(?![0-9A-Za-z])") if shown_ids else None
     for where, text in texts.items():
         for h in hide:
             text = text.replace(h, "")
-        # A file path is not a word of either language; a header may show it clipped ("/tmp/pytest-of…").
+        found += [f"{where}: whole id {m}" for m in WHOLE_ID.findall(text)]
+        # A file path is not a word of either language; a header may show it clipped ("/tmp/pytest-of…");
+        # nor is a record's short id (ids.short).
         text = PATH.sub("", text)
+        if short is not None:
+            text = short.sub("", text)
         for pattern in (INTERNAL_KEY, SNAKE, SELECT):
             found += [f"{where}: {m}" for m in pattern.findall(text)]
         if lang == "zh":
@@ -72,6 +80,19 @@ def demo_root(tmp_path_factory) -> Path:
     db.store(village.id).add_inspection(day=TODAY.isoformat(), kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")
     db.close()
     return root
+
+
+def record_ids(root: Path) -> set[str]:
+    """The ids of the database's villages, inspections and findings (what screens and reports name)."""
+    db = Database.open(root, clock=lambda: datetime(2026, 11, 21, 9), read_only=True)
+    try:
+        found = set()
+        for village in db.villages(include_archived=True):
+            store = db.store(village.id)
+            found |= {village.id} | {i.id for i in store.inspections()} | {f.id for f in store.findings()}
+        return found
+    finally:
+        db.close()
 
 
 async def screens_text(root: Path, catalog, lang: str, tmp_path: Path) -> dict[str, str]:
@@ -146,5 +167,5 @@ async def test_no_internal_key_and_no_other_language(lang, demo_root, catalog, t
     i18n.set_language(lang)
     texts |= reports_text(demo_root, catalog, lang)
     assert {"main", "help", "review", "catalog", "village", "ledger", "filter", "walk-o"} <= set(texts), sorted(texts)
-    found = problems(texts, lang, hide=[str(demo_root), str(tmp_path), "qqqzzz"])
+    found = problems(texts, lang, hide=[str(demo_root), str(tmp_path), "qqqzzz"], shown_ids=record_ids(demo_root))
     assert found == [], "\n".join(found)

@@ -194,5 +194,26 @@ def test_a_move_recorded_after_a_later_clock_is_ordered_after_it(db):
     record(store, f.id, "assign", by="张伟", unit="镇综治办")
     events = store.events(f.id)
     assert [e.type for e in events] == ["found", "assign"]
-    assert events[1].at == ahead and events[1].device == db.device
+    assert events[1].at == "2099-01-01T00:00:01" and events[1].device == db.device  # just after it
     assert [e.counter for e in events] == [1, 2]  # this device's counter: the "found" was its first
+
+
+def test_a_device_whose_id_sorts_first_records_after_a_later_clock(db_path):
+    """Our clock is behind the finding's last event, and our device id sorts before the other's:
+    the new event still comes after it (one second later), and the file opens again."""
+    from datetime import datetime
+
+    from inspector.storage.database import Database
+
+    late = Database.open(db_path, clock=lambda: datetime(2026, 11, 21, 9, 30), device="ZZZZZZZZZZZZZZZZZZZZZZZZZZ")
+    v = late.add_village("石堰村", "金鸡镇")
+    f = add_finding(late.store(v.id), {"title": "多余牌子", "theme": "signboards"}, deadline="2026-11-30", by="张伟")
+    late.close()
+    early = Database.open(db_path, clock=lambda: datetime(2026, 11, 21, 7, 0), device="0000000000AAAAAAAAAAAAAAAA")
+    record(early.store(v.id), f.id, "assign", by="张伟", unit="镇综治办")
+    early.close()
+    again = Database.open(db_path, clock=lambda: datetime(2026, 11, 21, 7, 0))
+    events = again.store(v.id).events(f.id)
+    assert [e.type for e in events] == ["found", "assign"] and events[1].at == "2026-11-21T09:30:01"
+    assert again.store(v.id).status(f.id).state == "assigned"
+    again.close()

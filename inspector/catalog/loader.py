@@ -25,6 +25,7 @@ from .model import (
     THEMES,
     Catalog,
     CheckItem,
+    CountySettings,
     Checklist,
     ListItem,
     ListSet,
@@ -463,10 +464,51 @@ def load_catalog(root: Path | str | None = None, *, strict: bool = True) -> tupl
             _check_against_set(r, c, lset)
         checklists[c.id] = c
     _check_synonyms(r, root / "classifier" / "synonyms.toml")
-    catalog = Catalog(root, listsets, checklists, references)
+    catalog = Catalog(root, listsets, checklists, references, _load_county(r, root / "county.toml"))
     if strict and r.problems:
         raise CatalogError(r.problems)
     return catalog, r.problems
+
+
+COUNTY_KEYS = {"evidence": {"max_mb"}, "closure": {"needs_evidence"}}
+MAX_EVIDENCE_MB = 2048  # beyond this a typo (a phone's photo is a few MB; a scan tens)
+
+
+def _load_county(r: _Reader, path: Path) -> CountySettings:
+    """``county.toml``: the county's settings; the defaults when there is none (a wrong value is a problem)."""
+    try:
+        exists = path.exists() or path.is_symlink()
+    except OSError:
+        exists = True
+    if not exists:
+        return CountySettings()
+    data = r.toml(path)
+    if data is None:
+        return CountySettings()
+    unknown = set(data) - set(COUNTY_KEYS)
+    if unknown:
+        r.problem(path, "", "unknown_keys", keys=", ".join(sorted(unknown)))
+    sections = {}
+    for name, keys in COUNTY_KEYS.items():
+        section = r.need(data, name, dict, path, "", required=False) or {}
+        extra = set(section) - keys
+        if extra:
+            r.problem(path, name, "unknown_keys", keys=", ".join(sorted(extra)))
+        sections[name] = section
+    defaults = CountySettings()
+    max_mb = sections["evidence"].get("max_mb")
+    if max_mb is not None and (isinstance(max_mb, bool) or not isinstance(max_mb, (int, float))):
+        r.problem(path, "evidence", "wrong_type", field="max_mb", type=_typename(int))  # 20 or 2.5: a number
+        max_mb = None
+    if max_mb is not None and not 0 < max_mb <= MAX_EVIDENCE_MB:
+        r.problem(path, "evidence", "county_max_mb", value=max_mb, high=MAX_EVIDENCE_MB)
+        max_mb = None
+    needs = r.need(sections["closure"], "needs_evidence", bool, path, "closure", required=False)
+    return CountySettings(
+        evidence_max_mb=defaults.evidence_max_mb if max_mb is None else max_mb,
+        closure_needs_evidence=defaults.closure_needs_evidence if needs is None else needs,
+        path=path,
+    )
 
 
 def _check_against_set(r: _Reader, c: Checklist, lset: ListSet) -> None:

@@ -176,12 +176,26 @@ class Checklist:
         return out
 
 
+@dataclass(frozen=True)
+class CountySettings:
+    """A county's own settings (``county.toml``; these defaults when the file is absent)."""
+
+    evidence_max_mb: float = 20  # the largest evidence file kept, in MB
+    closure_needs_evidence: bool = False  # a close (销号) needs evidence attached before it
+    path: Path | None = None
+
+    @property
+    def evidence_max_bytes(self) -> int:
+        return int(self.evidence_max_mb * 1024 * 1024)
+
+
 @dataclass
 class Catalog:
     root: Path
     listsets: dict[str, ListSet]
     checklists: dict[str, Checklist]
     references: dict[str, Reference] = field(default_factory=dict)
+    county: CountySettings = field(default_factory=CountySettings)
 
     @property
     def default(self) -> ListSet:

@@ -37,8 +37,8 @@ class Failure:
 def item_status(item: CheckItem, answer: Answer | None, observations: list[Observation]) -> str:
     """'unanswered', 'na', 'ok' or 'fail' for one check item."""
     if item.answer == "list":
-        if answer is None and not observations:
-            return "unanswered"
+        if (answer is None or answer.value in (None, "")) and not observations:
+            return "unanswered"  # an answer record with only evidence kept is not an answer
         if answer and answer.value == "na":
             return "na"
         return "fail" if any(o.violation for o in observations) else "ok"

@@ -195,6 +195,13 @@ class Database:
         if self.read_only:
             raise ReadOnly(self.root, self.holder)
 
+    @property
+    def evidence(self):
+        """The evidence folder (storage/evidence_files.py); a read-only copy refuses to keep files."""
+        from .evidence_files import EvidenceFiles
+
+        return EvidenceFiles(self.root, check_writable=self.check_writable)
+
     # -- villages --------------------------------------------------------------
 
     @property

@@ -12,7 +12,7 @@ import os
 from collections import defaultdict
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -270,8 +270,13 @@ class VillageStore:
         device (a hybrid logical clock, per finding). Its counter is one more
         than any this device has given in this village.
         """
-        at = max([self.now_iso(), *(e.at for e in after)])
         counter = 1 + max((int(d.get("counter", 0)) for d in self.raw("events") if d.get("device") == self.device), default=0)
+        at = self.now_iso()
+        latest = max(after, key=lambda e: e.order, default=None)
+        if latest is not None and (at, self.device, counter) <= latest.order:
+            # Our clock is behind (or on the same second as another device that sorts after us):
+            # one second after the latest event, so the new one is ordered after it everywhere.
+            at = (datetime.fromisoformat(latest.at) + timedelta(seconds=1)).isoformat(timespec="seconds")
         return Event(id=self._new_id(), finding=fid, type=kind, on=on or self.today, at=at, by=by, device=self.device,
                      counter=counter, **fields)
 
