@@ -535,3 +535,27 @@ def test_the_store_keeps_files_outside_a_database_too(tmp_path):
                                          at="2026-11-21T09:30:00")
     assert kept_in.path_of(file).read_bytes() == SCAN and kept_in.verify([file]) == []
     assert kept_in.verify([replace(file, sha256="0" * 64)])[0].kind == "missing"
+
+
+def test_make_move_refuses_a_close_without_evidence_when_the_county_says_so(db):
+    from datetime import date
+
+    from inspector.core.evidence import EvidenceError
+    from inspector.core.moves import Move, make_move, record
+    from inspector.core.records import EvidenceFile
+
+    from .conftest import add_finding
+
+    v = db.add_village("石堰村", "金鸡镇")
+    store = db.store(v.id)
+    f = add_finding(store, {"title": "多余牌子", "theme": "signboards"}, deadline="2026-12-01", by="张伟")
+    for kind, extra in (("assign", {"unit": "镇综治办"}), ("report", {"note": "已摘除"}), ("verify", {})):
+        record(store, f.id, kind, by="陈静", **extra)
+    close = Move("close", on=date(2026, 11, 21), by="陈静")
+    before = store.events(f.id)
+    with pytest.raises(EvidenceError):
+        make_move(store, f.id, close, close_needs_evidence=True)
+    assert store.events(f.id) == before  # nothing recorded
+    photo = EvidenceFile(sha256="ab" * 32, name="整改后.jpg", size=10, suffix=".jpg", by="陈静")
+    record(store, f.id, "attach", by="陈静", files=(photo,))
+    assert make_move(store, f.id, close, close_needs_evidence=True).state == "closed"

@@ -462,12 +462,3 @@ def test_problem_cell_does_not_repeat_a_title_the_description_starts_with(catalo
     assert "| 1 | 城管工作站（区城市管理局）（一般） |" in text
     assert "城管工作站（一般）：" not in text
 
-
-def test_findings_of_one_item_are_numbered_in_the_order_they_were_found(catalog, checklist):
-    """Ids are random (ULIDs made in the same second): the order is the 'found' records' order, not the ids'."""
-    first = replace(findings()[1], id=record_id(41), title="先发现")
-    second = replace(findings()[1], id=record_id(40), title="后发现")
-    assert second.id < first.id
-    text = render(catalog, checklist, findings=[first, second])  # views(): the first in the list is found first
-    assert row(text, "1 | ")[1].startswith("先发现") and row(text, "2 | ")[1].startswith("后发现")
-    assert row(text, "1.2 ")[2].endswith("见问题 1、2")

@@ -217,3 +217,23 @@ def test_a_device_whose_id_sorts_first_records_after_a_later_clock(db_path):
     assert [e.type for e in events] == ["found", "assign"] and events[1].at == "2026-11-21T09:30:01"
     assert again.store(v.id).status(f.id).state == "assigned"
     again.close()
+
+
+def test_merged_moves_the_workflow_refuses_are_kept_as_conflicts():
+    """Two laptops closed the same finding, and a third extended it after the close:
+    the state comes from the moves that apply in order; the others are kept and listed."""
+    events = history(
+        ("assign", "2026-10-02", {"unit": "u"}),
+        ("report", "2026-10-10", {"note": "done"}),
+        ("verify", "2026-10-11", {"by": "x"}),
+        ("close", "2026-10-12", {}),
+    )
+    second_close = Event(id="EX", finding="F1", type="close", on=date(2026, 10, 12), at="2026-10-12T10:00:00",
+                         device="B", counter=1, by="王")
+    late_extend = Event(id="EY", finding="F1", type="extend", on=date(2026, 10, 13), at="2026-10-13T10:00:00",
+                        device="C", counter=1, by="李", deadline=date(2026, 12, 1), note="协调")
+    status = workflow.derive([*events, late_extend, second_close])
+    assert status.state == "closed" and status.deadline == date(2026, 10, 31)
+    assert [e.id for e in status.conflicts] == ["EX", "EY"]
+    with pytest.raises(workflow.WorkflowError):  # a new move is still checked strictly
+        workflow.check_move(events, second_close)

@@ -102,12 +102,19 @@ def check(history: Iterable[Event], move: Move) -> workflow.WorkflowError | None
     return None
 
 
-def make_move(repo: FindingEvents, fid: str, move: Move) -> workflow.FindingStatus:
-    """Check ``move`` against the finding's history and append its event; WorkflowError when refused.
+def make_move(repo: FindingEvents, fid: str, move: Move, *, close_needs_evidence: bool = False) -> workflow.FindingStatus:
+    """Check ``move`` against the finding's history and append its event; a UserError when refused.
 
-    The one check: the repository stores what it is given.
+    The one check: the repository stores what it is given. ``close_needs_evidence``
+    is the county's rule (catalog ``county.toml``): a close needs evidence kept first.
     """
     history = repo.events(fid)
+    if move.kind == "close":
+        from .evidence import closure_needs_evidence
+
+        refused = closure_needs_evidence(history, close_needs_evidence)
+        if refused is not None:
+            raise refused
     event = repo.new_event(fid, move.kind, on=move.on, by=move.by, after=history, **move.fields())
     status = workflow.check_move(history, event)
     repo.append_event(event)

@@ -66,6 +66,9 @@ class FindingStatus:
     closed_on: date | None = None
     unit: str = ""
     person: str = ""
+    # Events kept on record that the workflow could not apply in the merged order
+    # (two laptops closed it; one extended it after the other closed it): shown as conflicts.
+    conflicts: list[Event] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -98,12 +101,25 @@ def known_on(events: Iterable[Event], as_of: date | None) -> list[Event]:
 
 
 def derive(events: Iterable[Event], as_of: date | None = None) -> FindingStatus:
-    """The finding's status from its events (those ``known_on`` ``as_of``)."""
+    """The finding's status from its events (those ``known_on`` ``as_of``).
+
+    Events merged from several laptops may hold moves the workflow refuses in
+    the merged order: they are skipped and listed in ``conflicts``, never
+    dropped from the record (a new move is checked strictly: ``check_move``).
+    Only a history without its "found" event is refused.
+    """
     status: FindingStatus | None = None
+    skipped: list[Event] = []
     for ev in known_on(events, as_of):
-        status = apply(status, ev)
+        try:
+            status = apply(status, ev)
+        except WorkflowError:
+            if status is None and ev.type == "found":
+                raise
+            skipped.append(ev)
     if status is None:
         raise WorkflowError("workflow.not_found_yet")
+    status.conflicts = skipped
     return status
 
 

@@ -130,9 +130,9 @@ class _Report:
                 self.number[item.id] = f"{ti}.{ii}"
                 order.append(item.id)
         self.order = {iid: n for n, iid in enumerate(order)}
-        # In checklist order, then in the order they were recorded (ids are random: not an order).
+        # In checklist order, then in the order they were made (ids sort so: core/ids.IdMaker).
         self.observations = sorted((o for o in observations if isinstance(o, Observation)),
-                                   key=lambda o: (self._item_order(o.item), o.at, o.id))
+                                   key=lambda o: (self._item_order(o.item), o.id))
         views = sorted((v for v in findings if isinstance(v, FindingView)),
                        key=lambda v: (self._item_order(v.finding.item), found_order(v)))
         self.views = {id(v.finding): v for v in views}  # a record's status, by the record

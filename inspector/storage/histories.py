@@ -41,17 +41,26 @@ def replay(events: Iterable[Event]) -> Replayed:
     status: workflow.FindingStatus | None = None
     found = reach = ""
     closed_from: str | None = None
+    skipped = []
     for ev in workflow.in_order(events):
-        status = workflow.apply(status, ev)  # checks the day too
         day = ev.on.isoformat()
+        if day > reach:
+            reach = day  # a skipped event counts for the "as of" cut too (workflow.known_on)
+        try:
+            status = workflow.apply(status, ev)
+        except workflow.WorkflowError:
+            if status is None and ev.type == "found":
+                raise
+            skipped.append(ev)  # a conflict of merged histories: kept, not applied (workflow.derive)
+            if status is None:
+                continue
         if not found:
             found = day
-        if day > reach:
-            reach = day
         if status.is_open:
             closed_from = None
         elif closed_from is None:
             closed_from = reach
     if status is None:
         raise workflow.WorkflowError("workflow.not_found_yet")
+    status.conflicts = skipped
     return Replayed(status, found, closed_from or OPEN_STILL)
