@@ -76,6 +76,7 @@ class Village(_DocumentReads):
     contact: str = ""
     phone: str = ""
     archived: bool = False
+    changed_at: str = ""  # when a field was last changed (sync: the later version wins, core/sync.py)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,6 +197,7 @@ class Finding(_DocumentReads):
     person: str = ""
     measure: str = ""
     created_at: str = ""
+    changed_at: str = ""  # when its text was last edited (on a draft); sync's later version wins
 
 
 @dataclass(frozen=True, kw_only=True)

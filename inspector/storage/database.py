@@ -36,6 +36,7 @@ from . import documents
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
 from .store_errors import NotADatabase, NotFound, ReadOnly, UpgradeNeedsWriter, write_error
+from . import journal
 from .upgrade_ids import needs_upgrade, upgrade
 from .lock import WriterLock
 from .migrations import SCHEMA_VERSION
@@ -131,6 +132,7 @@ class Database:
             raise ReadOnly(root, db.holder)
         try:
             if not db.read_only:
+                journal.recover(root)  # an import killed half-way: finished if committed, else dropped
                 remove_temp_files(root)  # left by killed writers; we hold the lock now
             if not creating and needs_upgrade(root / REGISTRY):
                 db._upgrade()
@@ -251,7 +253,7 @@ class Database:
         self._check_identity(name, township, kind)
         table = self.registry.table("villages")
         village = Village(id=self._new_id(), name=name, township=township, kind=kind, county=county, contact=contact,
-                          phone=phone)
+                          phone=phone, changed_at=self.now_iso())
         self._before_registry_change()
         table.insert(documents.village_doc(village))
         self._index[village.id] = {"stat": None, "summary": asdict(VillageSummary())}
@@ -290,7 +292,7 @@ class Database:
             row = {**row, "name": str(row.get("name", "")).strip(), "township": str(row.get("township", "")).strip()}
             self._check_identity(row["name"], row["township"], row.get("kind", "village"), taken=taken)
             taken.add(_identity(row["name"], row["township"]))
-            added.append(Village(id=self._new_id(), **row))
+            added.append(Village(id=self._new_id(), **row, changed_at=self.now_iso()))
         self._before_registry_change()
         with _one_write(self.registry):
             table.insert_multiple(documents.village_doc(v) for v in added)
@@ -312,6 +314,7 @@ class Database:
         if {"name", "township", "kind"} & set(changes):
             merged = {**documents.village_doc(current), **changes}
             self._check_identity(merged["name"], merged["township"], merged["kind"], other_than=vid)
+        changes["changed_at"] = self.now_iso()
         self._before_registry_change()
         self.registry.table("villages").update(changes, Query().id == vid)
         return replace(current, **changes)
@@ -324,6 +327,64 @@ class Database:
 
     def archive_village(self, vid: str, archived: bool = True) -> Village:
         return self.update_village(vid, archived=archived)
+
+    # -- sync: what this database sends, the devices it knows ----------------------
+
+    def reload(self) -> None:
+        """Read the registry and the village files again (after an import replaced them at once)."""
+        self._stores.clear()
+        self._villages_gen = -1
+        if self._registry is not None:
+            self._registry.close()
+        self._registry = open_tinydb(self.root / REGISTRY, "registry", self.backups, self.today,
+                                     read_only=self.read_only, create=False)
+        self._find_stale()
+        self.load_index()
+
+    def sync_documents(self, village_ids: Iterable[str] | None = None, since: str = ""
+                       ) -> tuple[list[dict], dict[str, dict[str, list[dict]]]]:
+        """The stored documents a bundle carries: registry villages, and each village's tables.
+
+        ``since`` (ISO): only villages with a record changed or an event recorded on or
+        after it (a bundle carries whole villages: importing one twice changes nothing).
+        """
+        wanted = set(village_ids) if village_ids is not None else None
+        docs = [d for d in self.registry.table("villages").all() if wanted is None or d["id"] in wanted]
+        villages, tables = [], {}
+        for doc in docs:
+            vid = doc["id"]
+            data = self.store(vid).tiny.storage.read() or {} if self.village_path(vid).exists() else {}
+            rows = {name: list(data.get(name, {}).values()) for name in
+                    ("inspections", "answers", "observations", "findings", "events", "removed")}
+            if since and doc.get("changed_at", "") < since and not _changed_since(rows, since):
+                continue
+            villages.append(dict(doc))
+            tables[vid] = rows
+        return villages, tables
+
+    def known_devices(self) -> dict[str, dict]:
+        """Devices this database has heard from: id -> {name, public_key, trusted, last_import, revoked}."""
+        return {d["id"]: dict(d) for d in self.registry.table("devices").all()}
+
+    def note_device(self, device: str, **fields: object) -> None:
+        """Remember (or update) what this database knows of a device (trust, last import...)."""
+        self._before_registry_change()
+        table = self.registry.table("devices")
+        if table.get(Query().id == device) is None:
+            table.insert({"id": device, **fields})
+        else:
+            table.update(dict(fields), Query().id == device)
+
+    def roster(self) -> dict | None:
+        """The county's roster in force here (a document), if one was installed."""
+        docs = self.registry.table("roster").all()
+        return dict(docs[0]) if docs else None
+
+    def put_roster(self, roster: dict) -> None:
+        self._before_registry_change()
+        table = self.registry.table("roster")
+        table.truncate()
+        table.insert(dict(roster))
 
     # -- named filters (of the review screen; the rule for a name is core's: core/saved_filters.py) --
 
@@ -510,6 +571,11 @@ class Database:
 
 
 _MISSING = object()  # no rows cached for the village at all
+
+
+def _changed_since(rows: dict[str, list[dict]], since: str) -> bool:
+    stamps = ("at", "created_at", "changed_at", "completed_at")
+    return any(str(d.get(s, "")) >= since for docs in rows.values() for d in docs for s in stamps if d.get(s))
 
 
 class _NoRows:

@@ -42,13 +42,13 @@ def village(doc: Doc) -> Village:
     return Village(
         id=doc["id"], name=doc.get("name", ""), township=doc.get("township", ""), kind=doc.get("kind", "village"),
         county=doc.get("county", ""), contact=doc.get("contact", ""), phone=doc.get("phone", ""),
-        archived=bool(doc.get("archived", False)),
+        archived=bool(doc.get("archived", False)), changed_at=doc.get("changed_at", ""),
     )
 
 
 def village_doc(v: Village) -> dict[str, Any]:
     return {"id": v.id, "name": v.name, "township": v.township, "kind": v.kind, "county": v.county,
-            "contact": v.contact, "phone": v.phone, "archived": v.archived}
+            "contact": v.contact, "phone": v.phone, "archived": v.archived, "changed_at": v.changed_at}
 
 
 # -- inspections ----------------------------------------------------------------
@@ -152,7 +152,7 @@ def finding(doc: Doc) -> Finding:
         observation=doc.get("observation"), theme=doc.get("theme", ""), title=doc.get("title", ""),
         description=doc.get("description", ""), basis=_texts(doc.get("basis")), basis_text=doc.get("basis_text", ""),
         severity=doc.get("severity", ""), unit=doc.get("unit", ""), person=doc.get("person", ""),
-        measure=doc.get("measure", ""), created_at=doc.get("created_at", ""),
+        measure=doc.get("measure", ""), created_at=doc.get("created_at", ""), changed_at=doc.get("changed_at", ""),
     )
 
 
@@ -160,8 +160,8 @@ def finding_doc(f: Finding) -> dict[str, Any]:
     doc = {"id": f.id, "village": f.village, "inspection": f.inspection, "item": f.item, "observation": f.observation,
            "theme": f.theme, "title": f.title, "description": f.description, "basis": list(f.basis),
            "basis_text": f.basis_text, "severity": f.severity, "unit": f.unit, "person": f.person,
-           "measure": f.measure, "created_at": f.created_at}
-    return _drop_empty(doc, "observation", "basis_text")
+           "measure": f.measure, "created_at": f.created_at, "changed_at": f.changed_at}
+    return _drop_empty(doc, "observation", "basis_text", "changed_at")
 
 
 def event(doc: Doc) -> Event:

@@ -207,6 +207,11 @@ class VillageStore:
     def remove_observation(self, oid: str) -> None:
         with self.changing(summary=False):
             self.tiny.table("observations").remove(Q.id == oid)
+            self._tombstone("observations", oid)
+
+    def _tombstone(self, kind: str, rid: str) -> None:
+        """Note a removal, so the record does not come back from another laptop's bundle (core/sync.py)."""
+        self.tiny.table("removed").insert({"kind": kind, "id": rid, "at": self.now_iso(), "device": self.device})
 
     def observations(self, iid: str) -> list[Observation]:
         return sorted((documents.observation(d) for d in self.raw("observations") if d["inspection"] == iid),
@@ -232,7 +237,8 @@ class VillageStore:
     def update_finding(self, fid: str, **changes: Any) -> Finding:
         """Edit a finding's text fields while its inspection is a draft (later: events)."""
         current = documents.finding_doc(self.finding(fid))
-        record = documents.finding({**current, **{k: v for k, v in changes.items() if k != "deadline"}, "id": fid})
+        record = documents.finding({**current, **{k: v for k, v in changes.items() if k != "deadline"}, "id": fid,
+                                    "changed_at": self.now_iso()})
         # While the inspection is a draft the finding is not yet official: its
         # first event carries the deadline and unit and is corrected with it.
         first = {k: changes[k] for k in ("deadline", "unit", "person") if k in changes}
@@ -248,6 +254,7 @@ class VillageStore:
         with self.changing():
             self.tiny.table("findings").remove(Q.id == fid)
             self.tiny.table("events").remove(Q.finding == fid)
+            self._tombstone("findings", fid)
 
     def finding(self, fid: str) -> Finding:
         doc = self.tiny.table("findings").get(Q.id == fid)
