@@ -232,3 +232,23 @@ def test_a_bad_bundle_is_refused_whole_and_changes_nothing(tmp_path, spoil, reas
         merge.merge(b.db, bundles.read_bundle(spoil(data), device.verify))
     assert err.value.reason == reason
     assert sorted((p.name, p.read_bytes()) for p in b.root.rglob("*.json")) == before
+
+
+def test_evidence_travels_with_the_bundle(tmp_path):
+    from inspector.core.evidence import attach_to_finding
+
+    a, b = _laptops(tmp_path, 2, [0, 0])
+    vid = _seed([a, b])
+    f = a.db.store(vid).add_finding(Finding(id="", village=vid, title="多余牌子", theme="signboards"),
+                                    deadline=date(2026, 12, 1), by="张伟")
+    photo = tmp_path / "整改后.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo")
+    attach_to_finding(a.db, vid, f.id, [photo], by="张伟")
+    villages, tables = a.db.sync_documents()
+    data = bundles.write_bundle(device=a.device, name="A", public_key=device.this_device().public_key,
+                                created_at="2026-11-02T09:00:00", since="", villages=villages, tables=tables,
+                                sign=device.sign, evidence=a.db.sync_evidence(tables))
+    merge.merge(b.db, bundles.read_bundle(data, device.verify))
+    (attached,) = [e for e in b.db.store(vid).events(f.id) if e.type == "attach"]
+    assert b.db.evidence.path_of(attached.files[0]).read_bytes() == photo.read_bytes()
+    assert b.db.evidence.verify(attached.files) == []

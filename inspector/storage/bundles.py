@@ -50,7 +50,7 @@ class Bundle:
     since: str = ""
     villages: list[dict] = field(default_factory=list)  # registry documents
     tables: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # village id -> table -> documents
-    evidence: list[str] = field(default_factory=list)  # sha256 of the evidence files its records name
+    evidence: list[dict] = field(default_factory=list)  # {"sha256", "suffix", "data": base64}: files its records name
 
 
 def _header_bytes(header: dict) -> bytes:
@@ -58,10 +58,10 @@ def _header_bytes(header: dict) -> bytes:
 
 
 def write_bundle(*, device: str, name: str, public_key: bytes, created_at: str, since: str, villages: list[dict],
-                 tables: dict[str, dict[str, list[dict]]], sign: Sign) -> bytes:
+                 tables: dict[str, dict[str, list[dict]]], sign: Sign, evidence: list[dict] | None = None) -> bytes:
     """The bytes of a bundle of these records, signed with ``sign`` (this device's key)."""
     content = {"format": "inspector-bundle", "schema": SCHEMA_VERSION, "device": device, "created_at": created_at,
-               "since": since, "villages": villages, "tables": tables}
+               "since": since, "villages": villages, "tables": tables, "evidence": evidence or []}
     payload = gzip.compress(orjson.dumps(content), compresslevel=6, mtime=0)
     header = {"version": VERSION, "device": device, "name": name, "created_at": created_at,
               "public_key": base64.b64encode(public_key).decode(), "size": len(payload)}
@@ -107,9 +107,25 @@ def read_bundle(data: bytes, verify: Verify) -> Bundle:
             not all(isinstance(v, dict) for v in villages) or \
             not all(isinstance(t, dict) and all(isinstance(docs, list) for docs in t.values()) for t in tables.values()):
         raise BundleError("bad_content")
+    evidence = body.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, dict) and isinstance(e.get("sha256"), str)
+                                                 and isinstance(e.get("data"), str) for e in evidence):
+        raise BundleError("bad_content")
     return Bundle(device=device, name=str(header.get("name", "")), public_key=public_key,
                   created_at=str(header.get("created_at", "")), schema=schema, since=str(body.get("since", "")),
-                  villages=villages, tables=tables)
+                  villages=villages, tables=tables, evidence=evidence)
+
+
+def evidence_named(tables: dict[str, dict[str, list[dict]]]) -> list[tuple[str, str]]:
+    """(sha256, suffix) of every evidence file the records of ``tables`` name, once each."""
+    seen: dict[str, str] = {}
+    for village in tables.values():
+        for table in ("events", "answers"):
+            for doc in village.get(table, []):
+                for f in doc.get("files") or []:
+                    if isinstance(f, dict) and isinstance(f.get("sha256"), str):
+                        seen.setdefault(f["sha256"], str(f.get("suffix", "")))
+    return sorted(seen.items())
 
 
 def _inflate(payload: bytes) -> bytes:

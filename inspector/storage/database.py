@@ -362,6 +362,19 @@ class Database:
             tables[vid] = rows
         return villages, tables
 
+    def sync_evidence(self, tables: dict[str, dict[str, list[dict]]]) -> list[dict]:
+        """The evidence files the records of ``tables`` name, as a bundle carries them (those kept here)."""
+        import base64
+
+        from .bundles import evidence_named
+
+        out = []
+        for sha256, suffix in evidence_named(tables):
+            data = self.evidence.content(sha256, suffix)
+            if data is not None:
+                out.append({"sha256": sha256, "suffix": suffix, "data": base64.b64encode(data).decode()})
+        return out
+
     def known_devices(self) -> dict[str, dict]:
         """Devices this database has heard from: id -> {name, public_key, trusted, last_import, revoked}."""
         return {d["id"]: dict(d) for d in self.registry.table("devices").all()}

@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 
 from ..core import evidence as rules
 from ..core.records import EvidenceFile
-from .atomic import fsync_dir, is_temp, temp_path
+from .atomic import write_atomic, fsync_dir, is_temp, temp_path
 from .store_errors import write_error
 
 FOLDER = "evidence"
@@ -122,6 +122,28 @@ class EvidenceFiles:
             except OSError:
                 pass  # the rename is done; nothing more to save
         return file
+
+    def content(self, sha256: str, suffix: str) -> bytes | None:
+        """The bytes kept under ``sha256`` (for a sync bundle); None when missing or altered."""
+        path = self.folder / sha256[:2] / f"{sha256[2:]}{suffix}"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+    def keep_content(self, sha256: str, suffix: str, data: bytes) -> bool:
+        """Keep bytes that came in a sync bundle under their hash; False when they are not what the hash says."""
+        if hashlib.sha256(data).hexdigest() != sha256 or not rules.suffix_of(f"x{suffix}") == suffix:
+            return False
+        self._check_writable()
+        final = self.folder / sha256[:2] / f"{sha256[2:]}{suffix}"
+        if _hash_or_none(final) == sha256:
+            return True
+        _mkdir(self.folder)
+        _mkdir(final.parent)
+        write_atomic(final, data)
+        return True
 
     def _copy(self, source: Path, tmp: Path) -> tuple[str, int]:
         """Copy ``source`` to ``tmp`` (fsynced), hashing as it goes: (sha256, size)."""

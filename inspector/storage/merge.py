@@ -8,6 +8,7 @@ and writes nothing.
 
 from __future__ import annotations
 
+import base64
 import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,14 +94,25 @@ def merge(db: "Database", bundle: Bundle, *, roster: Roster | None = None, dry_r
         registry[REGISTRY_KEPT] = {str(n): _kept_doc(s) if isinstance(s, sync.Superseded) else s
                                    for n, s in enumerate(kept, 1)}
         files[db.root / "inspector.json"] = dumps(registry)
-    if dry_run or not files:
+    if dry_run or (not files and not bundle.evidence):
         return report
     db.check_writable()
+    _keep_evidence(db, bundle)  # first: kept by hash, harmless if the import stops before its records
     for path in files:
         db.backups.before_change(path, db.today)
     journal.commit(db.root, files)
     db.reload()
     return report
+
+
+def _keep_evidence(db: "Database", bundle: Bundle) -> None:
+    for item in bundle.evidence:
+        try:
+            data = base64.b64decode(item["data"], validate=True)
+        except ValueError:
+            raise BundleError("bad_content") from None
+        if not db.evidence.keep_content(item["sha256"], str(item.get("suffix", "")), data):
+            raise BundleError("bad_content")
 
 
 def _kept_doc(s: sync.Superseded) -> dict:
