@@ -24,6 +24,7 @@ import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
 from ..i18n import t
+from .errors import UserError
 
 # A deadline further ahead than this is surely a typo (and keeps the working-day
 # walk and date arithmetic bounded).
@@ -33,13 +34,8 @@ _MAX_DAYS = MAX_YEARS * 366
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class DeadlineError(ValueError):
-    """A deadline that cannot be set. ``key`` names the message to show."""
-
-    def __init__(self, key: str, **params: Any):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
+class DeadlineError(UserError, ValueError):
+    """A deadline that cannot be set. ``key`` names the message to show (a ValueError too, as before)."""
 
 
 @dataclass(frozen=True)

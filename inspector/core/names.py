@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from .errors import UserError
 
 MAX_NAME = 50  # characters: the longest real names (社区 with a full 街道 prefix) are ~20
 
@@ -51,13 +52,8 @@ def name_problem(name: str) -> tuple[str, dict] | None:
     return None
 
 
-class InvalidName(ValueError):
-    """A name that cannot be stored; ``key``/``params`` give the message."""
-
-    def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        super().__init__(key)
+class InvalidName(UserError, ValueError):
+    """A name that cannot be stored; ``key``/``params`` give the message (a ValueError too, as before)."""
 
 
 def clean_name(text: str) -> str:

@@ -40,6 +40,7 @@ from pathlib import Path
 from .models import Village
 from .names import MAX_NAME, clean_text, name_key, name_problem, near_names
 from .workbook import WorkbookError, kind_of, read_sheet
+from .errors import UserError
 
 ERROR = "error"  # the row is not imported
 WARNING = "warning"  # the row is imported; the user should look
@@ -102,13 +103,8 @@ _SIGNATURES = (  # (leading bytes, kind)
 )
 
 
-class VillageImportError(Exception):
+class VillageImportError(UserError):
     """The file cannot be imported at all. ``key`` is a message key; ``params`` name the file."""
-
-    def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key} {params}")
 
 
 @dataclass(frozen=True)

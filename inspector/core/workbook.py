@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
+from .errors import UserError
 
 MAX_ROWS = 100_000  # a county has a few hundred villages; more is not a village list
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary format (.xls, .et) and encrypted .xlsx
@@ -34,13 +35,8 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # how Office stores a
 _MERGE = re.compile(r"^([A-Z]+)(\d+):([A-Z]+)(\d+)$")
 
 
-class WorkbookError(Exception):
+class WorkbookError(UserError):
     """The workbook cannot be read. ``key`` is a message key, ``params`` extra values for it."""
-
-    def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        super().__init__(key)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class Bundle:
     created_at: str
     schema: int
     since: str = ""
+    county: str = ""  # the county of the roster in force where it was written ("": none)
     villages: list[dict] = field(default_factory=list)  # registry documents
     tables: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # village id -> table -> documents
     evidence: list[dict] = field(default_factory=list)  # {"sha256", "suffix", "data": base64}: files its records name
@@ -58,10 +59,11 @@ def _header_bytes(header: dict) -> bytes:
 
 
 def write_bundle(*, device: str, name: str, public_key: bytes, created_at: str, since: str, villages: list[dict],
-                 tables: dict[str, dict[str, list[dict]]], sign: Sign, evidence: list[dict] | None = None) -> bytes:
+                 tables: dict[str, dict[str, list[dict]]], sign: Sign, evidence: list[dict] | None = None, county: str = "") -> bytes:
     """The bytes of a bundle of these records, signed with ``sign`` (this device's key)."""
     content = {"format": "inspector-bundle", "schema": SCHEMA_VERSION, "device": device, "created_at": created_at,
-               "since": since, "villages": villages, "tables": tables, "evidence": evidence or []}
+               "since": since, "county": county, "villages": villages, "tables": tables,
+               "evidence": evidence or []}
     payload = gzip.compress(orjson.dumps(content), compresslevel=6, mtime=0)
     header = {"version": VERSION, "device": device, "name": name, "created_at": created_at,
               "public_key": base64.b64encode(public_key).decode(), "size": len(payload)}
@@ -113,7 +115,7 @@ def read_bundle(data: bytes, verify: Verify) -> Bundle:
         raise BundleError("bad_content")
     return Bundle(device=device, name=str(header.get("name", "")), public_key=public_key,
                   created_at=str(header.get("created_at", "")), schema=schema, since=str(body.get("since", "")),
-                  villages=villages, tables=tables, evidence=evidence)
+                  county=str(body.get("county") or ""), villages=villages, tables=tables, evidence=evidence)
 
 
 def evidence_named(tables: dict[str, dict[str, list[dict]]]) -> list[tuple[str, str]]:

@@ -324,7 +324,7 @@ def _describe(filters: dict[str, str], db) -> str:
             try:
                 return db.village(v).name
             except Exception:  # a saved filter naming a village since removed: show what was saved
-                return v
+                return ids.short(v)
         return named[field](v) if field in named else v
 
     parts = [f"{t('review.field.' + k)}{t('punct.colon')}{value(k, v)}" for k, v in filters.items() if v]
