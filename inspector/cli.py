@@ -234,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .commands import evidence
 
     evidence.add_parser(verbs, verb)
+    from .commands import devices, sync
+
+    devices.add_parser(verbs, verb)
+    sync.add_parser(verbs, verb)
 
     catalog = verbs.add_parser("catalog", help=t("cli.help.catalog_verb"), description=t("cli.help.catalog_verb"))
     csub = catalog.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar=t("cli.metavar.action"))
@@ -456,6 +460,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .commands import evidence
 
         return evidence.run(args, open_db)
+    if verb == "device":
+        from .commands import devices
+
+        return devices.run(args, open_db)
+    if verb == "sync":
+        from .commands import sync
+
+        return sync.run(args, open_db)
     if verb == "catalog":
         from .commands import catalogs
 

@@ -20,14 +20,18 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from .core import ids
 from .core.errors import UserError
 from .core.names import clean_text
 from .paths import data_folder
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+# cryptography is imported where a key is made or used, not at every start (40 ms):
+# recording an event needs only this device's id.
 DEVICE_ENV = "INSPECTOR_DEVICE"
 MAX_NAME = 40
 
@@ -79,7 +83,10 @@ def _save(device: Device) -> None:
     _write(device_path(), (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
-def _private_key() -> Ed25519PrivateKey | None:
+def _private_key() -> "Ed25519PrivateKey | None":
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         key = serialization.load_pem_private_key(key_path().read_bytes(), password=None)
     except (OSError, ValueError, TypeError):
@@ -87,14 +94,19 @@ def _private_key() -> Ed25519PrivateKey | None:
     return key if isinstance(key, Ed25519PrivateKey) else None
 
 
-def _new_key() -> Ed25519PrivateKey:
+def _new_key() -> "Ed25519PrivateKey":
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     _write(key_path(), pem, 0o600)
     return key
 
 
-def _raw(public: Ed25519PublicKey) -> bytes:
+def _raw(public: "Ed25519PublicKey") -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -115,10 +127,9 @@ def this_device() -> Device:
         except ValueError:
             public = b""
         device = Device(data["id"], str(data.get("name") or socket.gethostname()), public)
-        key = _private_key()
-        if key is not None and _raw(key.public_key()) == public:
-            return device
-        # A device from before keys (or a lost key): it keeps its id and gets a key now.
+        if len(public) == 32:
+            return device  # its key is checked when it signs (sign())
+        # A device from before keys: it keeps its id and gets a key now.
         try:
             device = Device(device.id, device.name, _raw(_new_key().public_key()))
             _save(device)
@@ -149,9 +160,9 @@ def rename(name: str) -> Device:
 
 def sign(data: bytes) -> bytes:
     """This device's Ed25519 signature of ``data``; UserError when its key cannot be read."""
-    this_device()  # makes the key the first time
+    me = this_device()  # makes the key the first time
     key = _private_key()
-    if key is None:
+    if key is None or _raw(key.public_key()) != me.public_key:
         raise UserError("device.no_key", path=key_path())
     return key.sign(data)
 
@@ -159,6 +170,7 @@ def sign(data: bytes) -> bytes:
 def verify(public_key: bytes, signature: bytes, data: bytes) -> bool:
     """Whether ``signature`` is the signature of ``data`` by the holder of ``public_key``."""
     from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)

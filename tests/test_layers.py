@@ -120,7 +120,7 @@ def test_a_batch_is_one_write_and_a_failed_one_leaves_the_summary_as_stored(db, 
 
     village = db.add_village("石堰村", "金鸡镇")
     store = db.store(village.id)
-    iid = store.add_inspection(day="2026-11-20", kind="routine", inspectors=["张伟"], template="t", template_version="1")["id"]
+    iid = store.add_inspection(day="2026-11-20", kind="routine", inspectors=["张伟"], template="t", template_version="1").id
     writes: list[Path] = []
     real_write = atomic.write_atomic
     monkeypatch.setattr(atomic, "write_atomic", lambda path, *a, **k: (writes.append(Path(path)), real_write(path, *a, **k))[1])

@@ -47,6 +47,14 @@ def md_structure(text: str) -> tuple[list[tuple[int, str]], list[list[list[str]]
     return headings, tables
 
 
+def md_evidence(text: str) -> list[str]:
+    """The evidence lines (list items with a link to a kept file) as plain text: what a caption says."""
+    tokens = MD.parse(text)
+    return [_plain(tokens[i + 1]) for i, tok in enumerate(tokens)
+            if tok.type == "paragraph_open" and tokens[i + 1].type == "inline"
+            and any(c.type == "link_open" for c in tokens[i + 1].children or [])]
+
+
 def _plain(tok) -> str:
     return "".join(c.content for c in tok.children or [] if c.type in ("text", "code_inline", "softbreak", "html_inline")
                    ).strip()
@@ -103,6 +111,9 @@ def same_content(markdown: str, doc, lang: str = "zh") -> None:
     assert len(doc.tables) == len(tables)
     for table, md in zip(doc.tables, tables):
         assert [[c.text for c in row.cells] for row in table.rows] == md
+    # Each evidence file's line, in order: the caption under a photo, or the file listed by its line.
+    captions = md_evidence(markdown)
+    assert [p for p in paragraphs if p in captions] == captions
 
 
 # ── the pieces ─────────────────────────────────────────────────────────────

@@ -32,8 +32,8 @@ def test_village_and_ledger_survive_reopen(db: Database, db_path: Path):
     again = Database.open(db_path, clock=fixed_clock)
     assert [x.name for x in again.villages()] == ["石堰村"]
     s = again.store(v.id)
-    assert s.answers(insp["id"])["signboards.01"]["found"] == 5
-    assert s.finding(finding["id"]).title == "多余牌子"
+    assert s.answers(insp.id)["signboards.01"].found == 5
+    assert s.finding(finding.id).title == "多余牌子"
     summary = again.summary(v.id)
     assert (summary.inspections, summary.drafts, len(summary.open)) == (1, 1, 1)
     assert summary.overdue("2026-11-21") == 1  # deadline 11-20: overdue from 11-21

@@ -101,5 +101,5 @@ def export_visit_docx(db, catalog, inspection_id: str, folder, lang: str, villag
     text, inspection, village = visit_report_text(db, catalog, inspection_id, lang, village_id)
     name = visit_report_name(inspection, village, lang)
     return write_report(Path(folder or default_folder(db)), with_suffix(name, "docx"),
-                        docx_bytes(text, day=inspection.date, lang=lang))
+                        docx_bytes(text, day=inspection.date, lang=lang, files_from=db.root))  # links from the database folder
 

@@ -421,12 +421,14 @@ def with_suffix(name: str, fmt: str) -> str:
     return name if fmt == "md" or not name.endswith(".md") else name[: -len(".md")] + "." + fmt
 
 
-def _office(fmt: str, markdown: str, day: date, lang: str, sheets) -> str | bytes:
-    """The report in ``fmt``: the Markdown itself, the Word document made from it, or the workbook."""
+def _office(fmt: str, markdown: str, day: date, lang: str, sheets, files_from: Path | None = None) -> str | bytes:
+    """The report in ``fmt``: the Markdown itself, the Word document made from it, or the workbook
+    (``files_from``: the folder the Markdown's evidence links start from)."""
     if fmt == "docx":
         from ..report.docx import docx_bytes
 
-        return docx_bytes(markdown, day=day, lang=lang, sign_lines=[t("office.docx.sign", lang=lang)])
+        return docx_bytes(markdown, day=day, lang=lang, sign_lines=[t("office.docx.sign", lang=lang)],
+                          files_from=files_from)
     if fmt == "xlsx":
         from ..report.xlsx import workbook_bytes
 
@@ -446,8 +448,12 @@ def report_village(args: argparse.Namespace, open_db) -> int:
     with open_db(args, read_only=True) as db:
         as_of = args.as_of or db.today
         village = one_village(db, args.village, args.township)
-        text = render_village_ledger(db, village.id, as_of, lang, catalog)
-        content = _office(fmt, text, as_of, lang, lambda: [ledger_sheet(db, village.id, as_of, lang, catalog)])
+        from ..paths import default_exports
+
+        folder = args.out or default_exports(db.root)  # evidence links go from where the ledger is written
+        text = render_village_ledger(db, village.id, as_of, lang, catalog, links_from=folder)
+        content = _office(fmt, text, as_of, lang, lambda: [ledger_sheet(db, village.id, as_of, lang, catalog)],
+                          files_from=folder)
         root = db.root
     name = report_filename("ledger", as_of.isoformat(), village.township, village.name, lang=lang, ident=village.id)
     return _save(args, name, content, root)

@@ -170,8 +170,9 @@ def generate(villages: int, years: int, seed: int, today: date, checklist: Check
     per_year = 4
 
     def ledgers():
-        for v in village_docs:
-            vr = random.Random(f"{seed}-{v.id}")
+        for n, v in enumerate(village_docs, 1):
+            # Seeded by the village's place, as when ids were "V0001": the same demo as before for a seed.
+            vr = random.Random(f"{seed}-V{n:04d}")
             tables = VillageLedger()
             count = years * per_year
             for k in range(count):

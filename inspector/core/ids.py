@@ -18,8 +18,6 @@ import re
 from datetime import datetime, timezone
 from typing import Callable
 
-from ulid import ULID
-
 SHORT = 8
 MIN_TYPED = 4  # the fewest characters of a short form a verb accepts
 _ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
@@ -36,9 +34,16 @@ def _ms(at: datetime | None) -> int:
     return max(0, int(at.timestamp() * 1000))
 
 
+def _text(raw: bytes) -> str:
+    # Imported here: python-ulid loads importlib.metadata at import, 30 ms of every command's start.
+    from ulid import ULID
+
+    return str(ULID.from_bytes(raw))
+
+
 def new_id(at: datetime | None, random_bytes: RandomBytes = os.urandom) -> str:
     """A new id made at ``at`` (the repository's clock)."""
-    return str(ULID.from_bytes(_ms(at).to_bytes(6, "big") + random_bytes(10)))
+    return _text(_ms(at).to_bytes(6, "big") + random_bytes(10))
 
 
 class IdMaker:
@@ -58,7 +63,7 @@ class IdMaker:
         else:
             rand = int.from_bytes(self._random(10), "big") >> 1  # room to count up
         self._last_ms, self._last_rand = ms, rand
-        return str(ULID.from_bytes(ms.to_bytes(6, "big") + rand.to_bytes(10, "big")))
+        return _text(ms.to_bytes(6, "big") + rand.to_bytes(10, "big"))
 
 
 def derived_id(at: datetime | None, *key: object, offset_ms: int = 0) -> str:
@@ -66,7 +71,7 @@ def derived_id(at: datetime | None, *key: object, offset_ms: int = 0) -> str:
     an older database (migrations) and for the demo, so two copies of one database
     carried forward agree, and different records never share an id."""
     digest = hashlib.sha256("\x1f".join(map(str, key)).encode("utf-8")).digest()
-    return str(ULID.from_bytes((_ms(at) + offset_ms).to_bytes(6, "big") + digest[:10]))
+    return _text((_ms(at) + offset_ms).to_bytes(6, "big") + digest[:10])
 
 
 def seeded(seed: int) -> RandomBytes:

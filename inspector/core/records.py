@@ -24,50 +24,8 @@ from typing import Any, Mapping
 VILLAGE_KINDS = ("village", "community")
 
 
-class _DocumentReads:
-    """TEMPORARY, while the layers above storage move to attribute access: reads a
-    record as the stored document read (``r["date"]`` an ISO string). Removed when
-    no caller is left; the suite then fails on any ``record["field"]`` still there.
-    """
-
-    def _doc_value(self, key: str) -> Any:
-        try:
-            value = getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, tuple):
-            return [_plain(v) for v in value]
-        return _plain(value)
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self.keys():
-            raise KeyError(key)
-        return self._doc_value(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._doc_value(key) if key in self.keys() else default
-
-    def keys(self) -> list[str]:
-        return [f.name for f in fields(self)]  # type: ignore[arg-type]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.keys()
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 @dataclass(frozen=True, kw_only=True)
-class Village(_DocumentReads):
+class Village:
     id: str
     name: str
     township: str
@@ -80,7 +38,7 @@ class Village(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Amendment(_DocumentReads):
+class Amendment:
     """A correction to a completed inspection: who, when, which item and field, old and new, why."""
 
     at: str
@@ -93,7 +51,7 @@ class Amendment(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Inspection(_DocumentReads):
+class Inspection:
     id: str
     village: str
     date: date
@@ -113,7 +71,7 @@ class Inspection(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class EvidenceFile(_DocumentReads):
+class EvidenceFile:
     """A photo, scan or document kept with a finding or an answer, by the hash of its content.
 
     The file itself is ``<db>/evidence/<sha256[:2]>/<sha256[2:]><suffix>`` (storage/evidence_files.py):
@@ -129,7 +87,7 @@ class EvidenceFile(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Answer(_DocumentReads):
+class Answer:
     """An inspector's answer to one checklist item on one inspection (saved the moment it is given)."""
 
     inspection: str
@@ -145,7 +103,7 @@ class Answer(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Override(_DocumentReads):
+class Override:
     """The inspector's own judgement of an observation's list kind, with the reason."""
 
     kind: str
@@ -153,7 +111,7 @@ class Override(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Observation(_DocumentReads):
+class Observation:
     """A thing seen on site (a signboard, a ledger, a task, a purchased service...)."""
 
     id: str
@@ -179,7 +137,7 @@ class Observation(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Finding(_DocumentReads):
+class Finding:
     """A problem found on an inspection; its life (state, deadline...) is in its events."""
 
     id: str
@@ -201,7 +159,7 @@ class Finding(_DocumentReads):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Event(_DocumentReads):
+class Event:
     """One move in a finding's life. Never edited: the history is the record.
 
     Ordered by (``at``, ``device``, ``counter``): the time it was recorded,

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, TypeVar
 
 from .models import Village, VillageSummary
 from .records import Answer, Event, Finding, Inspection, Observation
-from .workflow import FindingStatus
+
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -124,7 +124,6 @@ class VillageRecords(Protocol):
     def append_event(self, event: Event) -> None:
         """Store an event core has checked (core.moves.make_move is the way in)."""
         ...
-    def status(self, fid: str, as_of: date | None = None) -> FindingStatus: ...
 
 
 @runtime_checkable

@@ -15,6 +15,7 @@ from ..catalog.classifier import Classifier
 from ..catalog.model import Catalog, CheckItem, Checklist
 from ..i18n import t
 from . import inspection as rules
+from . import workflow
 from .records import Amendment, Answer, Finding, Inspection, Observation, Override
 from .repository import NotFound, Repository, VillageRecords
 from .errors import UserError
@@ -238,7 +239,7 @@ class Visit:
         return next((f for f in self.findings() if (f.item, f.observation) == failure.key), None)
 
     def deadline_of(self, fid: str) -> str:
-        return self.store.status(fid).deadline.isoformat()
+        return workflow.derive(self.store.events(fid)).deadline.isoformat()
 
     # -- completion and amendments --------------------------------------------------
 

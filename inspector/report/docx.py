@@ -13,7 +13,11 @@ is printed, so the document can be printed or pasted into one as it is:
   楷体_GB2312; tables with borders in 仿宋 小四 (五号 when wide), the header
   row repeated on every page;
 - page numbers "— 1 —" in 宋体 size 4, odd pages right, even pages left;
-- a signature block ending with the date, right-aligned four characters in.
+- a signature block ending with the date, right-aligned four characters in;
+- evidence (the ``- [name](link)（…）`` lines of report/evidence_list.py): a
+  photo is embedded at the width of the text (no taller than a third of the
+  page) with the line as its caption below; any other file is listed by its
+  line; a file the link no longer finds is listed as missing.
 
 The Chinese font names are those a government computer has; the file also
 names a fallback for each (宋体, 仿宋, 楷体), which Word uses where the first
@@ -27,6 +31,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+from ..core.evidence import PHOTO_SUFFIXES
 from ..core.textwidth import width
 
 TITLE_FONT = "方正小标宋简体"
@@ -59,12 +68,20 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 # ── reading the Markdown ──────────────────────────────────────────────────
 
 
+PHOTO_MAX_HEIGHT = 1 / 3  # of the page's height
+
+
 @dataclass
 class Block:
-    kind: str  # title, heading, subheading, field, quote, para, table
+    kind: str  # title, heading, subheading, field, quote, para, table, evidence
     text: str = ""
-    label: str = ""  # a field's label
+    label: str = ""  # a field's label; an evidence file's name
     rows: list[list[str]] = field(default_factory=list)  # a table: header first
+    target: str = ""  # an evidence file's link, as the Markdown has it
+
+
+# "- [name](link)rest": an evidence line (a name's own brackets are escaped, a link has no space or bracket).
+_EVIDENCE = re.compile(r"^- \[((?:\\.|[^\\\]])*)\]\(([^()\s]+)\)(.*)$")
 
 
 def parse_markdown(text: str) -> list[Block]:
@@ -92,6 +109,9 @@ def parse_markdown(text: str) -> list[Block]:
             blocks.append(Block("subheading", inline(line[4:])))
         elif line.startswith("> "):
             blocks.append(Block("quote", inline(line[2:])))
+        elif m := _EVIDENCE.match(line):
+            name = inline(m.group(1))
+            blocks.append(Block("evidence", name + inline(m.group(3)), label=name, target=m.group(2)))
         elif line.startswith("- **"):
             label, _, value = line[2:].partition("**：") if "**：" in line else line[2:].partition("**: ")
             blocks.append(Block("field", inline(value), label=inline(label)))
@@ -155,11 +175,14 @@ def chinese_number(n: int) -> str:
 # ── writing the document ──────────────────────────────────────────────────
 
 
-def docx_bytes(markdown: str, *, day: date, lang: str, sign_lines: list[str] | None = None) -> bytes:
+def docx_bytes(markdown: str, *, day: date, lang: str, sign_lines: list[str] | None = None,
+               files_from: Path | str | None = None) -> bytes:
     """The report ``markdown`` as a .docx laid out per GB/T 9704, signed and dated ``day``.
 
     ``sign_lines`` are lines for signatures placed before the date (the visit
     report's own signature lines are already in its Markdown and come as they are).
+    ``files_from``: the folder the Markdown's evidence links start from (the one
+    it was rendered for); without it evidence is listed, not embedded.
     """
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -196,6 +219,9 @@ def docx_bytes(markdown: str, *, day: date, lang: str, sign_lines: list[str] | N
             _run(_body_paragraph(doc), f"{block.label}{colon}{block.text}", BODY_FONT, BODY_PT)
         elif block.kind == "table":
             _table(doc, block.rows, LANDSCAPE_TEXT_MM if turned else TEXT_MM)
+        elif block.kind == "evidence":
+            page = (PAGE_MM[0], LANDSCAPE_TEXT_MM) if turned else (PAGE_MM[1], TEXT_MM)
+            _evidence(doc, block, files_from, lang, text_mm=page[1], max_mm=page[0] * PHOTO_MAX_HEIGHT)
         else:
             _run(_body_paragraph(doc), block.text, BODY_FONT, BODY_PT)
     # After a wide table at the end, the signature and the date stay on its (landscape) page.
@@ -217,6 +243,62 @@ def docx_bytes(markdown: str, *, day: date, lang: str, sign_lines: list[str] | N
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def evidence_path(target: str, files_from: Path | str | None) -> Path | None:
+    """The file an evidence link names: a relative link from ``files_from``, or a ``file:`` address."""
+    if target.startswith("file:"):
+        return Path(url2pathname(urlparse(target).path))
+    if files_from is None:
+        return None
+    return Path(files_from) / unquote(target)
+
+
+def _evidence(doc, block: Block, files_from: Path | str | None, lang: str, *, text_mm: float, max_mm: float) -> None:
+    """A photo embedded with its line as the caption; another file, or a photo Word cannot show, as its line."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from ..i18n import t
+
+    path = evidence_path(block.target, files_from)
+    if path is not None and not path.is_file():
+        _run(_body_paragraph(doc), t("report.evidence.missing", lang=lang, line=block.text), BODY_FONT, BODY_PT)
+        return
+    if path is not None and path.suffix.lower() in PHOTO_SUFFIXES and _picture(doc, path, text_mm, max_mm):
+        p = _body_paragraph(doc)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.first_line_indent = None
+        _run(p, block.text, BODY_FONT, BODY_PT)
+        return
+    _run(_body_paragraph(doc), block.text, BODY_FONT, BODY_PT)
+
+
+def _picture(doc, path: Path, text_mm: float, max_mm: float) -> bool:
+    """Embed the photo at ``path`` centred, as wide as the text and at most ``max_mm`` tall;
+    False (nothing added) when it cannot be read or is of a kind Word does not show (HEIC, WebP)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.image.image import Image
+    from docx.shared import Mm, Pt
+
+    try:
+        data = path.read_bytes()
+        image = Image.from_blob(data)
+    except Exception:  # unreadable, or not an image python-docx knows (UnrecognizedImageError and kin)
+        return False
+    if not image.px_width or not image.px_height:
+        return False
+    ratio = image.px_height / image.px_width
+    wide, tall = text_mm, text_mm * ratio
+    if tall > max_mm:
+        wide, tall = max_mm / ratio, max_mm
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE  # an exact 28 pt line would crop the picture
+    fmt.space_before, fmt.space_after = Pt(LINE_PT / 2), Pt(0)
+    fmt.keep_with_next = True  # the caption stays under its photo
+    p.add_run().add_picture(io.BytesIO(data), width=Mm(wide), height=Mm(tall))
+    return True
 
 
 def _page(doc) -> None:

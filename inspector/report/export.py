@@ -10,6 +10,7 @@ from ..core import ids
 from ..core.finding_view import view_of
 from ..core.records import Inspection, Village
 from ..core.repository import NotFound
+from .evidence_list import EvidenceLinks
 from .files import report_filename, write_report
 from .visit_report import render_visit_report
 
@@ -36,11 +37,13 @@ def inspection_village(db: Any, inspection_id: str) -> tuple[str, str]:
 
 
 def visit_report_text(db: Any, catalog: Catalog, inspection_id: str, lang: str,
-                      village_id: str | None = None) -> tuple[str, Inspection, Village]:
+                      village_id: str | None = None, links_from: Path | None = None) -> tuple[str, Inspection, Village]:
     """The visit report's Markdown, with the inspection and village it is about.
 
     ``village_id``: the inspection's village when the caller has it (a screen);
-    otherwise it is looked up (``inspection_village``).
+    otherwise it is looked up (``inspection_village``). ``links_from``: the
+    folder the report is written to (evidence links start there); None: the
+    database folder (report/evidence_list.py).
     """
     if village_id is None:
         village_id, inspection_id = inspection_village(db, inspection_id)
@@ -61,6 +64,7 @@ def visit_report_text(db: Any, catalog: Catalog, inspection_id: str, lang: str,
         observations=store.observations(inspection.id),
         findings=findings,
         lang=lang,
+        evidence=EvidenceLinks(db.evidence, links_from),
     )
     return text, inspection, village
 
@@ -75,5 +79,6 @@ def visit_report_name(inspection: Inspection, village: Village, lang: str, extra
 
 def export_visit(db: Any, catalog: Catalog, inspection_id: str, folder: Path | None, lang: str,
                  village_id: str | None = None) -> Path:
-    text, inspection, village = visit_report_text(db, catalog, inspection_id, lang, village_id)
-    return write_report(folder or default_folder(db), visit_report_name(inspection, village, lang), text)
+    folder = Path(folder or default_folder(db))
+    text, inspection, village = visit_report_text(db, catalog, inspection_id, lang, village_id, links_from=folder)
+    return write_report(folder, visit_report_name(inspection, village, lang), text)

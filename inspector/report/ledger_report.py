@@ -14,12 +14,15 @@ its history as rows. Every value a user typed goes through ``escape_inline``
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..core import ids, labels
+from ..core.evidence import finding_files
 from ..core.finding_view import FindingView, views_of
 from ..core.records import Event, Finding
 from ..i18n import messages, t
+from .evidence_list import EvidenceLinks, evidence_lines
 from .markdown import escape_cell, escape_inline
 
 DASH = "—"
@@ -96,6 +99,8 @@ def history_rows(events: Iterable[Event], lang: str, esc: Callable[[object], str
             details.append(t("supervise.detail.reason", lang=lang, note=note) if kind == "extend" else note)
         if ev.evidence:
             add("evidence", files=t("supervise.sep", lang=lang).join(plain(e) for e in ev.evidence))
+        if ev.files:  # an attach: the files by the names people know (the ledger links them below its history)
+            add("evidence", files=t("supervise.sep", lang=lang).join(plain(f.name) for f in ev.files))
         rows.append([esc(_day(ev.on)), esc(ev.by), what, sep.join(d for d in details if d)])
     return rows
 
@@ -126,11 +131,14 @@ def label(prefix: str, code: object, lang: str) -> str:
 # ── the ledger ────────────────────────────────────────────────────────────
 
 
-def render_village_ledger(db: Any, village_id: str, as_of: date, lang: str, catalog: Any = None) -> str:
+def render_village_ledger(db: Any, village_id: str, as_of: date, lang: str, catalog: Any = None, *,
+                          links_from: Path | None = None) -> str:
     """The village's rectification ledger on ``as_of`` in ``lang`` ("zh" or "en").
 
     ``catalog`` (optional) names the list items a finding is based on;
-    without it they show as their ids.
+    without it they show as their ids. Each finding's evidence (attached on or
+    before ``as_of``) follows its history, linked from ``links_from``, the
+    folder the ledger is written to (None: the database folder; report/evidence_list.py).
     """
     village = db.village(village_id)
     items = village_views(db, village_id, as_of)
@@ -168,6 +176,12 @@ def render_village_ledger(db: Any, village_id: str, as_of: date, lang: str, cata
         lines += ["### " + t("supervise.ledger.finding_heading", lang=lang, no=n,
                              title=escape_inline(v.title) or DASH, id=escape_inline(ids.short(v.id))), ""]
         lines += gfm_table(header, history_rows(v.events, lang))
+        files = finding_files(v.events)
+        if files:
+            kept_in = getattr(db, "evidence", None)
+            links = EvidenceLinks(kept_in, links_from) if kept_in is not None else None
+            lines += [t("report.evidence.ledger", lang=lang, n=len(files)), ""]
+            lines += evidence_lines(files, links, lang) + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

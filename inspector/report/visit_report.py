@@ -20,11 +20,13 @@ from typing import Any, Mapping
 from ..catalog.classifier import KINDS, VERDICTS
 from ..catalog.model import OBSERVED, SEVERITIES, Catalog, CheckItem, Checklist, ListItem
 from ..core import ids, labels
+from ..core.evidence import finding_files
 from ..core.finding_view import FindingView, found_order
 from ..core.inspection import CLASSIFIED, covering_findings
 from ..core.records import Amendment, Answer, Finding, Inspection, Observation, Village
 from ..core.textwidth import clip
 from ..i18n import messages, t
+from .evidence_list import EvidenceLinks, evidence_lines
 from .markdown import escape_cell, escape_inline
 
 TASK_OBSERVATIONS = ("task", "service")  # shown with their classification
@@ -60,13 +62,17 @@ def render_visit_report(
     observations: list[Observation],
     findings: list[FindingView],
     lang: str = "zh",
+    evidence: EvidenceLinks | None = None,
 ) -> str:
     """The visit report of ``inspection`` in ``lang`` ("zh" or "en"), as Markdown.
 
     ``findings``: the inspection's findings as of the report's date (their
-    unit, person and deadline are the ones in force then).
+    unit, person and deadline are the ones in force then). ``evidence``: links
+    from the report's folder to the kept files (report/evidence_list.py);
+    without it the evidence is listed by name only.
     """
     report = _Report(village, inspection, checklist, catalog, answers or {}, observations or [], findings or [], lang)
+    report.links = evidence
     return report.render()
 
 
@@ -120,6 +126,7 @@ class _Report:
         self.catalog: Catalog = catalog
         self.answers: dict[str, Answer] = {k: v for k, v in answers.items() if isinstance(v, Answer)}
         self.lang = lang
+        self.links: EvidenceLinks | None = None
         self.groups = checklist.by_theme()
         self.themes = {th.id: th for th in checklist.themes}
         # Numbers "2.3" (theme 2, item 3) and the order used to sort everything.
@@ -189,7 +196,7 @@ class _Report:
 
     def render(self) -> str:
         lines: list[str] = []
-        for section in (self.head, self.basics, self.summary, self.results, self.ledger, self.tasks,
+        for section in (self.head, self.basics, self.summary, self.results, self.ledger, self.evidence, self.tasks,
                         self.other_observations, self.amendments, self.signatures):
             lines += section()
         return "\n".join(lines).rstrip("\n") + "\n"
@@ -350,6 +357,32 @@ class _Report:
             rows.append([str(n), problem, self.basis(f), unit_cell, escape_cell(f.measure),
                          view.deadline.isoformat()])
         return lines + _table([self.t(f"report.col.{c}") for c in cols], rows)
+
+    def evidence(self) -> list[str]:
+        """The kept files, by finding then by checklist item; no section when there are none.
+
+        The file names typed before evidence was kept stay in the results' notes, unlinked.
+        """
+        groups: list[tuple[str, list]] = []
+        for n, f in enumerate(self.findings, 1):
+            files = finding_files(self.views[id(f)].events)
+            if files:
+                groups.append((self.t("report.evidence.finding", no=n, title=escape_inline(f.title) or DASH), files))
+        items = sorted((a for a in self.answers.values() if a.files), key=lambda a: (self._item_order(a.item), a.item))
+        for answer in items:
+            check = self.checklist.item(answer.item)
+            if check is not None and answer.item in self.number:
+                head = self.t("report.evidence.item", number=self.number[answer.item],
+                              question=escape_inline(check.q(self.lang)))
+            else:
+                head = escape_inline(answer.item) or DASH
+            groups.append((head, list(answer.files)))
+        if not groups:
+            return []
+        lines = ["## " + self.t("report.evidence.section"), ""]
+        for head, files in groups:
+            lines += ["### " + head, ""] + evidence_lines(files, self.links, self.lang) + [""]
+        return lines
 
     def basis(self, finding: Finding) -> str:
         items = finding.basis

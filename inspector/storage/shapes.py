@@ -65,6 +65,8 @@ def _one_of(choices: tuple[str, ...]) -> Check:
 
 
 ULID = r"^[0-9A-HJKMNP-TV-Z]{26}$"  # core/ids.py
+ID = _pattern(ULID)
+_UNIQUE = {ID}  # checks of values that never repeat (ids): remembering them would only fill memory
 _FAST = {TEXT: str, NUMBER: int, LIST: list, TABLE: dict, FLAG: bool}
 _ABSENT = object()
 
@@ -73,7 +75,7 @@ Spec = dict[str, tuple[Check, bool]]
 
 REGISTRY: dict[str, Spec] = {
     "villages": {
-        "id": (_pattern(ULID), True),
+        "id": (ID, True),
         "name": (TEXT, True),
         "township": (TEXT, True),
         "kind": (_one_of(VILLAGE_KINDS), False),
@@ -87,7 +89,7 @@ REGISTRY: dict[str, Spec] = {
 
 VILLAGE: dict[str, Spec] = {
     "inspections": {
-        "id": (_pattern(ULID), True),
+        "id": (ID, True),
         "date": (_date, True),
         "state": (TEXT, False),
         "kind": (TEXT, False),
@@ -96,9 +98,9 @@ VILLAGE: dict[str, Spec] = {
         "amendments": (LIST, False),
     },
     "answers": {"inspection": (TEXT, True), "item": (TEXT, True)},
-    "observations": {"id": (_pattern(ULID), True), "inspection": (TEXT, True), "item": (TEXT, False)},
-    "findings": {"id": (_pattern(ULID), True), "inspection": (TEXT, False), "title": (TEXT, False)},
-    "events": {"id": (_pattern(ULID), True), "finding": (TEXT, True), "type": (TEXT, True), "on": (_date, True),
+    "observations": {"id": (ID, True), "inspection": (TEXT, True), "item": (TEXT, False)},
+    "findings": {"id": (ID, True), "inspection": (TEXT, False), "title": (TEXT, False)},
+    "events": {"id": (ID, True), "finding": (TEXT, True), "type": (TEXT, True), "on": (_date, True),
                "at": (TEXT, True), "device": (TEXT, True), "counter": (NUMBER, True), "deadline": (_date, False)},
 }
 
@@ -134,7 +136,7 @@ def _check_tables(path: Path, tables: Mapping[str, Any], specs: dict[str, Spec])
                     if required:
                         raise _fail(path, table, key, doc, field, "missing")
                     continue
-                memo = (id(check), value) if type(value) is str else None
+                memo = (id(check), value) if type(value) is str and check not in _UNIQUE else None
                 if memo in passed:
                     continue
                 problem = check(value)

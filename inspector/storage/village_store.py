@@ -294,6 +294,7 @@ class VillageStore:
             self.tiny.table("events").insert(documents.event_doc(event))
 
     def status(self, fid: str, as_of=None) -> workflow.FindingStatus:
+        """The finding's status (core's workflow.derive): a convenience for tests and benchmarks, not in core's interface."""
         return workflow.derive(self.events(fid), as_of)
 
     # -- summary for the index -------------------------------------------------
