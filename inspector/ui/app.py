@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from platformdirs import user_log_path
 from rich.text import Text
@@ -92,8 +92,44 @@ class InspectorApp(App[None]):
         (self.switch_screen if replace else self.push_screen)(MainScreen())
         if self.db.read_only:
             self.notify(t("store.read_only_notice", holder=self.db.holder), severity="warning", timeout=10)
-        elif self.settings.ask_user:
+            return
+        if self.settings.ask_user:
             self.ask_user()
+        if self.folder_sync_on():
+            self.call_after_refresh(self.sync_shared_folder)
+
+    # Sync: the shared folder (issue 11), at start and on the main screen's refresh key.
+
+    def folder_sync_on(self) -> bool:
+        """Whether this database syncs with a shared folder now: one is set, and this is neither a read-only copy nor the demo."""
+        from .sync_steps import shared_folder
+
+        return not self.db.read_only and not self.settings.demo and shared_folder(self.db) is not None
+
+    def sync_shared_folder(self, then: Callable[[], None] | None = None) -> None:
+        """``inspector sync folder`` in a worker behind a spinner; a summary, and the details when something needs a look."""
+        from .dialogs import MessageDialog
+        from .screens.sync_dialogs import BusyScreen, Outcome
+        from .sync_steps import FolderResult, shared_folder, sync_folder
+
+        folder = shared_folder(self.db)
+        if folder is None or self.db.read_only:
+            return
+
+        def done(outcome: Outcome[FolderResult] | None) -> None:
+            if then is not None:
+                then()
+            if outcome is None:
+                return
+            if outcome.error or outcome.result is None:
+                self.notify(outcome.error, severity="error", timeout=10)
+                return
+            result = outcome.result
+            self.notify(result.summary(), severity="warning" if result.needs_attention else "information", timeout=10)
+            if result.needs_attention:
+                self.push_screen(MessageDialog(t("sync_ui.folder_report"), [*result.skipped, *result.lines]))
+
+        self.push_screen(BusyScreen(t("sync_ui.syncing", path=folder), lambda: sync_folder(self.db, folder)), done)
 
     def index_loaded(self, error: Exception | None) -> None:
         """The loading screen's rebuild ended: the main screen, or quit and let the CLI say what stopped it."""

@@ -28,6 +28,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
         Binding("a", "add_village", "action.add_village", id="main.add_village"),
         Binding("c", "catalog", "action.catalog", id="main.catalog"),
         Binding("r", "reload", "action.reload", id="main.reload"),
+        Binding("s", "sync", "action.sync", id="main.sync"),
         Binding("E", "open_exports", "action.open_exports", id="main.open_exports", show=False),
         Binding("R", "open_report", "action.open_report", id="main.open_report", show=False),
     ]
@@ -35,6 +36,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield WrappedText(id="totals")
+        yield WrappedText(id="sync-status")
         yield DataTable(id="villages", cursor_type="row", zebra_stripes=True)
         yield FittingFooter()
 
@@ -54,6 +56,7 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
             SystemCommand(t("action.resume_draft"), t("palette.resume_draft"), self.action_resume_draft),
             SystemCommand(t("action.catalog"), t("palette.catalog"), self.action_catalog),
             SystemCommand(t("action.reload"), t("palette.reload"), self.action_reload),
+            SystemCommand(t("action.sync"), t("palette.sync"), self.action_sync),
         ]
 
     def action_open_village(self) -> None:
@@ -121,7 +124,17 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
         self.load()
 
     def action_reload(self) -> None:
-        self.load()
+        """Read the database again; with a shared folder set, sync with it first (the refresh key of issue 11)."""
+        app = inspector_app(self)
+        if app.folder_sync_on():
+            app.sync_shared_folder(then=self.load)
+        else:
+            self.load()
+
+    def action_sync(self) -> None:
+        from .sync_screen import SyncScreen
+
+        self.app.push_screen(SyncScreen())
 
     def load(self) -> None:
         db = inspector_app(self).db
@@ -171,6 +184,16 @@ class MainScreen(OpensReports, ReloadOnReturn, Screen[None]):
         self.query_one("#totals", WrappedText).set_text(
             t("main.totals", townships=len(by_township), **totals) if villages else t("main.empty")
         )
+        self.show_sync_status()
+
+    def show_sync_status(self) -> None:
+        """When each known device last synced here: one wrapped line, left out while this database has synced with none."""
+        from ..sync_steps import status_line
+
+        line = status_line(inspector_app(self).db)
+        status = self.query_one("#sync-status", WrappedText)
+        status.display = bool(line)
+        status.set_text(line)
 
 
 def _warm_up() -> None:

@@ -21,6 +21,8 @@ from rich.text import Text
 
 from ...core import ids, labels, workflow
 from ...core.finding_view import BUCKETS, FindingView, matches, view_of
+from ...core.errors import UserError
+from ...core.evidence import closure_needs_evidence
 from ...core.moves import Move, make_move, refusal
 from ...core.saved_filters import save_filter
 from ...core.overdue import open_on
@@ -54,6 +56,7 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         Binding("t", "sort", "action.sort", show=False, id="review.sort"),
         Binding("b", "chart", "action.chart", show=False, id="review.chart"),
         Binding("l", "ledger", "action.ledger", id="review.ledger"),
+        Binding("e", "attach_evidence", "action.attach_evidence", show=False, id="review.attach_evidence"),
         Binding("enter", "open_finding", "action.open_finding", show=False, id="review.open_finding"),
         Binding("m", "more", "action.more", show=False, id="review.more"),
         Binding("escape", "back", "action.back", id="review.back"),
@@ -229,6 +232,8 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
         if view is None:
             return
         refused = refusal(kind, view)
+        if refused is None and kind == "close":
+            refused = closure_needs_evidence(view, app.catalog.county.closure_needs_evidence)  # the county's rule, before anything is typed
         if refused is not None:  # say at once when the move cannot be made, before anything is typed
             self.notify(refused.message(), severity="warning", timeout=8)
             return
@@ -237,14 +242,27 @@ class ReviewScreen(ReloadOnReturn, Screen[None]):
             if move is None:
                 return
             try:
-                make_move(store, row.id, move)
-            except workflow.WorkflowError as exc:
+                make_move(store, row.id, move, close_needs_evidence=app.catalog.county.closure_needs_evidence)
+            except UserError as exc:  # the workflow or the county's rule refused it: nothing recorded
                 self.notify(exc.message(), severity="error", timeout=8)
                 return
             self.notify(t("review.done", move=labels.event(move.kind), id=ids.short(row.id)))
             self.load(keep=row.id)
 
         self.app.push_screen(MoveDialog(kind, view, app.settings.user), done)
+
+    def action_attach_evidence(self) -> None:
+        """e: keep photos, scans or documents with the finding under the cursor."""
+        row = self.current
+        if row is None or not inspector_app(self).writable():
+            return
+        from .ledger import ask_evidence
+
+        store = inspector_app(self).db.store(row.village_id)
+        # The row may come from the summaries, without events: the finding's whole history says what is kept.
+        view = view_of(store.finding(row.id), store.events(row.id), self.today,
+                       village_id=row.village_id, village=row.village, township=row.township) or row
+        ask_evidence(self, row.village_id, view, lambda: self.load(keep=row.id))
 
     # -- filters, sort, chart ---------------------------------------------------------
 

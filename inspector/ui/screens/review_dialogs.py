@@ -192,7 +192,7 @@ class PickDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with DialogBody(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=value) for label, value in self.options], id="pick")
+            yield OptionList(*[Option(label, id=value) for label, value in self.options], id="pick", markup=False)
 
     def on_mount(self) -> None:
         pick = self.query_one("#pick", OptionList)

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from ...catalog.model import CheckItem
 from ...core.errors import UserError
+from ...core.evidence import attach_to_answer
 from ...core import ids
 from ...core.inspection import Failure, answering_observations, effective_kind, item_status, missing_requirements
 from ...core.item_text import basis_text, item_label, list_item_label, numbering, render_refs
@@ -31,6 +32,8 @@ from ..footer import FittingFooter
 from ..theme_styles import tone
 from ..opener import OpensReports
 from .completion_dialog import ProblemsDialog
+from .evidence_dialog import EvidenceDialog, file_line, file_state, kept_message, open_kept
+from .review_dialogs import PickDialog
 from .finding_dialog import FINDING_FIELDS, FindingDialog
 from .observation_dialog import DeleteObservation, ObservationDialog
 from ..appref import inspector_app
@@ -66,6 +69,7 @@ class WalkScreen(OpensReports, Screen[None]):
         Binding("escape", "back", "action.back", id="walk.back"),
         Binding("E", "open_exports", "action.open_exports", id="walk.open_exports", show=False),
         Binding("R", "open_report", "action.open_report", id="walk.open_report", show=False),
+        Binding("O", "open_evidence", "action.open_evidence", id="walk.open_evidence", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -228,6 +232,12 @@ class WalkScreen(OpensReports, Screen[None]):
             text.append(f"{t('inspection_screen.note')}{t('punct.colon')}{answer.note}\n")
         if answer and answer.evidence:
             text.append(f"{t('inspection_screen.evidence')}{t('punct.colon')}{t('punct.list_sep').join(answer.evidence)}\n")
+        if answer and answer.files:
+            kept = inspector_app(self).db.evidence
+            text.append(f"{t('evidence_ui.heading')}{t('punct.colon')}\n")
+            for file in answer.files:
+                state = file_state(kept, file)
+                text.append(f"  · {file_line(file, state)}\n", style=tone(self, "error") if state else "")
         if answer and answer.reason_no_finding:
             text.append(f"{t('inspection_screen.no_finding_reason')}{t('punct.colon')}{answer.reason_no_finding}\n")
         for finding in findings:
@@ -377,18 +387,44 @@ class WalkScreen(OpensReports, Screen[None]):
         self.app.push_screen(TextDialog(t("inspection_screen.ask_note"), current), lambda v: v is not None and self._save(item, note=v.strip()))
 
     def action_evidence(self) -> None:
+        """e: keep photos, scans or documents with the item's answer (copied in under their hash)."""
         if not self._writable():
             return
+        app = inspector_app(self)
         item = self.item
         answer = self.visit.answers().get(item.id)
-        current = answer.evidence if answer else ()
+        number = numbering(self.visit.checklist).get(item.id, "")
+        target = t("evidence_ui.of_item", number=number, title=clip(item.q(language()), 40))
+        limit = app.catalog.county.evidence_max_bytes
 
-        def done(value: str | None) -> None:
-            if value is not None:
-                names = [n.strip() for n in value.replace("，", ",").replace("、", ",").split(",") if n.strip()]
-                self._save(item, evidence=names)
+        def attach(paths: list[str]):
+            return attach_to_answer(self.visit, item, paths, self.user, kept_in=app.db.evidence, limit=limit)
 
-        self.app.push_screen(TextDialog(t("inspection_screen.ask_evidence"), ", ".join(current), hint=t("inspection_screen.evidence_hint")), done)
+        def done(attached) -> None:
+            if attached is not None:
+                self.notify(kept_message(attached, target), timeout=8)
+                self.refresh_marks()
+
+        self.app.push_screen(EvidenceDialog(target, attach, app.db.evidence, limit, kept=answer.files if answer else ()), done)
+
+    def action_open_evidence(self) -> None:
+        """O: open a file kept with the item's answer (several: pick one)."""
+        answer = self.visit.answers().get(self.item.id)
+        files = list(answer.files) if answer else []
+        kept = inspector_app(self).db.evidence
+        if not files:
+            self.notify(t("evidence_ui.none"))
+            return
+        if len(files) == 1:
+            open_kept(self, kept, files[0])
+            return
+        by_hash = {f.sha256: f for f in files}
+
+        def picked(sha: str | None) -> None:
+            if sha in by_hash:
+                open_kept(self, kept, by_hash[sha])
+
+        self.app.push_screen(PickDialog(t("evidence_ui.pick"), [(file_line(f, file_state(kept, f)), f.sha256) for f in files]), picked)
 
     # -- observations -----------------------------------------------------------------------
 
