@@ -25,12 +25,12 @@ JPEG = b"\xff\xd8\xff\xe0" + b"photo of the removed signboard" * 20  # 604 bytes
 
 @pytest.fixture
 def strict_catalog(tmp_path_factory):
-    """A county copy that keeps files up to 0.001 MB (1048 bytes) and wants evidence before a closure."""
+    """A county copy that keeps files up to 1 MB and wants evidence before a closure."""
     root = tmp_path_factory.mktemp("county") / "county"
     shutil.copytree(DEFAULT_ROOT, root)
-    (root / "county.toml").write_text("[evidence]\nmax_mb = 0.001\n\n[closure]\nneeds_evidence = true\n", encoding="utf-8")
+    (root / "county.toml").write_text("[evidence]\nmax_mb = 1\n\n[closure]\nneeds_evidence = true\n", encoding="utf-8")
     catalog, problems = load_catalog(root)
-    assert problems == [] and catalog.county.closure_needs_evidence and catalog.county.evidence_max_bytes == 1048
+    assert problems == [] and catalog.county.closure_needs_evidence and catalog.county.evidence_max_bytes == 1024 * 1024
     return catalog
 
 
@@ -40,7 +40,7 @@ def files(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "整改前 1.jpg").write_bytes(JPEG)
     (folder / "台账.pdf").write_bytes(b"%PDF-1.4 ledger cover")
-    (folder / "大照片.jpg").write_bytes(b"\xff\xd8" + b"x" * 2000)  # over the strict county's 1048 bytes
+    (folder / "大照片.jpg").write_bytes(b"\xff\xd8" + b"x" * 1_300_000)  # 1.2 MB: over the strict county's 1 MB
     (folder / "setup.exe").write_bytes(b"MZ")
     return folder
 
@@ -65,8 +65,8 @@ def notes(app) -> list[str]:
 
 async def give_paths(pilot, text: str) -> None:
     """Paths as a terminal delivers a drag or a paste: one Paste event into the focused text area."""
-    area = pilot.app.screen.query_one("#evidence-paths", TextArea)
-    area.post_message(events.Paste(text))
+    assert pilot.app.focused is pilot.app.screen.query_one("#evidence-paths", TextArea)
+    pilot.app.post_message(events.Paste(text))  # to the app, as the terminal driver sends it (it forwards to the focus)
     await pilot.pause()
 
 
@@ -134,7 +134,7 @@ async def test_e_in_the_walk_keeps_files_with_the_answer(village_db, catalog, fi
         await pilot.pause()
         assert len(db.store(vid).answers(iid)[item.id].files) == 2 and len(kept_names(db)) == 2
         assert "未重复保存" in notes(app)[-1]
-        assert app.screen is walk, app.screen_stack
+        assert app.screen is walk
         # O with two files: pick one, it opens with the system's viewer.
         await pilot.press("O")
         await pilot.pause()
@@ -160,7 +160,7 @@ async def test_a_refused_file_keeps_nothing_and_says_why_per_file(village_db, st
         assert app.screen is dialog  # stays open with what was typed
         error = str(dialog.query_one("#error", Static).render()).splitlines()
         assert len(error) == 2
-        assert "大照片.jpg" in error[0] and "0.001 MB" in error[0]
+        assert error[0].startswith("大照片.jpg 大小为 1.2 MB，超过上限 1.0 MB")
         assert "setup.exe" in error[1] and ".exe" in error[1]
         assert kept_names(db) == []
         assert item.id not in db.store(vid).answers(iid)
@@ -187,6 +187,7 @@ async def test_a_read_only_copy_refuses_e_before_any_dialog(village_db, catalog)
     app = make_app(db=second, catalog=catalog, today=TODAY, settings=Settings(lang="zh", user="王主任"))
     async with app.run_test(size=(100, 30)) as pilot:
         await open_walk(app, pilot, vid, iid)
+        before = sum("只读" in n for n in notes(app))  # the app says once that this copy is read-only
         await pilot.press("e")
         await pilot.pause()
         assert type(app.screen).__name__ == "WalkScreen"
@@ -202,7 +203,7 @@ async def test_a_read_only_copy_refuses_e_before_any_dialog(village_db, catalog)
         await pilot.press("e")
         await pilot.pause()
         assert type(app.screen).__name__ == "LedgerScreen"
-        assert sum("只读" in n for n in notes(app)) == 3
+        assert sum("只读" in n for n in notes(app)) == before + 3
     second.close()
     assert kept_names(db) == [] and finding_files(db.store(vid).events(fid)) == []
 
@@ -250,6 +251,7 @@ async def test_review_e_keeps_files_with_the_finding_and_the_ledger_shows_and_op
         await pilot.pause()
         assert opened == [db.evidence.path_of(attach[0].files[0])]
         assert "SSH" in notes(app)[-1] and str(opened[0]) in notes(app)[-1]
+        assert app.focused is None, app.focused
         await pilot.press("enter")  # Enter still closes the history
         await pilot.pause()
         assert app.screen is review
@@ -263,7 +265,7 @@ async def test_review_e_keeps_files_with_the_finding_and_the_ledger_shows_and_op
         ledger = app.screen
         assert type(ledger).__name__ == "LedgerScreen"
         history = str(ledger.query_one("#history", Static).render())
-        assert "补充佐证" in history or "整改前 1.jpg" in history
+        assert "保存佐证材料  王主任  整改前 1.jpg、台账.pdf" in history  # the attach event in the history
         lines = [str(o.prompt) for o in ledger.query_one("#evidence-files").options]
         assert lines[0].endswith("【文件缺失】") and lines[1].endswith("【文件已被改动】"), lines
         await pilot.press("O")  # the first is missing: said in one line, nothing started
@@ -312,7 +314,7 @@ async def test_a_close_refused_at_the_move_when_the_rule_came_after_the_dialog(v
     """The dialog was opened under a county without the rule; the move itself is still checked (make_move)."""
     db, vid, _, fid = village_db
     store = db.store(vid)
-    record(store, fid, "report", by="镇综治办")
+    record(store, fid, "report", by="镇综治办", note="已摘除")
     record(store, fid, "verify", by="王主任", verifier="王主任")
     app = make_app(db=db, catalog=catalog, today=TODAY, settings=Settings(lang="zh", user="王主任"))
     async with app.run_test(size=(120, 40)) as pilot:

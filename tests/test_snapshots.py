@@ -136,3 +136,70 @@ def test_review_screen(snap_compare, tmp_path, lang, size):
 @pytest.mark.parametrize("lang", LANGS)
 def test_village_ledger(snap_compare, tmp_path, lang, size):
     _snap_keys(snap_compare, _demo_app(tmp_path, lang), size, lang, ("o", "l"))
+
+
+# ── sync (issue 11) ───────────────────────────────────────────────────────────
+
+SYNC_DEVICE = Path(__file__).parent / "fixtures" / "sync_device" / "device.json"  # a fixed id and public key
+
+
+def _sync_app(tmp_path: Path, monkeypatch, lang: str):
+    """The snapshot database, run as the fixed device (its fingerprint is fixed), knowing one other laptop.
+
+    The fixture holds only the public key (the private key is not needed to draw; nothing is signed):
+    copied, so a test that renamed the device could not change it.
+    """
+    import base64
+
+    device_file = tmp_path / "device" / "device.json"
+    device_file.parent.mkdir()
+    device_file.write_bytes(SYNC_DEVICE.read_bytes())
+    monkeypatch.setenv("INSPECTOR_DEVICE", str(device_file))
+    app = _app(tmp_path, lang)
+    app.db.note_device("01SNAPDEV1CE0000000000000S", last_export="2026-11-21T08:15:00")
+    app.db.note_device("01SNAPTHERDEV00000WANGFANG", name="县督导 王芳", trusted=True,
+                       public_key=base64.b64encode(bytes(range(32))).decode(), last_import="2026-11-20T17:40:00")
+    app.db.note_device("01SNAPNEWDEV000000CHENJ1NG", name="新华村 陈静", trusted=False,
+                       public_key=base64.b64encode(bytes(range(1, 33))).decode())
+    return app
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_sync_screen(snap_compare, tmp_path, monkeypatch, lang, size):
+    _snap_keys(snap_compare, _sync_app(tmp_path, monkeypatch, lang), size, lang, ("s",))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sync_line_on_the_main_screen(snap_compare, tmp_path, monkeypatch, lang):
+    _snap_keys(snap_compare, _sync_app(tmp_path, monkeypatch, lang), (80, 24), lang)
+
+
+# ── evidence (issue 12) ───────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_evidence_dialog(snap_compare, tmp_path, lang, size):
+    """e on a finding of the review, two relative names typed that are not there: one line for each, nothing kept."""
+    from textual import events
+
+    async def run(pilot):
+        pilot.app.clear_notifications()  # the drafts reminder: not part of the screen under test
+        pilot.app.sub_title = SUBTITLE[lang]
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        pilot.app.clear_notifications()  # while the review is on top: it stays drawn behind the dialog
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.post_message(events.Paste("照片.jpg '现场 记录.pdf'"))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        pilot.app.sub_title = SUBTITLE[lang]
+        await pilot.pause()
+
+    assert snap_compare(_app(tmp_path, lang), terminal_size=size, run_before=run)

@@ -211,7 +211,7 @@ class FindingHistoryDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter", "close", "action.close", id="dialog.close"),
                 Binding("O", "open_evidence", "action.open_evidence", id="history.open_evidence")]
-    AUTO_FOCUS = None  # Enter still closes; Tab reaches the evidence list to pick a file
+    AUTO_FOCUS = ""  # nothing focused: Enter still closes; Tab reaches the evidence list to pick a file
 
     def __init__(self, village_id: str, fid: str) -> None:
         super().__init__()

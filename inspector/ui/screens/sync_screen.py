@@ -72,7 +72,7 @@ class SyncScreen(ReloadOnReturn, Screen[None]):
             table.add_column(t(f"sync_ui.col.{key}"), key=key)
         for d in rows:
             if d.this:
-                trusted = Text(t("sync.this_device"), style="bold")
+                trusted = Text(t("sync_ui.this"), style="bold")
             elif d.revoked:
                 trusted = Text(t("sync.revoked"), style=tone(self, "error"))
             else:
