@@ -133,7 +133,7 @@ async def test_export_writes_a_signed_bundle_into_the_exports_folder(a, catalog,
     bundle = wiring.read_bundle(path.read_bytes())  # signed by this device: the signature checks
     assert (bundle.device, bundle.name) == (A_ID, "张伟的电脑")
     assert [v["name"] for v in bundle.villages] == ["石堰村"]
-    assert db.known_devices()[A_ID]["last_export"] == "2026-11-21T09:30:00"
+    assert db.known_devices()[A_ID].last_export == "2026-11-21T09:30:00"
     db.close()
 
 
@@ -194,7 +194,7 @@ async def test_import_from_another_device_asks_trust_then_previews_then_reports(
     assert finding.title == "重复报表"
     assert [e.type for e in store.events()] == ["found", "assign"]
     known = db.known_devices()[B_ID]
-    assert known["trusted"] is True and known["name"] == "陈静的电脑"
+    assert known.trusted is True and known.name == "陈静的电脑"
     db.close()
 
 

@@ -4,12 +4,9 @@
     inspector device name NAME       rename this device (the name others see beside its records and bundles)
     inspector sync devices [--json]  the devices this database knows: name, fingerprint, trusted, last import/export
 
-What a database keeps of each device (the registry table "devices", written
-by the sync verbs): ``name``, ``public_key`` (base64, the key its bundles were
-signed with when first trusted), ``trusted`` (bool), ``last_import`` (ISO
-time of the last import of one of its bundles), ``last_export`` (this device
-only: when its last bundle was written), ``last_bundle`` (sha256 of the last
-bundle file imported from it: folder sync skips a file it has already read).
+What a database keeps of each device is core's ``KnownDevice`` (core/sync.py;
+the registry table "devices", written by the sync steps in sync_flow.py); the
+list beside it, merged with the roster in force, is ``sync_flow.device_rows``.
 Exit status: 0 done; 1 a refused name (empty, too long); 2 not a database.
 """
 
@@ -19,12 +16,14 @@ import argparse
 import base64
 import json
 import sys
-from typing import Any, Callable
+from typing import Callable
 
 from .. import device
 from ..core import ids
 from ..core.errors import UserError
+from ..core.sync import Roster
 from ..i18n import t
+from ..sync_flow import device_rows, when
 from .villages import format_table
 
 
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace, open_db) -> int:
     return show(args, open_db)
 
 
-def roster_doc(args: argparse.Namespace, open_db) -> dict | None:
+def roster_in_force(args: argparse.Namespace, open_db) -> Roster | None:
     """The roster in force in the database ``args`` names, if that database exists and has one."""
     from ..paths import default_db
     from ..wiring import is_database
@@ -62,26 +61,26 @@ def roster_doc(args: argparse.Namespace, open_db) -> dict | None:
         return db.roster()
 
 
-def role_of(roster: dict | None, device_id: str) -> str:
+def role_of(roster: Roster | None, device_id: str) -> str:
     """A device's role as people read it: its role on the roster, "not on the roster", or "no roster"."""
     if roster is None:
         return t("sync.role.no_roster")
-    entry = next((e for e in roster.get("entries", []) if e.get("device") == device_id), None)
+    entry = roster.entry(device_id)
     if entry is None:
         return t("sync.role.not_listed")
-    role = t(f"sync.role.{entry.get('role')}")
-    return t("sync.role.revoked", role=role) if entry.get("revoked") else role
+    role = t(f"sync.role.{entry.role}")
+    return t("sync.role.revoked", role=role) if entry.revoked else role
 
 
 def show(args: argparse.Namespace, open_db) -> int:
     me = device.this_device()
-    roster = roster_doc(args, open_db)
+    roster = roster_in_force(args, open_db)
     role = role_of(roster, me.id)
     if args.json:
-        entry = next((e for e in (roster or {}).get("entries", []) if e.get("device") == me.id), None)
+        entry = roster.entry(me.id) if roster is not None else None
         print(json.dumps({"id": me.id, "short_id": ids.short(me.id), "name": me.name,
-                          "role": entry.get("role") if entry else None, "role_label": role,
-                          "county": roster.get("county") if roster else None,
+                          "role": entry.role if entry else None, "role_label": role,
+                          "county": roster.county if roster else None,
                           "fingerprint": me.fingerprint,
                           "public_key": base64.b64encode(me.public_key).decode()}, ensure_ascii=False, indent=2))
         return 0
@@ -90,53 +89,23 @@ def show(args: argparse.Namespace, open_db) -> int:
     return 0
 
 
-def known(db: Any) -> list[dict[str, Any]]:
-    """Every device the database knows (this one first, then heard-from and roster devices by name)."""
-    me = device.this_device()
-    roster = db.roster()
-    rows: dict[str, dict[str, Any]] = {}
-    for entry in (roster or {}).get("entries", []):
-        rows[entry["device"]] = {"id": entry["device"], "name": entry.get("name", ""), "public_key": entry.get("public_key", "")}
-    for did, doc in db.known_devices().items():
-        rows.setdefault(did, {"id": did})
-        rows[did].update({k: v for k, v in doc.items() if v not in (None, "")})
-    mine = rows.setdefault(me.id, {"id": me.id})
-    mine.update(name=me.name, public_key=base64.b64encode(me.public_key).decode(), this=True)
-    out = []
-    for row in rows.values():
-        try:
-            key = base64.b64decode(str(row.get("public_key", "")), validate=True)
-        except ValueError:
-            key = b""
-        entry = next((e for e in (roster or {}).get("entries", []) if e.get("device") == row["id"]), None)
-        on_roster = entry is not None and not entry.get("revoked") and bool(entry.get("public_key"))
-        out.append({"id": row["id"], "short_id": ids.short(row["id"]), "name": row.get("name", ""),
-                    "fingerprint": device.fingerprint(key), "this": bool(row.get("this")),
-                    "trusted": bool(row.get("this") or row.get("trusted") or on_roster),
-                    "role": entry.get("role") if entry else None, "revoked": bool(entry and entry.get("revoked")),
-                    "last_import": row.get("last_import", ""), "last_export": row.get("last_export", "")})
-    out.sort(key=lambda r: (not r["this"], r["name"], r["id"]))
-    return out
-
-
 def list_devices(args: argparse.Namespace, open_db) -> int:
     with open_db(args, read_only=True) as db:
-        rows = known(db)
+        rows = device_rows(db)
         roster = db.roster()
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps([{"id": r.id, "short_id": ids.short(r.id), "name": r.name, "fingerprint": r.fingerprint,
+                           "this": r.this, "trusted": r.trusted, "role": r.role, "revoked": r.revoked,
+                           "last_import": r.last_import, "last_export": r.last_export} for r in rows],
+                         ensure_ascii=False, indent=2))
         return 0
     header = [t("sync.col.id"), t("sync.col.name"), t("sync.col.role"), t("sync.col.fingerprint"),
               t("sync.col.trusted"), t("sync.col.last_import"), t("sync.col.last_export")]
     table = []
     for r in rows:
-        trusted = t("sync.this_device") if r["this"] else t("sync.revoked") if r["revoked"] else \
-            t("sync.yes") if r["trusted"] else t("sync.no")
-        table.append([r["short_id"], r["name"], role_of(roster, r["id"]), r["fingerprint"] or "-", trusted,
-                      _when(r["last_import"]), _when(r["last_export"])])
+        trusted = t("sync.this_device") if r.this else t("sync.revoked") if r.revoked else \
+            t("sync.yes") if r.trusted else t("sync.no")
+        table.append([ids.short(r.id), r.name, role_of(roster, r.id), r.fingerprint or "-", trusted,
+                      when(r.last_import), when(r.last_export)])
     print(format_table(header, table))
     return 0
-
-
-def _when(iso: str) -> str:
-    return iso.replace("T", " ")[:16] if iso else "-"

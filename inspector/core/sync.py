@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 Doc = Mapping[str, Any]
 
@@ -131,3 +131,60 @@ class MergeReport:
 
     def count(self, table: dict[str, int], kind: str, n: int = 1) -> None:
         table[kind] = table.get(kind, 0) + n
+
+
+# ── the devices a database knows, and whether to take a bundle from one ───────
+
+
+@dataclass(frozen=True)
+class KnownDevice:
+    """What a database keeps of a device (the registry's "devices" table; storage maps it).
+
+    ``public_key`` is the key (base64) its bundles were signed with when it was
+    first trusted; ``last_bundle`` the sha256 of the last file imported from it
+    (folder sync skips a file it has read already); ``last_export`` and
+    ``shared_folder`` are kept on this device's own entry only (when it last
+    wrote its bundle; the folder this database syncs with, the app's setting).
+    Revocation is the roster's, never kept here.
+    """
+
+    id: str
+    name: str = ""
+    public_key: str = ""
+    trusted: bool = False
+    last_import: str = ""  # ISO time
+    last_export: str = ""  # ISO time
+    last_bundle: str = ""
+    shared_folder: str = ""
+
+
+Trust = Literal["trusted", "ask", "impostor", "revoked"]
+
+
+def trust(known: KnownDevice | None, roster: Roster | None, device_id: str, public_key: str,
+          this: tuple[str, str] | None = None) -> Trust:
+    """Whether a bundle signed by ``device_id`` with ``public_key`` (base64) may be imported here.
+
+    ``trusted``: this device itself (``this`` = its id and key), a device trusted
+    before with this key, or one on the roster with this key. ``ask``: a device
+    never trusted (the user compares its fingerprint first). ``impostor``: this
+    device's id, the roster's or a trusted device's with another key.
+    ``revoked``: revoked on the roster. The last two are refused whatever the user says.
+    """
+    if this is not None and device_id == this[0]:
+        return "trusted" if public_key == this[1] else "impostor"
+    entry = roster.entry(device_id) if roster is not None else None
+    if entry is not None and entry.revoked:
+        return "revoked"
+    if entry is not None and entry.public_key and entry.public_key != public_key:
+        return "impostor"
+    if known is not None and known.trusted and known.public_key and known.public_key != public_key:
+        return "impostor"
+    if (known is not None and known.trusted) or (entry is not None and entry.public_key == public_key):
+        return "trusted"
+    return "ask"
+
+
+def foreign_county(roster: Roster | None, county: str) -> bool:
+    """Whether a bundle written under ``county``'s roster belongs to another county than the roster in force here."""
+    return roster is not None and bool(county) and county != roster.county

@@ -32,6 +32,7 @@ from tinydb import Query, TinyDB
 from ..core import ids
 from ..core.errors import UserError
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
+from ..core.sync import KnownDevice, Roster
 from . import documents
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
@@ -375,29 +376,30 @@ class Database:
                 out.append({"sha256": sha256, "suffix": suffix, "data": base64.b64encode(data).decode()})
         return out
 
-    def known_devices(self) -> dict[str, dict]:
-        """Devices this database has heard from: id -> {name, public_key, trusted, last_import, revoked}."""
-        return {d["id"]: dict(d) for d in self.registry.table("devices").all()}
+    def known_devices(self) -> dict[str, KnownDevice]:
+        """Devices this database has heard from (and this one, once it exported): id -> what it keeps of each."""
+        return {str(d["id"]): documents.known_device(d) for d in self.registry.table("devices").all()}
 
-    def note_device(self, device: str, **fields: object) -> None:
-        """Remember (or update) what this database knows of a device (trust, last import...)."""
+    def note_device(self, device: str, **changes: object) -> KnownDevice:
+        """Remember (or update) what this database knows of a device: ``changes`` are KnownDevice's fields."""
         self._before_registry_change()
         table = self.registry.table("devices")
-        if table.get(Query().id == device) is None:
-            table.insert({"id": device, **fields})
-        else:
-            table.update(dict(fields), Query().id == device)
+        doc = table.get(Query().id == device)
+        current = documents.known_device(doc) if doc is not None else KnownDevice(id=device)
+        updated = replace(current, **changes)  # a field KnownDevice has not is a TypeError: a bug, not a user's error
+        table.upsert(documents.known_device_doc(updated), Query().id == device)
+        return updated
 
-    def roster(self) -> dict | None:
-        """The county's roster in force here (a document), if one was installed."""
+    def roster(self) -> Roster | None:
+        """The county's roster in force here, if one was installed."""
         docs = self.registry.table("roster").all()
-        return dict(docs[0]) if docs else None
+        return documents.roster(docs[0]) if docs else None
 
-    def put_roster(self, roster: dict) -> None:
+    def put_roster(self, roster: Roster) -> None:
         self._before_registry_change()
         table = self.registry.table("roster")
         table.truncate()
-        table.insert(dict(roster))
+        table.insert(documents.roster_doc(roster))
 
     # -- named filters (of the review screen; the rule for a name is core's: core/saved_filters.py) --
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from ..core.records import Amendment, Answer, Event, EvidenceFile, Finding, Inspection, Observation, Override, Village
+from ..core.sync import SUPERVISOR_MOVES, KnownDevice, Roster, RosterEntry
 
 Doc = Mapping[str, Any]
 
@@ -38,10 +39,16 @@ def _fast(cls: type, values: dict[str, Any]) -> Any:
     return record
 
 
+_DAYS: dict[str, date] = {}  # the same few thousand days recur across a county's events
+
+
 def _day(value: Any) -> date:
-    if type(value) is str and len(value) == 10:
-        return date.fromisoformat(value)
-    return date.fromisoformat(str(value)[:10])
+    day = _DAYS.get(value) if type(value) is str else None
+    if day is None:
+        day = date.fromisoformat(str(value)[:10])
+        if type(value) is str and len(_DAYS) < 100_000:
+            _DAYS[value] = day
+    return day
 
 
 def _texts(value: Any) -> tuple[str, ...]:
@@ -213,3 +220,33 @@ def event_doc(e: Event) -> dict[str, Any]:
            "unit": e.unit, "person": e.person, "note": e.note, "level": e.level, "verifier": e.verifier,
            "evidence": list(e.evidence), "files": [evidence_file_doc(f) for f in e.files]}
     return _drop_empty(doc, "deadline", "unit", "person", "note", "level", "verifier", "evidence", "files")
+
+
+# ── sync: the registry's devices and roster ──────────────────────────────────
+
+
+def known_device(doc: Doc) -> KnownDevice:
+    return KnownDevice(id=str(doc["id"]), name=str(doc.get("name") or ""), public_key=str(doc.get("public_key") or ""),
+                       trusted=bool(doc.get("trusted", False)), last_import=str(doc.get("last_import") or ""),
+                       last_export=str(doc.get("last_export") or ""), last_bundle=str(doc.get("last_bundle") or ""),
+                       shared_folder=str(doc.get("shared_folder") or ""))
+
+
+def known_device_doc(d: KnownDevice) -> dict[str, Any]:
+    # Every field, empty ones too: the registry merges a changed device into its document (a field emptied stays empty).
+    return {"id": d.id, "name": d.name, "public_key": d.public_key, "trusted": d.trusted, "last_import": d.last_import,
+            "last_export": d.last_export, "last_bundle": d.last_bundle, "shared_folder": d.shared_folder}
+
+
+def roster(doc: Doc) -> Roster:
+    entries = tuple(RosterEntry(device=str(e["device"]), name=str(e.get("name") or ""), role=str(e.get("role") or ""),
+                                public_key=str(e.get("public_key") or ""), revoked=bool(e.get("revoked", False)))
+                    for e in doc.get("entries") or [])
+    return Roster(county=str(doc.get("county") or ""), entries=entries,
+                  supervisor_moves=tuple(doc.get("supervisor_moves") or SUPERVISOR_MOVES))
+
+
+def roster_doc(r: Roster) -> dict[str, Any]:
+    return {"county": r.county, "supervisor_moves": list(r.supervisor_moves),
+            "entries": [{"device": e.device, "name": e.name, "role": e.role, "public_key": e.public_key,
+                         "revoked": e.revoked} for e in r.entries]}

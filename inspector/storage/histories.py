@@ -39,12 +39,12 @@ def replay(events: Iterable[Event]) -> Replayed:
     every date from the running maximum at that event.
     """
     status: workflow.FindingStatus | None = None
-    found = reach = ""
-    closed_from: str | None = None
+    found = reach = None  # days (dates), made text once at the end
+    closed_from = None
     skipped = []
     for ev in workflow.in_order(events):
-        day = ev.on.isoformat()
-        if day > reach:
+        day = ev.on
+        if reach is None or day > reach:
             reach = day  # a skipped event counts for the "as of" cut too (workflow.known_on)
         try:
             status = workflow.apply(status, ev)
@@ -54,13 +54,13 @@ def replay(events: Iterable[Event]) -> Replayed:
             skipped.append(ev)  # a conflict of merged histories: kept, not applied (workflow.derive)
             if status is None:
                 continue
-        if not found:
+        if found is None:
             found = day
-        if status.is_open:
+        if status.state != workflow.CLOSED:
             closed_from = None
         elif closed_from is None:
             closed_from = reach
-    if status is None:
+    if status is None or found is None:
         raise workflow.WorkflowError("workflow.not_found_yet")
     status.conflicts = skipped
-    return Replayed(status, found, closed_from or OPEN_STILL)
+    return Replayed(status, found.isoformat(), closed_from.isoformat() if closed_from else OPEN_STILL)

@@ -66,6 +66,7 @@ def _one_of(choices: tuple[str, ...]) -> Check:
 
 ULID = r"^[0-9A-HJKMNP-TV-Z]{26}$"  # core/ids.py
 ID = _pattern(ULID)
+_ULID_MATCH = re.compile(ULID).match
 _UNIQUE = {ID}  # checks of values that never repeat (ids): remembering them would only fill memory
 _FAST = {TEXT: str, NUMBER: int, LIST: list, TABLE: dict, FLAG: bool}
 _ABSENT = object()
@@ -122,28 +123,57 @@ def _compiled(spec: Spec) -> list[tuple[str, type | None, Check, bool]]:
 
 
 def _check_tables(path: Path, tables: Mapping[str, Any], specs: dict[str, Spec]) -> None:
+    """Refuse the first record (in file order) with a field that does not fit, naming it and the field.
+
+    Checked a field at a time over all the records of a table (a county's
+    file holds thousands of events): the common case, every value of the
+    expected type, costs one comprehension per field; only records that may be
+    wrong are then checked one by one, in order, as before.
+    """
     passed: set[tuple[int, str]] = set()  # (check, text) found fine: dates repeat across thousands of records
     for table, spec in {"meta": META, **specs}.items():
+        items = list(tables.get(table, {}).items())
+        if not items:
+            continue
         fields = _compiled(spec)
-        for key, doc in tables.get(table, {}).items():
-            if type(doc) is not dict and not isinstance(doc, dict):
-                raise _fail(path, table, key, doc, "-", "wrong_type:table")
-            for field, fast, check, required in fields:
-                value = doc.get(field, _ABSENT)
-                if type(value) is fast:
-                    continue  # the common case, without a call (a county's file holds thousands of records)
-                if value is _ABSENT:
-                    if required:
-                        raise _fail(path, table, key, doc, field, "missing")
-                    continue
-                memo = (id(check), value) if type(value) is str and check not in _UNIQUE else None
-                if memo in passed:
-                    continue
-                problem = check(value)
-                if problem:
-                    raise _fail(path, table, key, doc, field, problem)
-                if memo is not None:
-                    passed.add(memo)
+        suspects: set[int] = {n for n, (_, doc) in enumerate(items) if type(doc) is not dict}
+        for field, fast, check, required in fields:
+            if fast is not None:
+                suspects.update(n for n, (_, doc) in enumerate(items)
+                                if type(doc) is dict and type(doc.get(field, _ABSENT)) is not fast)
+            elif check is ID:
+                match = _ULID_MATCH
+                suspects.update(n for n, (_, doc) in enumerate(items)
+                                if type(doc) is dict and not (type(v := doc.get(field, _ABSENT)) is str and match(v)))
+            else:  # dates, choices: each distinct text is checked once
+                values = [(n, doc.get(field, _ABSENT)) for n, (_, doc) in enumerate(items) if type(doc) is dict]
+                wrong = {v for v in {v for _, v in values if type(v) is str} if check(v)}
+                suspects.update(n for n, v in values if (v is _ABSENT and required) or
+                                (v is not _ABSENT and (type(v) is not str or v in wrong)))
+        for n in sorted(suspects):
+            key, doc = items[n]
+            _check_one(path, table, key, doc, fields, passed)
+
+
+def _check_one(path: Path, table: str, key: str, doc: Any, fields: list, passed: set) -> None:
+    if type(doc) is not dict and not isinstance(doc, dict):
+        raise _fail(path, table, key, doc, "-", "wrong_type:table")
+    for field, fast, check, required in fields:
+        value = doc.get(field, _ABSENT)
+        if type(value) is fast:
+            continue
+        if value is _ABSENT:
+            if required:
+                raise _fail(path, table, key, doc, field, "missing")
+            continue
+        memo = (id(check), value) if type(value) is str and check not in _UNIQUE else None
+        if memo in passed:
+            continue
+        problem = check(value)
+        if problem:
+            raise _fail(path, table, key, doc, field, problem)
+        if memo is not None:
+            passed.add(memo)
 
 
 def check_meta(path: Path, tables: Mapping[str, Any]) -> None:
