@@ -8,9 +8,10 @@ line on stderr, never a traceback, and leave the database byte-identical.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -416,7 +417,18 @@ def test_two_closures_of_one_finding_are_reported_as_a_conflict(capsys, a, b, mo
 # ── folder ────────────────────────────────────────────────────────────────
 
 
-def test_folder_sync_writes_its_own_file_and_imports_the_others(capsys, a, b, monkeypatch, tmp_path):
+@pytest.fixture
+def ticking(monkeypatch):
+    """Every reading of the verbs' clock a second after the last: each run writes at another time of day.
+
+    (With the real clock two runs within one second wrote byte-identical bundles
+    and runs a second apart did not, so what a test saw depended on the load.)
+    """
+    ticks = itertools.count()
+    monkeypatch.setattr(cli, "make_clock", lambda today: lambda: datetime(2026, 11, 21, 9) + timedelta(seconds=next(ticks)))
+
+
+def test_folder_sync_writes_its_own_file_and_imports_the_others(capsys, a, b, monkeypatch, tmp_path, ticking):
     shared = tmp_path / "shared"
     shared.mkdir()
     status, out, err = call(capsys, a, monkeypatch, "sync", "folder", str(shared))
@@ -440,6 +452,30 @@ def test_folder_sync_writes_its_own_file_and_imports_the_others(capsys, a, b, mo
     assert "1 unchanged" in out  # A's file was read already
     assert sorted(p.name for p in shared.iterdir()) == sorted(
         [f"{A_ID}.inspector-bundle", f"{B_ID}.inspector-bundle", "broken.inspector-bundle"])  # no temp files
+
+
+def test_folder_sync_rewrites_its_own_file_only_when_what_it_carries_changed(capsys, a, b, monkeypatch, tmp_path,
+                                                                            ticking):
+    """A file carrying the same records is kept byte for byte (a later time of writing is no change), so the
+    others do not read it again and Syncthing has nothing to send; a change is written."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    own = shared / f"{A_ID}.inspector-bundle"
+    assert call(capsys, a, monkeypatch, "sync", "folder", str(shared))[0] == 0
+    first = own.read_bytes()
+    assert call(capsys, a, monkeypatch, "sync", "folder", str(shared))[0] == 0
+    assert own.read_bytes() == first
+    _, out, _ = call(capsys, b, monkeypatch, "--lang", "en", "sync", "folder", str(shared), "--trust")
+    assert "imported 1 bundles (张伟的电脑)" in out
+    _, out, _ = call(capsys, b, monkeypatch, "--lang", "en", "sync", "folder", str(shared))
+    assert "imported 0 bundles" in out and "1 unchanged" in out
+    db = a.open(day=22)  # a change on A: its next file carries it, and B reads it
+    db.add_village("新华村", "金鸡镇")
+    db.close()
+    assert call(capsys, a, monkeypatch, "sync", "folder", str(shared))[0] == 1  # B's file: B is not trusted by A
+    assert own.read_bytes() != first
+    _, out, _ = call(capsys, b, monkeypatch, "--lang", "en", "sync", "folder", str(shared))
+    assert "imported 1 bundles (张伟的电脑): added 1 village" in out and "0 unchanged" in out
 
 
 def test_folder_that_does_not_exist_is_refused(capsys, b, monkeypatch, tmp_path):
