@@ -52,7 +52,7 @@ def _day(value: Any) -> date:
 
 
 def _texts(value: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
+    return tuple(value) if type(value) is list or type(value) is tuple else ()
 
 
 def _flag(value: Any) -> bool | None:
@@ -93,15 +93,26 @@ def amendment_doc(a: Amendment) -> dict[str, Any]:
     return {"at": a.at, "by": a.by, "item": a.item, "field": a.field, "old": a.old, "new": a.new, "reason": a.reason}
 
 
+_INSPECTION_DEFAULTS = {f.name: (f.default if f.default is not MISSING else None) for f in fields(Inspection)}
+
+
 def inspection(doc: Doc) -> Inspection:
-    return _fast(Inspection, {
-        "id": doc["id"], "village": doc.get("village", ""), "date": _day(doc["date"]), "kind": doc.get("kind", ""),
-        "inspectors": _texts(doc.get("inspectors")), "template": doc.get("template", ""),
-        "template_version": doc.get("template_version", ""), "state": doc.get("state", "draft"),
-        "created_at": doc.get("created_at", ""), "completed_at": doc.get("completed_at", ""),
-        "completed_by": doc.get("completed_by", ""),
-        "amendments": tuple(amendment(a) for a in doc.get("amendments") or ()),
-    })
+    values = dict(_INSPECTION_DEFAULTS)
+    values.update(doc)  # the inspection list makes one per inspection of the county: built as event() is
+    if len(values) != len(_INSPECTION_DEFAULTS):
+        values = {k: v for k, v in values.items() if k in _INSPECTION_DEFAULTS}
+    values["date"] = _day(values["date"])
+    values["inspectors"] = _texts(values["inspectors"])
+    amendments = values["amendments"]
+    values["amendments"] = tuple(amendment(a) for a in amendments) if amendments else ()
+    for name in ("kind", "template", "template_version", "created_at", "completed_at", "completed_by"):
+        if values[name] is None:
+            values[name] = ""
+    if not values["state"]:
+        values["state"] = "draft"
+    record = object.__new__(Inspection)
+    object.__setattr__(record, "__dict__", values)
+    return record
 
 
 def inspection_doc(i: Inspection) -> dict[str, Any]:
@@ -177,15 +188,20 @@ def observation_doc(o: Observation) -> dict[str, Any]:
 
 # -- findings and events --------------------------------------------------------
 
+_FINDING_DEFAULTS = {f.name: (f.default if f.default is not MISSING else None) for f in fields(Finding)}
+
+
 def finding(doc: Doc) -> Finding:
-    return _fast(Finding, {
-        "id": doc["id"], "village": doc.get("village", ""), "inspection": doc.get("inspection", ""),
-        "item": doc.get("item", ""), "observation": doc.get("observation"), "theme": doc.get("theme", ""),
-        "title": doc.get("title", ""), "description": doc.get("description", ""), "basis": _texts(doc.get("basis")),
-        "basis_text": doc.get("basis_text", ""), "severity": doc.get("severity", ""), "unit": doc.get("unit", ""),
-        "person": doc.get("person", ""), "measure": doc.get("measure", ""), "created_at": doc.get("created_at", ""),
-        "changed_at": doc.get("changed_at", ""),
-    })
+    values = dict(_FINDING_DEFAULTS)
+    values.update(doc)  # built as event() is: a history query makes one per finding of the county
+    if len(values) != len(_FINDING_DEFAULTS):
+        values = {k: v for k, v in values.items() if k in _FINDING_DEFAULTS}
+    values["basis"] = _texts(values["basis"])
+    if values["village"] is None:
+        values["village"] = ""
+    record = object.__new__(Finding)
+    object.__setattr__(record, "__dict__", values)
+    return record
 
 
 def finding_doc(f: Finding) -> dict[str, Any]:
