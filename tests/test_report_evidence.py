@@ -311,3 +311,16 @@ def test_typed_file_names_stay_listed_unlinked(tmp_path, catalog):
         text, _, _ = visit_report_text(db, catalog, iid, "zh")
     assert "IMG\\_0031.jpg" in text and not links(text) and "## 佐证材料" not in text
     assert re.search(r"\| [^|]*IMG\\_0031\.jpg[^|]* \|", text)
+
+
+def test_word_ledger_into_a_folder_not_made_yet_embeds_the_photo(tmp_path):
+    """`--out` names a folder that does not exist yet: the links go through it (`../`), and the photo is still found."""
+    from inspector.report.docx import evidence_path
+
+    db_root = tmp_path / "db"
+    kept = db_root / "evidence" / "ab" / "cdef.png"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"x")
+    out = tmp_path / "not-yet"
+    assert not out.exists()
+    assert evidence_path("../db/evidence/ab/cdef.png", out).read_bytes() == b"x"

@@ -27,6 +27,7 @@ is missing. Pure: text in, bytes out; no clock (the date is given).
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -251,7 +252,9 @@ def evidence_path(target: str, files_from: Path | str | None) -> Path | None:
         return Path(url2pathname(urlparse(target).path))
     if files_from is None:
         return None
-    return Path(files_from) / unquote(target)
+    # Lexically: the link was made lexically (os.path.relpath), and the report's own folder
+    # may not exist yet when the document is made (``--out`` is created as the file is written).
+    return Path(os.path.normpath(Path(files_from) / unquote(target)))
 
 
 def _evidence(doc, block: Block, files_from: Path | str | None, lang: str, *, text_mm: float, max_mm: float) -> None:
