@@ -154,7 +154,7 @@ def view_of(finding: Finding, events: Iterable[Event], as_of: date, *,
     known = workflow.known_on(every, as_of)
     if not known:
         return None
-    return _view(finding, workflow.derive(known), as_of, tuple(known), len(every) - len(known),
+    return _view(finding, workflow.derive_known(known), as_of, tuple(known), len(every) - len(known),
                  village_id or finding.village, village, township)
 
 

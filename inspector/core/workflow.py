@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Iterable
 
 from .errors import UserError
@@ -81,7 +82,10 @@ def event_day(event: Event) -> date:
 
 def in_order(events: Iterable[Event]) -> list[Event]:
     """A finding's events in the one order every device agrees on: (time, device, counter)."""
-    return sorted(events, key=lambda e: (e.at, e.device, e.counter))
+    return sorted(events, key=_ORDER)
+
+
+_ORDER = attrgetter("at", "device", "counter")
 
 
 def known_on(events: Iterable[Event], as_of: date | None) -> list[Event]:
@@ -108,9 +112,14 @@ def derive(events: Iterable[Event], as_of: date | None = None) -> FindingStatus:
     dropped from the record (a new move is checked strictly: ``check_move``).
     Only a history without its "found" event is refused.
     """
+    return derive_known(known_on(events, as_of))
+
+
+def derive_known(known: Iterable[Event]) -> FindingStatus:
+    """``derive`` of events already cut and ordered by ``known_on`` (a read model has them so)."""
     status: FindingStatus | None = None
     skipped: list[Event] = []
-    for ev in known_on(events, as_of):
+    for ev in known:
         try:
             status = apply(status, ev)
         except WorkflowError:
