@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from .finding_view import BUCKETS, FindingView, matches, sort_views, view_of, view_of_status
+from .finding_view import BUCKETS, FindingView, matches, sort_views, view_of_status
 from .records import Finding
 from .repository import QueryRows, Repository
 from .workflow import FindingStatus
@@ -66,15 +66,13 @@ def rows_as_of(db: Repository, as_of: date, village_ids: Iterable[str] | None = 
     wanted = [vid for vid in village_ids if vid in villages] if village_ids else list(villages)
 
     def collect(cache: QueryRows) -> list[FindingView]:
-        # Streamed: each history is derived and dropped, only the open views are kept.
+        # Streamed: only the open views are kept; each status is the one derived on that date.
         rows = []
-        for vid, f, history in cache.maybe_open_on(as_of.isoformat(), wanted if village_ids else None):
+        for vid, f, status in cache.open_on(as_of.isoformat(), wanted if village_ids else None):
             village = villages.get(vid)
             if village is None:
                 continue  # archived
-            view = view_of(f, history, as_of, village_id=vid, village=village.name, township=village.township)
-            if view is not None and view.is_open:
-                rows.append(view)
+            rows.append(view_of_status(f, status, as_of, village_id=vid, village=village.name, township=village.township))
         return rows
 
     return sort_views(db.queried(collect, wanted if village_ids else None))

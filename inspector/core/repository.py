@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, TypeVar
 
 from .models import Village, VillageSummary
 from .records import Answer, Event, Finding, Inspection, Observation
+from .workflow import FindingStatus
 
 
 T = TypeVar("T")
@@ -58,12 +59,16 @@ class NotFound(RepositoryError):
 class QueryRows(Protocol):
     """The rows the history queries read (storage answers them from its query cache)."""
 
-    def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, Finding, list[Event]]]:
-        """(village id, finding, all its events) for every finding that may be open on ``day`` (ISO)."""
+    def open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, Finding, FindingStatus]]:
+        """(village id, finding, its status on ``day``) for every finding open on ``day`` (ISO).
+
+        The status is what ``workflow.derive`` gives from the events known on that day
+        (storage keeps each finding's status after each event, so no history is replayed).
+        """
         ...
 
-    def found_by(self, vid: str, day: str) -> list[tuple[Finding, list[Event]]]:
-        """(finding, all its events) for each finding of the village found on or before ``day``."""
+    def found_by(self, vid: str, day: str) -> list[tuple[Finding, FindingStatus]]:
+        """(finding, its status on ``day``) for each finding of the village found on or before ``day``."""
         ...
 
     def inspection_figures(self, vid: str) -> list[tuple[Inspection, dict]]:

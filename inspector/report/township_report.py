@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from ..catalog.model import THEMES
 from ..core import labels
-from ..core.finding_view import FindingView, view_of, views_of
+from ..core.finding_view import FindingView, view_of_status, views_of
 from ..core.records import Inspection
 from ..i18n import t
 from .ledger_report import DASH, field_lines, gfm_table
@@ -88,8 +88,8 @@ def township_figures(db: Any, village_ids: list[str], as_of: date, catalog: Any 
     def ask(cache: Any) -> list[VillageFigures]:
         out = []
         for vid in village_ids:
-            found = (view_of(finding, events, as_of) for finding, events in cache.found_by(vid, day))
-            out.append(_figures(cache.inspection_figures(vid), [v for v in found if v], as_of, catalog))
+            found = [view_of_status(finding, status, as_of) for finding, status in cache.found_by(vid, day)]
+            out.append(_figures(cache.inspection_figures(vid), found, as_of, catalog))
         return out
 
     return db.queried(ask, village_ids)

@@ -7,7 +7,8 @@ replay instead of each replaying it again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Mapping
 
 from ..core import workflow
@@ -23,6 +24,10 @@ class Replayed:
     # ISO day from which it is closed on every date, as core.workflow.derive counts
     # (the events up to the first dated after the date); OPEN_STILL when open today.
     closed_from: str
+    # After each event, in order: [its day, then the status] (``snapshot``), or [its day] while
+    # the finding is not found yet. Its status on any date is the last entry before the first
+    # later day: what derive(events, as_of) gives, without reading an event (``status_on``).
+    timeline: list = field(default_factory=list)
 
 
 def event_order(doc: Mapping[str, Any]) -> tuple[str, str, int]:
@@ -42,6 +47,9 @@ def replay(events: Iterable[Event]) -> Replayed:
     found = reach = None  # days (dates), made text once at the end
     closed_from = None
     skipped = []
+    timeline: list = []
+    last_key: tuple | None = None
+    last: list = []
     for ev in workflow.in_order(events):
         day = ev.on
         if reach is None or day > reach:
@@ -53,7 +61,13 @@ def replay(events: Iterable[Event]) -> Replayed:
                 raise
             skipped.append(ev)  # a conflict of merged histories: kept, not applied (workflow.derive)
             if status is None:
+                timeline.append([_iso(day)])
                 continue
+        key = (status.state, status.deadline, status.escalation, status.unit, status.person, status.closed_on,
+               len(status.extensions))
+        if key != last_key:  # most events change the state; a note of progress may change nothing
+            last_key, last = key, snapshot(status)
+        timeline.append([_iso(day), *last])
         if found is None:
             found = day
         if status.state != workflow.CLOSED:
@@ -63,4 +77,47 @@ def replay(events: Iterable[Event]) -> Replayed:
     if status is None or found is None:
         raise workflow.WorkflowError("workflow.not_found_yet")
     status.conflicts = skipped
-    return Replayed(status, found.isoformat(), closed_from.isoformat() if closed_from else OPEN_STILL)
+    return Replayed(status, found.isoformat(), closed_from.isoformat() if closed_from else OPEN_STILL, timeline)
+
+
+def snapshot(status: workflow.FindingStatus) -> list:
+    """A status as the query cache keeps it (JSON): state, deadlines, escalation, unit, person, days, extensions."""
+    return [status.state, _iso(status.deadline), _iso(status.original_deadline), status.escalation,
+            status.unit, status.person, _iso(status.found_on) if status.found_on else "",
+            _iso(status.closed_on) if status.closed_on else "", list(status.extensions)]  # its dicts are never changed
+
+
+_ISO: dict[date, str] = {}  # a county's events fall on a few thousand days
+
+
+def _iso(day: date) -> str:
+    text = _ISO.get(day)
+    if text is None:
+        text = _ISO[day] = day.isoformat()
+    return text
+
+
+def status_on(timeline: list, day: str) -> workflow.FindingStatus | None:
+    """The status on ``day`` (ISO) from a timeline (see Replayed); None when not found yet."""
+    kept = None
+    for entry in timeline:
+        if entry[0] > day:
+            break  # the "as of" cut: the first event dated after the day, and all after it (workflow.known_on)
+        kept = entry
+    if kept is None or len(kept) == 1:
+        return None
+    _, state, deadline, original, escalation, unit, person, found_on, closed_on, extensions = kept
+    return workflow.FindingStatus(
+        state=state, deadline=_day(deadline), original_deadline=_day(original), extensions=list(extensions),
+        escalation=escalation, found_on=_day(found_on) if found_on else None,
+        closed_on=_day(closed_on) if closed_on else None, unit=unit, person=person)
+
+
+_DAYS: dict[str, date] = {}
+
+
+def _day(text: str) -> date:
+    day = _DAYS.get(text)
+    if day is None:
+        day = _DAYS[text] = date.fromisoformat(text)
+    return day

@@ -28,12 +28,13 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import orjson
 
 from ..core import ids
-from ..core.records import Event, Finding, Inspection
+from ..core.records import Finding, Inspection
 from . import documents
-from .histories import Replayed, event_order, replay
+from ..core.workflow import FindingStatus
+from .histories import Replayed, event_order, replay, status_on
 
 CACHE = "index.sqlite"
-VERSION = "6"  # index.json was version 3; 6: one row per finding, with its history
+VERSION = "7"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS inspections (
 CREATE INDEX IF NOT EXISTS inspections_vid ON inspections (vid);
 CREATE INDEX IF NOT EXISTS inspections_day ON inspections (day, id);
 CREATE TABLE IF NOT EXISTS findings (
-    vid TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, events TEXT NOT NULL, found TEXT NOT NULL, closed TEXT NOT NULL);
+    vid TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, timeline TEXT NOT NULL, found TEXT NOT NULL, closed TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS findings_vid ON findings (vid, found);
 CREATE INDEX IF NOT EXISTS findings_closed ON findings (closed, found);
 """
@@ -224,26 +225,33 @@ class QueryCache:
 
     # -- queries -------------------------------------------------------------
 
-    def maybe_open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, Finding, list[Event]]]:
-        """(village id, finding, all its events in order) for every finding that may be open on ``day``.
+    def open_on(self, day: str, vids: list[str] | None) -> Iterator[tuple[str, Finding, FindingStatus]]:
+        """(village id, finding, its status on ``day``) for every finding open on ``day`` (ISO).
 
-        A finding is left out when it was not found yet on ``day`` or when it
-        is closed for good by then (histories.replay); the caller derives the
-        exact status from the events, so this only narrows which histories are read.
+        The rows that may be open are found by their two days (found by then, not
+        closed for good by then); each status is read from the finding's timeline
+        (histories.status_on), exactly what workflow.derive gives on that day.
         """
-        sql = "SELECT vid, doc, events FROM findings WHERE closed > ? AND found <= ?"
+        sql = "SELECT vid, doc, timeline FROM findings WHERE closed > ? AND found <= ?"
         if vids is None:
             found: Iterator[tuple] = self._stream(sql, (day, day))
         else:  # by village: one index range each
             found = (row for vid in vids for row in self._stream(
-                "SELECT vid, doc, events FROM findings WHERE vid = ? AND found <= ? AND closed > ?", (vid, day, day)))
-        for vid, doc, events in found:
-            yield vid, documents.finding(orjson.loads(doc)), [documents.event(e) for e in orjson.loads(events)]
+                "SELECT vid, doc, timeline FROM findings WHERE vid = ? AND found <= ? AND closed > ?", (vid, day, day)))
+        for vid, doc, timeline in found:
+            status = status_on(orjson.loads(timeline), day)
+            if status is not None and status.is_open:
+                yield vid, documents.finding(orjson.loads(doc)), status
 
-    def found_by(self, vid: str, day: str) -> list[tuple[Finding, list[Event]]]:
-        """(finding, all its events in order) for each finding of the village found on or before ``day``."""
-        rows = self._rows("SELECT doc, events FROM findings WHERE vid = ? AND found <= ? ORDER BY id, rowid", (vid, day))
-        return [(documents.finding(orjson.loads(doc)), [documents.event(e) for e in orjson.loads(events)]) for doc, events in rows]
+    def found_by(self, vid: str, day: str) -> list[tuple[Finding, FindingStatus]]:
+        """(finding, its status on ``day``) for each finding of the village found on or before ``day``."""
+        rows = self._rows("SELECT doc, timeline FROM findings WHERE vid = ? AND found <= ? ORDER BY id, rowid", (vid, day))
+        out = []
+        for doc, timeline in rows:
+            status = status_on(orjson.loads(timeline), day)
+            if status is not None:
+                out.append((documents.finding(orjson.loads(doc)), status))
+        return out
 
     def inspection_figures(self, vid: str) -> list[tuple[Inspection, dict]]:
         """(inspection, its figures: count answers and violations seen) for each inspection of the village."""
@@ -323,7 +331,7 @@ class VillageRows:
             # In the workflow's order (time, device, counter), as store.events() gives them.
             history = sorted(events.get(f["id"], []), key=event_order)
             done = replayed[f["id"]] if replayed is not None else replay([documents.event(e) for e in history])
-            self.findings.append((vid, f["id"], _dump(f), _dump(history), done.found, done.closed_from))
+            self.findings.append((vid, f["id"], _dump(f), _dump(done.timeline), done.found, done.closed_from))
 
     @classmethod
     def of_store(cls, store: Any) -> "VillageRows":
