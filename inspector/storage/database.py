@@ -25,14 +25,13 @@ from itertools import chain
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from tinydb import Query, TinyDB
 
 from ..core import ids
 from ..core.errors import UserError
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
-from ..core.sync import KnownDevice, Roster
 from . import documents
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
@@ -47,6 +46,9 @@ from .tinyfile import one_write as _one_write  # the name bench/village_import.p
 from .tinyfile import open_tinydb
 from .village_scan import scan_all
 from .village_store import VillageStore
+
+if TYPE_CHECKING:  # imported where a database syncs: not at every start
+    from ..core.sync import KnownDevice, Roster
 
 REGISTRY = "inspector.json"
 VILLAGES = "villages"
@@ -385,6 +387,8 @@ class Database:
         self._before_registry_change()
         table = self.registry.table("devices")
         doc = table.get(Query().id == device)
+        from ..core.sync import KnownDevice
+
         current = documents.known_device(doc) if doc is not None else KnownDevice(id=device)
         updated = replace(current, **changes)  # a field KnownDevice has not is a TypeError: a bug, not a user's error
         table.upsert(documents.known_device_doc(updated), Query().id == device)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import MISSING, fields
 from datetime import date
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..core.records import Amendment, Answer, Event, EvidenceFile, Finding, Inspection, Observation, Override, Village
-from ..core.sync import SUPERVISOR_MOVES, KnownDevice, Roster, RosterEntry
+
+if TYPE_CHECKING:  # the sync records are imported where used: most commands never sync (3 ms at start)
+    from ..core.sync import KnownDevice, Roster
 
 Doc = Mapping[str, Any]
 
@@ -242,6 +244,8 @@ def event_doc(e: Event) -> dict[str, Any]:
 
 
 def known_device(doc: Doc) -> KnownDevice:
+    from ..core.sync import KnownDevice
+
     return KnownDevice(id=str(doc["id"]), name=str(doc.get("name") or ""), public_key=str(doc.get("public_key") or ""),
                        trusted=bool(doc.get("trusted", False)), last_import=str(doc.get("last_import") or ""),
                        last_export=str(doc.get("last_export") or ""), last_bundle=str(doc.get("last_bundle") or ""),
@@ -255,6 +259,8 @@ def known_device_doc(d: KnownDevice) -> dict[str, Any]:
 
 
 def roster(doc: Doc) -> Roster:
+    from ..core.sync import SUPERVISOR_MOVES, Roster, RosterEntry
+
     entries = tuple(RosterEntry(device=str(e["device"]), name=str(e.get("name") or ""), role=str(e.get("role") or ""),
                                 public_key=str(e.get("public_key") or ""), revoked=bool(e.get("revoked", False)))
                     for e in doc.get("entries") or [])
