@@ -49,7 +49,7 @@ def rows_from_index(db: Repository, as_of: date) -> list[FindingView]:
                 original_deadline=date.fromisoformat(f.original_deadline) if f.original_deadline else deadline,
                 extensions=[dict(e) for e in f.extensions], escalation=f.escalation, unit=f.unit,
             )
-            rows.append(view_of_status(Finding(id=f.id, village=vid, title=f.title, theme=f.theme, severity=f.severity),
+            rows.append(view_of_status(Finding.listed(id=f.id, village=vid, title=f.title, theme=f.theme, severity=f.severity),
                                        status, as_of, village_id=vid, village=village.name, township=village.township))
     return sort_views(rows)
 

@@ -18,6 +18,7 @@ the atomic storage makes each write durable and crash-safe.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import OrderedDict
 from contextlib import AbstractContextManager
@@ -151,6 +152,10 @@ class Database:
             db._find_stale()
             if not defer_index:
                 db.load_index(progress)
+            # What was just read (the registry, the summaries of every village) stays for the
+            # process's life: the cyclic collector need not walk it again on every full
+            # collection (at 3,000 villages one was ~50 ms of a first overdue list).
+            gc.freeze()
         except BaseException:
             if db._cache is not None:
                 db._cache.close()
@@ -517,6 +522,7 @@ class Database:
             if batch:
                 self.cache.put_villages(batch)
         self._stale = []
+        gc.freeze()  # the summaries just read stay (see open)
         if progress is not None:
             progress(len(stale), len(stale))
 
