@@ -107,11 +107,8 @@ def inspection(doc: Doc) -> Inspection:
     values["inspectors"] = _texts(values["inspectors"])
     amendments = values["amendments"]
     values["amendments"] = tuple(amendment(a) for a in amendments) if amendments else ()
-    for name in ("kind", "template", "template_version", "created_at", "completed_at", "completed_by"):
-        if values[name] is None:
-            values[name] = ""
-    if not values["state"]:
-        values["state"] = "draft"
+    if values["village"] is None:
+        values["village"] = ""
     record = object.__new__(Inspection)
     object.__setattr__(record, "__dict__", values)
     return record
