@@ -265,7 +265,7 @@ async def test_review_e_keeps_files_with_the_finding_and_the_ledger_shows_and_op
         ledger = app.screen
         assert type(ledger).__name__ == "LedgerScreen"
         history = str(ledger.query_one("#history", Static).render())
-        assert "保存佐证材料  王主任  整改前 1.jpg、台账.pdf" in history  # the attach event in the history
+        assert "佐证材料  王主任  整改前 1.jpg、台账.pdf" in history  # the attach event in the history
         lines = [str(o.prompt) for o in ledger.query_one("#evidence-files").options]
         assert lines[0].endswith("【文件缺失】") and lines[1].endswith("【文件已被改动】"), lines
         await pilot.press("O")  # the first is missing: said in one line, nothing started

@@ -167,7 +167,7 @@ def test_ledger_lists_evidence_after_each_findings_history(edb, tmp_path):
     lines = [line for line in history.splitlines() if line.startswith("- ")]
     assert len(lines) == 3 and all("（1 KB，李娜，2026-11-21 09:30）" in line for line in lines)
     # The attach records in the history table name the files (plain, as people know them).
-    attach_rows = [line for line in history.splitlines() if line.startswith("|") and "保存佐证材料" in line]
+    attach_rows = [line for line in history.splitlines() if line.startswith("|") and "佐证材料" in line]
     assert len(attach_rows) == 2 and "整改后.PNG" in attach_rows[1] and "整改报告.pdf" in attach_rows[0]
 
 

@@ -91,7 +91,8 @@ class ObservationDialog(ModalScreen[dict[str, Any] | DeleteObservation | None]):
                 yield Input(value=override.reason, placeholder=t("observation.override_reason"), id="override_reason", compact=True)
             yield Label(t("observation.note"))
             yield Input(value=c.note, id="note", compact=True)
-            yield Static(t("observation.hint"), classes="dialog-hint")
+            # Ctrl+D deletes a recorded observation: a new one has nothing to delete yet.
+            yield Static(t("observation.hint" if self.current else "observation.hint_new"), classes="dialog-hint")
             yield DialogError()
 
     def on_mount(self) -> None:
