@@ -34,7 +34,8 @@ from ..core.workflow import FindingStatus
 from .histories import Replayed, event_order, replay, status_on
 
 CACHE = "index.sqlite"
-VERSION = "7"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline
+VERSION = "8"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline;
+# 8: an inspection as its fields' values in order (documents.inspection_row)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -256,7 +257,8 @@ class QueryCache:
     def inspection_figures(self, vid: str) -> list[tuple[Inspection, dict]]:
         """(inspection, its figures: count answers and violations seen) for each inspection of the village."""
         rows = self._rows("SELECT doc, figures FROM inspections WHERE vid = ? ORDER BY day, id", (vid,))
-        return [(documents.inspection(orjson.loads(doc)), orjson.loads(figures) if figures else _NO_FIGURES) for doc, figures in rows]
+        return [(documents.inspection_from_row(orjson.loads(doc)), orjson.loads(figures) if figures else _NO_FIGURES)
+                for doc, figures in rows]
 
     def locate(self, kind: str, text: str) -> list[tuple[str, str]]:
         """(village id, record id) of each inspection or finding whose id is ``text`` or ends with it (core.ids)."""
@@ -278,7 +280,7 @@ class QueryCache:
             params += vids
         sql = "SELECT vid, doc, answers, observations, findings FROM inspections"
         sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY day, id"
-        return [(vid, documents.inspection(orjson.loads(doc)), a, o, f) for vid, doc, a, o, f in self._rows(sql, params)]
+        return [(vid, documents.inspection_from_row(orjson.loads(doc)), a, o, f) for vid, doc, a, o, f in self._rows(sql, params)]
 
 
 def _put_rows(conn: sqlite3.Connection, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
@@ -321,7 +323,8 @@ class VillageRows:
             counts = [[item, a.get("found"), a.get("allowed")] for item, a in given.items() if a.get("value") == "count"]
             seen = violations.get(i["id"], [])
             figures = _dump({"counts": counts, "violations": seen}) if counts or seen else None
-            self.inspections.append((vid, i["id"], str(i["date"])[:10], _dump(i), len(given), observations.get(i["id"], 0),
+            self.inspections.append((vid, i["id"], str(i["date"])[:10], _dump(documents.inspection_row(i)), len(given),
+                                     observations.get(i["id"], 0),
                                      per_inspection.get(i["id"], 0), figures))
         events: dict[str, list[dict]] = {}
         for e in tables.get("events", {}).values():
