@@ -61,13 +61,13 @@ def replay(events: Iterable[Event]) -> Replayed:
                 raise
             skipped.append(ev)  # a conflict of merged histories: kept, not applied (workflow.derive)
             if status is None:
-                timeline.append([_iso(day)])
+                timeline.append([day.toordinal()])
                 continue
         key = (status.state, status.deadline, status.escalation, status.unit, status.person, status.closed_on,
                len(status.extensions))
         if key != last_key:  # most events change the state; a note of progress may change nothing
             last_key, last = key, snapshot(status)
-        timeline.append([_iso(day), *last])
+        timeline.append([day.toordinal(), *last])
         if found is None:
             found = day
         if status.state != workflow.CLOSED:
@@ -81,43 +81,28 @@ def replay(events: Iterable[Event]) -> Replayed:
 
 
 def snapshot(status: workflow.FindingStatus) -> list:
-    """A status as the query cache keeps it (JSON): state, deadlines, escalation, unit, person, days, extensions."""
-    return [status.state, _iso(status.deadline), _iso(status.original_deadline), status.escalation,
-            status.unit, status.person, _iso(status.found_on) if status.found_on else "",
-            _iso(status.closed_on) if status.closed_on else "", list(status.extensions)]  # its dicts are never changed
+    """A status as the query cache keeps it (JSON): state, deadlines, escalation, unit, person, days, extensions.
 
-
-_ISO: dict[date, str] = {}  # a county's events fall on a few thousand days
-
-
-def _iso(day: date) -> str:
-    text = _ISO.get(day)
-    if text is None:
-        text = _ISO[day] = day.isoformat()
-    return text
+    Days are kept as ordinals (``date.toordinal``): made and read back without text.
+    """
+    return [status.state, status.deadline.toordinal(), status.original_deadline.toordinal(), status.escalation,
+            status.unit, status.person, status.found_on.toordinal() if status.found_on else 0,
+            status.closed_on.toordinal() if status.closed_on else 0, list(status.extensions)]  # its dicts are never changed
 
 
 def status_on(timeline: list, day: str) -> workflow.FindingStatus | None:
     """The status on ``day`` (ISO) from a timeline (see Replayed); None when not found yet."""
+    cut = date.fromisoformat(day).toordinal()
     kept = None
     for entry in timeline:
-        if entry[0] > day:
+        if entry[0] > cut:
             break  # the "as of" cut: the first event dated after the day, and all after it (workflow.known_on)
         kept = entry
     if kept is None or len(kept) == 1:
         return None
     _, state, deadline, original, escalation, unit, person, found_on, closed_on, extensions = kept
+    day_of = date.fromordinal
     return workflow.FindingStatus(
-        state=state, deadline=_day(deadline), original_deadline=_day(original), extensions=list(extensions),
-        escalation=escalation, found_on=_day(found_on) if found_on else None,
-        closed_on=_day(closed_on) if closed_on else None, unit=unit, person=person)
-
-
-_DAYS: dict[str, date] = {}
-
-
-def _day(text: str) -> date:
-    day = _DAYS.get(text)
-    if day is None:
-        day = _DAYS[text] = date.fromisoformat(text)
-    return day
+        state=state, deadline=day_of(deadline), original_deadline=day_of(original), extensions=list(extensions),
+        escalation=escalation, found_on=day_of(found_on) if found_on else None,
+        closed_on=day_of(closed_on) if closed_on else None, unit=unit, person=person)

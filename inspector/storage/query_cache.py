@@ -34,8 +34,8 @@ from ..core.workflow import FindingStatus
 from .histories import Replayed, event_order, replay, status_on
 
 CACHE = "index.sqlite"
-VERSION = "8"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline;
-# 8: an inspection as its fields' values in order (documents.inspection_row)
+VERSION = "9"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline;
+# 8: an inspection as its fields' values in order (documents.inspection_row); 9: timeline days as ordinals
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
