@@ -33,6 +33,7 @@ from tinydb import Query, TinyDB
 from ..core import ids
 from ..core.errors import UserError
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
+from ..core.records import Inspection
 from . import documents
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups
@@ -573,7 +574,7 @@ class Database:
         """(village id, id) of every inspection or finding ``text`` names: its id or the end of it (core.ids.matches)."""
         return self.queried(lambda cache: cache.locate(kind, text))
 
-    def inspection_rows(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, dict, int, int, int]]:
+    def inspection_rows(self, vids: list[str] | None = None, since: str | None = None) -> list[tuple[str, Inspection, int, int, int]]:
         """(village id, inspection, answers, observations, findings) by date and id, from the query cache."""
         return self.queried(lambda cache: cache.inspections(vids, since), vids)
 

@@ -20,24 +20,20 @@ if TYPE_CHECKING:  # the sync records are imported where used: most commands nev
 Doc = Mapping[str, Any]
 
 
-def _defaults(cls: type) -> dict[str, Any]:
-    return {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+def _field_defaults(cls: type) -> dict[str, Any]:
+    """Every field of a record with its default (None for the required ones): what a stored document leaves out."""
+    return {f.name: (f.default if f.default is not MISSING else None) for f in fields(cls)}
 
 
-_DEFAULTS = {cls: _defaults(cls) for cls in (Event, Inspection, Finding, Answer)}
-
-
-def _fast(cls: type, values: dict[str, Any]) -> Any:
-    """A frozen record built without its generated ``__init__`` (a third of the time).
+def _built(cls: type, values: dict[str, Any]) -> Any:
+    """A frozen record made from ``values`` (every field, converted) without its generated ``__init__``.
 
     An index rebuild or a history query makes a record of every event of the
-    county; the values here are already converted and complete, so the
-    checks ``__init__`` would make add nothing. Only for the mappings below.
+    county; the values here are already converted and complete, so the checks
+    ``__init__`` would make add nothing (a third of the time). Only for the mappings below.
     """
     record = object.__new__(cls)
-    fields_ = dict(_DEFAULTS[cls])
-    fields_.update(values)
-    object.__setattr__(record, "__dict__", fields_)
+    object.__setattr__(record, "__dict__", values)
     return record
 
 
@@ -95,7 +91,7 @@ def amendment_doc(a: Amendment) -> dict[str, Any]:
     return {"at": a.at, "by": a.by, "item": a.item, "field": a.field, "old": a.old, "new": a.new, "reason": a.reason}
 
 
-_INSPECTION_DEFAULTS = {f.name: (f.default if f.default is not MISSING else None) for f in fields(Inspection)}
+_INSPECTION_DEFAULTS = _field_defaults(Inspection)
 
 
 def inspection(doc: Doc) -> Inspection:
@@ -109,9 +105,7 @@ def inspection(doc: Doc) -> Inspection:
     values["amendments"] = tuple(amendment(a) for a in amendments) if amendments else ()
     if values["village"] is None:
         values["village"] = ""
-    record = object.__new__(Inspection)
-    object.__setattr__(record, "__dict__", values)
-    return record
+    return _built(Inspection, values)
 
 
 _INSPECTION_FIELDS = tuple(_INSPECTION_DEFAULTS)
@@ -140,9 +134,7 @@ def inspection_from_row(row: list) -> Inspection:
     values["inspectors"] = tuple(values["inspectors"])
     amendments = values["amendments"]
     values["amendments"] = tuple(amendment(a) for a in amendments) if amendments else ()
-    record = object.__new__(Inspection)
-    object.__setattr__(record, "__dict__", values)
-    return record
+    return _built(Inspection, values)
 
 
 def inspection_doc(i: Inspection) -> dict[str, Any]:
@@ -218,7 +210,7 @@ def observation_doc(o: Observation) -> dict[str, Any]:
 
 # -- findings and events --------------------------------------------------------
 
-_FINDING_DEFAULTS = {f.name: (f.default if f.default is not MISSING else None) for f in fields(Finding)}
+_FINDING_DEFAULTS = _field_defaults(Finding)
 
 
 def finding(doc: Doc) -> Finding:
@@ -229,9 +221,7 @@ def finding(doc: Doc) -> Finding:
     values["basis"] = _texts(values["basis"])
     if values["village"] is None:
         values["village"] = ""
-    record = object.__new__(Finding)
-    object.__setattr__(record, "__dict__", values)
-    return record
+    return _built(Finding, values)
 
 
 def finding_doc(f: Finding) -> dict[str, Any]:
@@ -242,7 +232,7 @@ def finding_doc(f: Finding) -> dict[str, Any]:
     return _drop_empty(doc, "observation", "basis_text", "changed_at")
 
 
-_EVENT_DEFAULTS = {f.name: (f.default if f.default is not MISSING else None) for f in fields(Event)}
+_EVENT_DEFAULTS = _field_defaults(Event)
 _EVENT_SIZE = len(_EVENT_DEFAULTS)
 
 
@@ -255,9 +245,7 @@ def event(doc: Doc) -> Event:
     values["deadline"] = _day(values["deadline"]) if values["deadline"] else None
     values["evidence"] = _texts(values["evidence"]) if values["evidence"] else ()
     values["files"] = _files(values["files"]) if values["files"] else ()
-    record = object.__new__(Event)
-    object.__setattr__(record, "__dict__", values)
-    return record
+    return _built(Event, values)
 
 
 def event_doc(e: Event) -> dict[str, Any]:

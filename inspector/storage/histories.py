@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Iterable
 
 from ..core import workflow
 from ..core.records import Event
@@ -28,11 +28,6 @@ class Replayed:
     # the finding is not found yet. Its status on any date is the last entry before the first
     # later day: what derive(events, as_of) gives, without reading an event (``status_on``).
     timeline: list = field(default_factory=list)
-
-
-def event_order(doc: Mapping[str, Any]) -> tuple[str, str, int]:
-    """A stored event's place in its finding's history (core.workflow.in_order, on documents)."""
-    return (doc.get("at", ""), doc.get("device", ""), doc.get("counter", 0))
 
 
 def replay(events: Iterable[Event]) -> Replayed:

@@ -31,7 +31,7 @@ from ..core import ids
 from ..core.records import Finding, Inspection
 from . import documents
 from ..core.workflow import FindingStatus
-from .histories import Replayed, event_order, replay, status_on
+from .histories import Replayed, replay, status_on
 
 CACHE = "index.sqlite"
 VERSION = "9"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline;
@@ -331,9 +331,8 @@ class VillageRows:
             events.setdefault(e["finding"], []).append(e)
         self.findings = []
         for f in findings:
-            # In the workflow's order (time, device, counter), as store.events() gives them.
-            history = sorted(events.get(f["id"], []), key=event_order)
-            done = replayed[f["id"]] if replayed is not None else replay([documents.event(e) for e in history])
+            done = replayed[f["id"]] if replayed is not None else \
+                replay([documents.event(e) for e in events.get(f["id"], [])])  # replay puts them in order
             self.findings.append((vid, f["id"], _dump(f), _dump(done.timeline), done.found, done.closed_from))
 
     @classmethod
