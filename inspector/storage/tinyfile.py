@@ -40,11 +40,7 @@ def open_tinydb(
             raise NewerSchema(path, found, SCHEMA_VERSION)
         if found < SCHEMA_VERSION:
             # Migrate in memory and check; only then back up the old file and write.
-            try:
-                migrate(kind, data)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise CorruptFile(path, "cannot_migrate", detail=type(exc).__name__) from None
-            CHECKS[kind](path, data)
+            migrate_checked(path, kind, data)
             if not read_only:  # a read-only copy migrates in memory only
                 backups.before_change(path, today, tag=f"before-schema-{SCHEMA_VERSION}")
                 storage.write(data)
@@ -54,6 +50,19 @@ def open_tinydb(
         exc.backup = backups.newest(path, kind)
         raise
     return db
+
+
+def migrate_checked(path: Path, kind: str, data: dict, **context: object) -> None:
+    """Migrate a file's ``data`` in memory (migrations.migrate) and check the result fits its kind.
+
+    A step that cannot read what it was given means the file is not what its
+    schema number says: refused as CorruptFile naming the file, never written.
+    """
+    try:
+        migrate(kind, data, **context)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CorruptFile(path, "cannot_migrate", detail=type(exc).__name__) from None
+    CHECKS[kind](path, data)
 
 
 @contextmanager

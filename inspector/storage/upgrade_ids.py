@@ -23,8 +23,8 @@ import orjson
 
 from .atomic import dumps, load_json, write_atomic
 from .backups import Backups
-from .migrations import SCHEMA_VERSION, migrate, schema_of, village_id
-from .shapes import CHECKS
+from .migrations import SCHEMA_VERSION, schema_of, village_id
+from .tinyfile import migrate_checked
 from .store_errors import CorruptFile
 
 FIRST_GLOBAL_IDS = 3  # the schema from which ids are ULIDs
@@ -64,19 +64,11 @@ def upgrade(root: Path, registry_name: str, villages_name: str, backups: Backups
             continue
         data = _read(path)
         backups.before_change(path, today, tag=TAG)
-        try:
-            migrate("village", data, vid=new)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise CorruptFile(path, "cannot_migrate", detail=type(exc).__name__) from None
-        CHECKS["village"](path, data)
+        migrate_checked(path, "village", data, vid=new)
         write_atomic(folder / f"{new}.json", dumps(data))
         migrated.append(path)
     backups.before_change(registry_path, today, tag=TAG)
-    try:
-        migrate("registry", registry, new_ids=new_ids)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise CorruptFile(registry_path, "cannot_migrate", detail=type(exc).__name__) from None
-    CHECKS["registry"](registry_path, registry)
+    migrate_checked(registry_path, "registry", registry, new_ids=new_ids)
     write_atomic(registry_path, dumps(registry))  # from here on the database is schema 3
     for path in migrated:
         path.unlink(missing_ok=True)  # kept in the backup
