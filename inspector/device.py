@@ -22,6 +22,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from .atomic_file import write_file_atomic
 from .core import ids
 from .core.errors import UserError
 from .core.names import clean_text
@@ -64,18 +65,9 @@ def key_path() -> Path:
     return device_path().with_name("device.key")
 
 
-def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
+def _write(path: Path, data: bytes, mode: int = 0o666) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    write_file_atomic(path, data, mode=mode)
 
 
 def _save(device: Device) -> None:

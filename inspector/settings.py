@@ -16,6 +16,7 @@ from pathlib import Path
 
 from platformdirs import user_config_path
 
+from .atomic_file import write_file_atomic
 from .core.names import clean_text
 
 SETTINGS_ENV = "INSPECTOR_SETTINGS"
@@ -66,12 +67,7 @@ def save_user(name: str) -> str:
     path = settings_path()
     data = {**_load(), "user": user}
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    write_file_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return user
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import device
+from .atomic_file import write_file_atomic
 from .core import ids, labels
 from .core.errors import UserError
 from .core.sync import KnownDevice, MergeReport, Roster, foreign_county, trust
@@ -206,20 +206,10 @@ def report_lines(report: MergeReport, incoming: Incoming, roster: Roster | None,
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``path`` whole or not at all (a temp file beside it, then a rename: what Syncthing expects)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
+        write_file_atomic(path, data)
     except OSError as exc:
         raise SyncRefused(t("sync.cannot_write", path=path, reason=_reason(exc))) from None
-    finally:
-        try:
-            temp.unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 def bundle_path(out: Path) -> Path:

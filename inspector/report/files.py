@@ -11,12 +11,11 @@ Linux allows 255 bytes per name).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 import unicodedata
 from pathlib import Path
 
+from ..atomic_file import write_file_atomic
 from ..core import ids
 from ..i18n import language, messages, t
 
@@ -113,17 +112,5 @@ def write_report(folder: Path, name: str, text: str | bytes) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    temp = folder / f".report-{secrets.token_hex(6)}.tmp"  # short: name may be near the limit
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
-    # os.open with 0o666 lets the umask decide the permissions, as for any new file.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_file_atomic(target, text if isinstance(text, bytes) else text.encode("utf-8"))
     return target
