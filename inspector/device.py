@@ -121,14 +121,13 @@ def this_device() -> Device:
         device = Device(data["id"], str(data.get("name") or socket.gethostname()), public)
         if len(public) == 32:
             return device  # its key is checked when it signs (sign())
-        # A device from before keys: it keeps its id and gets a key now.
-        try:
-            device = Device(device.id, device.name, _raw(_new_key().public_key()))
-            _save(device)
-        except OSError:
-            pass
-        return device
-    device = Device(ids.new_id(None), socket.gethostname() or "inspector")
+        return _with_key(device)  # a device from before keys: it keeps its id and gets a key now
+    return _with_key(Device(ids.new_id(None), socket.gethostname() or "inspector"))
+
+
+def _with_key(device: Device) -> Device:
+    """``device`` with a new key pair, saved; for this run only when the folder cannot be written
+    (without a key when even the key could not be kept)."""
     try:
         device = Device(device.id, device.name, _raw(_new_key().public_key()))
         _save(device)

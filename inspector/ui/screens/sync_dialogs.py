@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, LoadingIndicator
 
 from ...i18n import t
-from ..dialogs import DialogBody, DialogError
+from ..dialogs import ConfirmDialog, DialogBody, DialogError
 from ..sync_steps import SyncRefused
 from ..wrapped import WrappedText
 
@@ -134,8 +134,9 @@ class BusyScreen(ModalScreen[Outcome[Any]]):
         self.dismiss(message.outcome)
 
 
-class LinesDialog(ModalScreen[bool]):
-    """Lines to read (the trust question, the preview), then yes or no."""
+class LinesDialog(ConfirmDialog, inherit_bindings=False):
+    """Lines to read (the trust question, the preview), then yes or no: a ConfirmDialog with its own title,
+    lines and button words (its keys keep their own ids, so a keymap can move them apart)."""
 
     BINDINGS = [
         Binding("y", "confirm_yes", "action.confirm_yes", id="sync_lines.yes"),
@@ -143,8 +144,8 @@ class LinesDialog(ModalScreen[bool]):
     ]
 
     def __init__(self, title: str, lines: list[str], question: str, yes: str, no: str) -> None:
-        super().__init__()
-        self.title_text, self.lines, self.question, self.yes, self.no = title, lines, question, yes, no
+        super().__init__(question)
+        self.title_text, self.lines, self.yes, self.no = title, lines, yes, no
 
     def compose(self) -> ComposeResult:
         with DialogBody(classes="dialog wide"):
@@ -155,13 +156,3 @@ class LinesDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="primary")
                 yield Button(self.no, id="no")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_confirm_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_confirm_no(self) -> None:
-        self.dismiss(False)
