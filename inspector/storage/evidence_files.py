@@ -24,7 +24,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from ..core import evidence as rules
 from ..core.records import EvidenceFile
@@ -52,15 +52,8 @@ class EvidenceFiles:
         return f"{FOLDER}/{file.sha256[:2]}/{file.sha256[2:]}{file.suffix}"
 
     def size_of(self, path: Path) -> int:
-        try:
-            with open(path, "rb") as fh:
-                st = os.fstat(fh.fileno())
-        except FileNotFoundError:
-            raise rules.missing(str(path)) from None
-        except IsADirectoryError:
-            raise rules.not_a_file(str(path)) from None
-        except OSError:
-            raise rules.unreadable(str(path)) from None
+        with _open_source(path) as fh:
+            st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode):
             raise rules.not_a_file(str(path))
         return st.st_size
@@ -149,14 +142,7 @@ class EvidenceFiles:
         """Copy ``source`` to ``tmp`` (fsynced), hashing as it goes: (sha256, size)."""
         digest = hashlib.sha256()
         size = 0
-        try:
-            src = open(source, "rb")
-        except FileNotFoundError:
-            raise rules.missing(str(source)) from None
-        except IsADirectoryError:
-            raise rules.not_a_file(str(source)) from None
-        except OSError:
-            raise rules.unreadable(str(source)) from None
+        src = _open_source(source)
         fd = -1
         try:
             with src:
@@ -198,6 +184,18 @@ class EvidenceFiles:
         for entry in entries:
             if is_temp(entry.name) and entry.is_file(follow_symlinks=False):
                 _unlink(Path(entry.path))
+
+
+def _open_source(path: Path) -> BinaryIO:
+    """The file a user named, open for reading; an EvidenceError naming it when it cannot be."""
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise rules.missing(str(path)) from None
+    except IsADirectoryError:
+        raise rules.not_a_file(str(path)) from None
+    except OSError:
+        raise rules.unreadable(str(path)) from None
 
 
 def _write_all(fd: int, payload: bytes) -> None:

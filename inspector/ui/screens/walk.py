@@ -488,12 +488,17 @@ class WalkScreen(OpensReports, Screen[None]):
             return next((f for f in failures if self.visit.finding_for(f) is None), failures[0] if failures else None)
         return failures[0] if failures else None
 
-    def action_finding(self) -> None:
+    def _failure_to_settle(self) -> Failure | None:
+        """The failure a key acts on (told when there is none), on a copy that may write."""
         failure = self._current_failure()
         if failure is None:
             self.notify(t("inspection_screen.no_failure"))
-            return
-        if not self._writable():
+            return None
+        return failure if self._writable() else None
+
+    def action_finding(self) -> None:
+        failure = self._failure_to_settle()
+        if failure is None:
             return
         existing = self.visit.finding_for(failure)
         if self.visit.locked:
@@ -537,11 +542,8 @@ class WalkScreen(OpensReports, Screen[None]):
         self.app.push_screen(dialog, done)
 
     def action_no_finding(self) -> None:
-        failure = self._current_failure()
+        failure = self._failure_to_settle()
         if failure is None:
-            self.notify(t("inspection_screen.no_failure"))
-            return
-        if not self._writable():
             return
         target = failure.observation or self.visit.answers().get(failure.item.id)
 
