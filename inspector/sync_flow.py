@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import device
 from .atomic_file import write_file_atomic
 from .core import ids, labels
+from .core.records import replace
 from .core.errors import UserError
 from .core.sync import KnownDevice, MergeReport, Roster, foreign_county, trust
 from .i18n import t

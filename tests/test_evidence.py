@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from dataclasses import replace
+from inspector.core.records import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 

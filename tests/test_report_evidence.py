@@ -295,7 +295,7 @@ def test_word_names_a_file_its_link_no_longer_finds(tmp_path):
 
 def test_typed_file_names_stay_listed_unlinked(tmp_path, catalog):
     """Names typed before evidence was kept (Answer.evidence) stay in the item's note, with no link."""
-    from dataclasses import replace
+    from inspector.core.records import replace
 
     path = tmp_path / "db"
     with Database.open(path, clock=fixed_clock) as db:

@@ -7,7 +7,7 @@ of the database byte for byte as it was, and leave no temp file behind.
 from __future__ import annotations
 
 import errno
-from dataclasses import replace
+from inspector.core.records import replace
 import json
 import os
 import signal

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from inspector import i18n
 from inspector.core import ids
 from inspector.core.finding_view import view_of
-from inspector.core.records import Amendment, Answer, Event, Finding, Inspection, Observation, Override, Village
+from inspector.core.records import Amendment, Answer, Event, Finding, Inspection, Observation, Override, Village, replace
 from inspector.report.files import MAX_BYTES, MAX_CHARS, report_filename, write_report
 from inspector.report.markdown import escape_inline
 from inspector.report.visit_report import item_failed, render_visit_report

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, is_dataclass
+
+import msgspec
 from datetime import date
 from typing import Any, Mapping
 
@@ -111,17 +113,24 @@ def record_json(record: Any) -> dict[str, Any]:
     (``village``, ``inspection``, ``finding``) are whole ids.
     """
     out: dict[str, Any] = {}
-    for f in fields(record):
-        out[f.name] = json_value(getattr(record, f.name))
-        if f.name == "id":
+    for name in _field_names(record):
+        out[name] = json_value(getattr(record, name))
+        if name == "id":
             out["number"] = ids.short(record.id)
     return out
 
 
+def _field_names(record: Any) -> tuple[str, ...]:
+    """A record's fields (core.records) or a dataclass's (the views), in order."""
+    if isinstance(record, msgspec.Struct):
+        return record.__struct_fields__
+    return tuple(f.name for f in fields(record))
+
+
 def json_value(value: Any) -> Any:
     """A field's value as JSON holds it: dates as YYYY-MM-DD, tuples as lists, nested records as objects."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: json_value(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, msgspec.Struct) or (is_dataclass(value) and not isinstance(value, type)):
+        return {name: json_value(getattr(value, name)) for name in _field_names(value)}
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (tuple, list)):

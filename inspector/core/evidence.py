@@ -13,14 +13,14 @@ file's size, to keep it, where a kept file is and whether kept files are intact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePath
 from typing import Any, Iterable, Protocol, Sequence
 
 from .errors import UserError
 from .moves import FindingEvents, Move, make_move
-from .records import Answer, Event, EvidenceFile
+from .records import Answer, Event, EvidenceFile, replace
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".webp")
 # Scans and office documents as townships send them: PDF, Word/Excel, WPS (.wps, .et), OFD (the national e-document format).

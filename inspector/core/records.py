@@ -6,10 +6,14 @@ screens) reads these and never a stored document. Frozen: a record is a
 value read at one moment; a change goes through core, which asks the
 repository to store a new one.
 
-Why plain frozen dataclasses (not attrs or msgspec): the standard library's
-are enough for records that are built by one mapping and read everywhere,
-they need no dependency in the pure core, and ``dataclasses.replace`` is
-the one way to make a changed copy.
+Why msgspec Structs (not the standard library's frozen dataclasses, which
+the first version of this module used): an index rebuild or a history query
+makes a record of every event of a county, and a Struct is built in C (about
+a tenth of a frozen dataclass's ``__init__``) and defined without generating
+code at import (the nine dataclasses cost 11 ms at every start). msgspec also
+decodes JSON straight into these records, checking each field's type as it
+goes: the query cache reads its rows that way (storage/query_cache.py).
+``replace`` below is the one way to make a changed copy.
 
 Ids are ULIDs (core/ids.py): unique across laptops, so records made on
 several devices can be merged. Users see the short form (``ids.short``).
@@ -17,15 +21,22 @@ several devices can be merged. Users see the short form (``ids.short``).
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields, replace
+import dataclasses
 from datetime import date
 from typing import Any, Mapping
+
+import msgspec
 
 VILLAGE_KINDS = ("village", "community")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Village:
+class Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """What every record is: frozen, built by keyword. ``gc=False``: a record holds
+    only values (text, days, tuples, other records), never a cycle, so the garbage
+    collector need not track the hundreds of thousands a county's history makes."""
+
+
+class Village(Record):
     id: str
     name: str
     township: str
@@ -37,8 +48,7 @@ class Village:
     changed_at: str = ""  # when a field was last changed (sync: the later version wins, core/sync.py)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Amendment:
+class Amendment(Record):
     """A correction to a completed inspection: who, when, which item and field, old and new, why."""
 
     at: str
@@ -50,8 +60,7 @@ class Amendment:
     reason: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Inspection:
+class Inspection(Record):
     id: str
     village: str
     date: date
@@ -70,8 +79,7 @@ class Inspection:
         return self.state == "completed"
 
 
-@dataclass(frozen=True, kw_only=True)
-class EvidenceFile:
+class EvidenceFile(Record):
     """A photo, scan or document kept with a finding or an answer, by the hash of its content.
 
     The file itself is ``<db>/evidence/<sha256[:2]>/<sha256[2:]><suffix>`` (storage/evidence_files.py):
@@ -86,8 +94,7 @@ class EvidenceFile:
     at: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Answer:
+class Answer(Record):
     """An inspector's answer to one checklist item on one inspection (saved the moment it is given)."""
 
     inspection: str
@@ -102,16 +109,14 @@ class Answer:
     at: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Override:
+class Override(Record):
     """The inspector's own judgement of an observation's list kind, with the reason."""
 
     kind: str
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class Observation:
+class Observation(Record):
     """A thing seen on site (a signboard, a ledger, a task, a purchased service...)."""
 
     id: str
@@ -136,8 +141,7 @@ class Observation:
     at: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Finding:
+class Finding(Record):
     """A problem found on an inspection; its life (state, deadline...) is in its events."""
 
     id: str
@@ -159,22 +163,11 @@ class Finding:
 
     @classmethod
     def listed(cls, *, id: str, village: str, title: str, theme: str, severity: str) -> "Finding":
-        """The finding as a list row knows it (the summaries index): the other fields empty.
-
-        Made without the generated ``__init__`` (a county's open findings are listed at
-        every start: 6,000 records, a tenth of the overdue list's time).
-        """
-        record = object.__new__(cls)
-        object.__setattr__(record, "__dict__", {**_FINDING_EMPTY, "id": id, "village": village, "title": title,
-                                                "theme": theme, "severity": severity})
-        return record
+        """The finding as a list row knows it (the summaries index): the other fields empty."""
+        return cls(id=id, village=village, title=title, theme=theme, severity=severity)
 
 
-_FINDING_EMPTY = {f.name: f.default for f in fields(Finding) if f.default is not MISSING}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Event:
+class Event(Record):
     """One move in a finding's life. Never edited: the history is the record.
 
     Ordered by (``at``, ``device``, ``counter``): the time it was recorded,
@@ -209,10 +202,19 @@ RECORD_TYPES = (Village, Inspection, Answer, Observation, Finding, Event)
 
 
 def field_names(record_type: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(record_type))
+    return record_type.__struct_fields__  # type: ignore[attr-defined]
+
+
+def replace(record: Any, /, **changes: Any) -> Any:
+    """A copy of ``record`` with ``changes``; a name that is not one of its fields is a TypeError.
+
+    Also takes the few dataclasses beside the records (core.sync's devices and roster)."""
+    if isinstance(record, msgspec.Struct):
+        return msgspec.structs.replace(record, **changes)
+    return dataclasses.replace(record, **changes)
 
 
 __all__ = [
     "Amendment", "Answer", "Event", "EvidenceFile", "Finding", "Inspection", "Observation", "Override", "RECORD_TYPES", "VILLAGE_KINDS",
-    "Village", "field_names", "replace",
+    "Record", "Village", "field_names", "replace",
 ]

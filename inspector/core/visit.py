@@ -7,7 +7,7 @@ are amendments (who, when, what, why) kept with the inspection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ from ..catalog.model import Catalog, CheckItem, Checklist
 from ..i18n import t
 from . import inspection as rules
 from . import workflow
-from .records import Amendment, Answer, Finding, Inspection, Observation, Override
+from .records import Amendment, Answer, Finding, Inspection, Observation, Override, replace
 from .repository import NotFound, Repository, VillageRecords
 from .errors import UserError
 

@@ -23,7 +23,7 @@ import os
 from collections import OrderedDict
 from contextlib import AbstractContextManager
 from itertools import chain
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
@@ -33,7 +33,7 @@ from tinydb import Query, TinyDB
 from ..core import ids
 from ..core.errors import UserError
 from ..core.models import VILLAGE_KINDS, OpenFinding, Village, VillageSummary
-from ..core.records import Inspection
+from ..core.records import Inspection, replace
 from . import documents
 from .atomic import AtomicJSONStorage, check_replaceable, remove_temp_files
 from .backups import Backups

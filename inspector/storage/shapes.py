@@ -13,10 +13,13 @@ import dataclasses
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Annotated, Any, Callable, Mapping
+
+import msgspec
 
 from ..core import workflow
 from ..core.models import VILLAGE_KINDS, OpenFinding
+from ..core.records import Event
 from .store_errors import CorruptFile
 from . import documents
 from .histories import Replayed, replay
@@ -107,6 +110,24 @@ VILLAGE: dict[str, Spec] = {
 }
 
 META: Spec = {"schema": (NUMBER, False)}
+_BEFORE_EVENTS = {table: spec for table, spec in VILLAGE.items() if table != "events"}  # events: last in file order
+
+
+class _StoredEvent(Event, kw_only=True):
+    """An event as VILLAGE["events"] wants it, for msgspec to check while it makes the record.
+
+    At least as strict as those rules (a text id that is a ULID; ``device`` and
+    ``counter`` present), and stricter in places (every field of its type): an
+    event it refuses is checked by the rules, which name it or let it through.
+    A record of this kind only lives while its history is replayed here.
+    """
+
+    id: Annotated[str, msgspec.Meta(pattern=ULID)]
+    device: str
+    counter: int
+
+
+_STORED_EVENTS = list[_StoredEvent]
 
 
 def _fail(path: Path, table: str, key: str, doc: Any, field: str, problem: str) -> CorruptFile:
@@ -124,18 +145,20 @@ def _compiled(spec: Spec) -> list[tuple[str, type | None, Check, bool]]:
 
 
 def _check_tables(path: Path, tables: Mapping[str, Any], specs: dict[str, Spec]) -> None:
-    """Refuse the first record (in file order) with a field that does not fit, naming it and the field.
+    """Refuse the first record (in file order) with a field that does not fit, naming it and the field."""
+    passed: set[tuple[int, str]] = set()  # (check, text) found fine: dates repeat across thousands of records
+    for table, spec in {"meta": META, **specs}.items():
+        _check_table(path, table, tables.get(table, {}), spec, passed)
 
-    Checked a field at a time over all the records of a table (a county's
+
+def _check_table(path: Path, table: str, docs: Mapping[str, Any], spec: Spec, passed: set) -> None:
+    """Checked a field at a time over all the records of the table (a county's
     file holds thousands of events): the common case, every value of the
     expected type, costs one comprehension per field; only records that may be
     wrong are then checked one by one, in order, as before.
     """
-    passed: set[tuple[int, str]] = set()  # (check, text) found fine: dates repeat across thousands of records
-    for table, spec in {"meta": META, **specs}.items():
-        items = list(tables.get(table, {}).items())
-        if not items:
-            continue
+    items = list(docs.items())
+    if items:
         fields = _compiled(spec)
         suspects: set[int] = {n for n, (_, doc) in enumerate(items) if type(doc) is not dict}
         for field, fast, check, required in fields:
@@ -202,15 +225,23 @@ def check_village(path: Path, tables: Mapping[str, Any]) -> dict[str, Replayed]:
     Every history must be replayed to be checked: the summary and the query
     cache are made from these same replays instead of replaying them again.
     """
-    _check_tables(path, tables, VILLAGE)
-    events: dict[str, list[dict]] = {}
-    for ev in tables.get("events", {}).values():
-        events.setdefault(ev["finding"], []).append(ev)
+    _check_tables(path, tables, _BEFORE_EVENTS)
+    docs = list(tables.get("events", {}).values())
+    try:
+        # The common case, every event as it should be: checked while its record is made, in C.
+        records: list[Event] = msgspec.convert(docs, _STORED_EVENTS)
+    except msgspec.ValidationError:
+        # Not so (or only stricter than the rules above): name the first one that does not fit, as the other tables.
+        _check_table(path, "events", tables["events"], VILLAGE["events"], set())
+        records = [documents.event(e) for e in docs]
+    events: dict[str, list[Event]] = {}
+    for ev in records:
+        events.setdefault(ev.finding, []).append(ev)
     # Every finding's history must replay (the summaries and reports derive the state from it).
     replayed: dict[str, Replayed] = {}
     for key, doc in tables.get("findings", {}).items():
         try:
-            replayed[doc["id"]] = replay([documents.event(e) for e in events.get(doc["id"], [])])
+            replayed[doc["id"]] = replay(events.get(doc["id"], []))
         except (workflow.WorkflowError, KeyError, ValueError, TypeError):
             raise _fail(path, "findings", key, doc, "events", "bad_history") from None
     return replayed

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -19,7 +18,7 @@ from typing import Any, Callable, Iterator, Mapping
 from tinydb import Query, TinyDB
 
 from ..core import ids, workflow
-from ..core.records import Answer, Event, Finding, Inspection, Observation
+from ..core.records import Answer, Event, Finding, Inspection, Observation, replace
 from . import documents
 from ..core.models import VillageSummary
 from ..core.repository import NotFound
