@@ -10,7 +10,6 @@ that depends on a count is a table of its plural forms (``one``, ``other``).
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +32,8 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 @cache
 def messages(lang: str) -> dict[str, str]:
+    import tomllib  # here: a process that shows no text (a rebuild worker) need not load it (4 ms)
+
     merged: dict[str, str] = {}
     for path in [_FOLDER / f"{lang}.toml", *sorted(_FOLDER.glob(f"{lang}.*.toml"))]:
         with open(path, "rb") as fh:

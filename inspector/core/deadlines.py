@@ -20,9 +20,6 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-import chinese_calendar
-from dateutil.relativedelta import relativedelta
-
 from ..i18n import t
 from .errors import UserError
 
@@ -81,6 +78,8 @@ def covered_years() -> range:
 
 def is_working_day(d: date) -> tuple[bool, bool]:
     """(working?, covered?): covered is False when Mon–Fri had to be assumed."""
+    import chinese_calendar  # here: most commands and every worker never count working days (3 ms at start)
+
     try:
         return chinese_calendar.is_workday(d), True
     except NotImplementedError:  # the package's way of saying "year not published"
@@ -183,6 +182,8 @@ def _relative(start: date, n: int, unit: str, typed: str) -> Deadline:
     if unit == "wd":
         day, fallback = add_working_days(start, n)
         return Deadline(day, True, fallback, counted_from=start, count=n)
+    from dateutil.relativedelta import relativedelta  # here, as chinese_calendar above
+
     step = {"d": timedelta(days=n), "w": timedelta(weeks=n), "m": relativedelta(months=n)}[unit]
     return Deadline(start + step, False, counted_from=start)
 

@@ -30,7 +30,7 @@ import msgspec
 VILLAGE_KINDS = ("village", "community")
 
 
-class Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+class Record(msgspec.Struct, frozen=True, kw_only=True, gc=False, omit_defaults=True):
     """What every record is: frozen, built by keyword. ``gc=False``: a record holds
     only values (text, days, tuples, other records), never a cycle, so the garbage
     collector need not track the hundreds of thousands a county's history makes."""

@@ -102,33 +102,26 @@ def inspection(doc: Doc) -> Inspection:
     return _built(Inspection, values)
 
 
-_INSPECTION_FIELDS = tuple(_INSPECTION_DEFAULTS)
+# -- records as the query cache keeps them (storage/query_cache.py) --------------
+# Encoded from the record itself (msgspec, fields left at their default left out) and
+# decoded straight back into it, in C: the inspection list and the history queries make
+# one record per row of a county. Only records made here go in, so every row decodes.
+
+_ENCODE = msgspec.json.Encoder().encode
+_INSPECTIONS = msgspec.json.Decoder(list[Inspection])
+_FINDING = msgspec.json.Decoder(Finding)
 
 
-def inspection_row(doc: Doc) -> list:
-    """An inspection as the query cache keeps it: its fields' values in order (no keys to parse again)."""
-    record = inspection(doc)
-    out = []
-    for name in _INSPECTION_FIELDS:
-        value = getattr(record, name)
-        if name == "date":
-            value = value.isoformat()
-        elif name == "inspectors":
-            value = list(value)
-        elif name == "amendments":
-            value = [amendment_doc(a) for a in value]
-        out.append(value)
-    return out
+def cached(record: Inspection | Finding) -> bytes:
+    return _ENCODE(record)
 
 
-def inspection_from_row(row: list) -> Inspection:
-    """``inspection_row`` read back: the inspection list makes one per inspection of the county."""
-    values = dict(zip(_INSPECTION_FIELDS, row))
-    values["date"] = _day(values["date"])
-    values["inspectors"] = tuple(values["inspectors"])
-    amendments = values["amendments"]
-    values["amendments"] = tuple(amendment(a) for a in amendments) if amendments else ()
-    return _built(Inspection, values)
+def cached_inspections(rows: list[bytes]) -> list[Inspection]:
+    return _INSPECTIONS.decode(b"[" + b",".join(rows) + b"]")
+
+
+def cached_finding(row: bytes) -> Finding:
+    return _FINDING.decode(row)
 
 
 def inspection_doc(i: Inspection) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import os
 import sqlite3
 import threading
 from contextlib import contextmanager
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -31,11 +32,13 @@ from ..core import ids
 from ..core.records import Finding, Inspection
 from . import documents
 from ..core.workflow import FindingStatus
-from .histories import Replayed, replay, status_on
+from .histories import status_on
+from .shapes import CheckedVillage, village_records
 
 CACHE = "index.sqlite"
-VERSION = "9"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline;
-# 8: an inspection as its fields' values in order (documents.inspection_row); 9: timeline days as ordinals
+VERSION = "10"  # index.json was version 3; 6: one row per finding, with its history; 7: its timeline;
+# 8: an inspection as its fields' values in order; 9: timeline days as ordinals;
+# 10: inspections and findings as their records encode (documents.cached)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -242,7 +245,7 @@ class QueryCache:
         for vid, doc, timeline in found:
             status = status_on(orjson.loads(timeline), day)
             if status is not None and status.is_open:
-                yield vid, documents.finding(orjson.loads(doc)), status
+                yield vid, documents.cached_finding(doc), status
 
     def found_by(self, vid: str, day: str) -> list[tuple[Finding, FindingStatus]]:
         """(finding, its status on ``day``) for each finding of the village found on or before ``day``."""
@@ -251,14 +254,14 @@ class QueryCache:
         for doc, timeline in rows:
             status = status_on(orjson.loads(timeline), day)
             if status is not None:
-                out.append((documents.finding(orjson.loads(doc)), status))
+                out.append((documents.cached_finding(doc), status))
         return out
 
     def inspection_figures(self, vid: str) -> list[tuple[Inspection, dict]]:
         """(inspection, its figures: count answers and violations seen) for each inspection of the village."""
         rows = self._rows("SELECT doc, figures FROM inspections WHERE vid = ? ORDER BY day, id", (vid,))
-        return [(documents.inspection_from_row(orjson.loads(doc)), orjson.loads(figures) if figures else _NO_FIGURES)
-                for doc, figures in rows]
+        inspections = documents.cached_inspections([doc for doc, _ in rows])
+        return [(i, orjson.loads(figures) if figures else _NO_FIGURES) for i, (_, figures) in zip(inspections, rows)]
 
     def locate(self, kind: str, text: str) -> list[tuple[str, str]]:
         """(village id, record id) of each inspection or finding whose id is ``text`` or ends with it (core.ids)."""
@@ -280,7 +283,9 @@ class QueryCache:
             params += vids
         sql = "SELECT vid, doc, answers, observations, findings FROM inspections"
         sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY day, id"
-        return [(vid, documents.inspection_from_row(orjson.loads(doc)), a, o, f) for vid, doc, a, o, f in self._rows(sql, params)]
+        rows = self._rows(sql, params)
+        inspections = documents.cached_inspections([doc for _, doc, *_ in rows])
+        return [(vid, i, a, o, f) for i, (vid, _, a, o, f) in zip(inspections, rows)]
 
 
 def _put_rows(conn: sqlite3.Connection, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
@@ -297,15 +302,17 @@ _NO_FIGURES: dict = {"counts": [], "violations": []}
 class VillageRows:
     """One village's rows for the cache, taken from its file's tables (read, never changed).
 
-    ``replayed`` (finding id -> histories.Replayed) when the caller has just
-    checked the file (shapes.check_village): its histories are not replayed again.
+    ``checked`` (shapes.check_village) when the caller has just checked the file:
+    its records and replayed histories are not made again.
     """
 
-    def __init__(self, vid: str, tables: Mapping[str, Any], replayed: Mapping[str, Replayed] | None = None):
-        findings = sorted(tables.get("findings", {}).values(), key=lambda d: d["id"])
+    def __init__(self, vid: str, tables: Mapping[str, Any], checked: CheckedVillage | None = None):
+        if checked is None:
+            checked = village_records(tables)
+        findings = sorted(checked.findings, key=attrgetter("id"))
         per_inspection: dict[str, int] = {}
         for f in findings:
-            per_inspection[f.get("inspection", "")] = per_inspection.get(f.get("inspection", ""), 0) + 1
+            per_inspection[f.inspection] = per_inspection.get(f.inspection, 0) + 1
         # Answers by inspection and item: one per item (upserted so; in a hand-made file the last one counts).
         answers: dict[str, dict[str, dict]] = {}
         for d in tables.get("answers", {}).values():
@@ -317,23 +324,18 @@ class VillageRows:
             if d.get("violation") is True:
                 violations.setdefault(d["inspection"], []).append(d.get("kind"))
         self.inspections = []
-        for i in tables.get("inspections", {}).values():
-            given = answers.get(i["id"], {})
+        for i in checked.inspections:
+            given = answers.get(i.id, {})
             # What a township's figures count (report/township.py): count answers, violations seen.
             counts = [[item, a.get("found"), a.get("allowed")] for item, a in given.items() if a.get("value") == "count"]
-            seen = violations.get(i["id"], [])
+            seen = violations.get(i.id, [])
             figures = _dump({"counts": counts, "violations": seen}) if counts or seen else None
-            self.inspections.append((vid, i["id"], str(i["date"])[:10], _dump(documents.inspection_row(i)), len(given),
-                                     observations.get(i["id"], 0),
-                                     per_inspection.get(i["id"], 0), figures))
-        events: dict[str, list[dict]] = {}
-        for e in tables.get("events", {}).values():
-            events.setdefault(e["finding"], []).append(e)
+            self.inspections.append((vid, i.id, i.date.isoformat(), documents.cached(i), len(given),
+                                     observations.get(i.id, 0), per_inspection.get(i.id, 0), figures))
         self.findings = []
         for f in findings:
-            done = replayed[f["id"]] if replayed is not None else \
-                replay([documents.event(e) for e in events.get(f["id"], [])])  # replay puts them in order
-            self.findings.append((vid, f["id"], _dump(f), _dump(done.timeline), done.found, done.closed_from))
+            done = checked.replayed[f.id]
+            self.findings.append((vid, f.id, documents.cached(f), _dump(done.timeline), done.found, done.closed_from))
 
     @classmethod
     def of_store(cls, store: Any) -> "VillageRows":

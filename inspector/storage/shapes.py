@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Callable, Mapping
+from typing import Annotated, Any, Callable, Literal, Mapping
 
 import msgspec
 
 from ..core import workflow
 from ..core.models import VILLAGE_KINDS, OpenFinding
-from ..core.records import Event
+from ..core.records import Event, Finding, Inspection
 from .store_errors import CorruptFile
 from . import documents
 from .histories import Replayed, replay
@@ -64,6 +65,7 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     def check(value: Any) -> str | None:
         return None if value in choices else "bad_value"
 
+    check.choices = choices  # type: ignore[attr-defined]  # for _shape_type
     return check
 
 
@@ -110,7 +112,8 @@ VILLAGE: dict[str, Spec] = {
 }
 
 META: Spec = {"schema": (NUMBER, False)}
-_BEFORE_EVENTS = {table: spec for table, spec in VILLAGE.items() if table != "events"}  # events: last in file order
+_SHAPE_OF: dict[Check, Any] = {TEXT: str, NUMBER: int, LIST: list, TABLE: dict, FLAG: bool, _date: date,
+                               ID: Annotated[str, msgspec.Meta(pattern=ULID)]}
 
 
 class _StoredEvent(Event, kw_only=True):
@@ -119,7 +122,7 @@ class _StoredEvent(Event, kw_only=True):
     At least as strict as those rules (a text id that is a ULID; ``device`` and
     ``counter`` present), and stricter in places (every field of its type): an
     event it refuses is checked by the rules, which name it or let it through.
-    A record of this kind only lives while its history is replayed here.
+    A record of this kind only lives while its file is checked and its summary and rows made.
     """
 
     id: Annotated[str, msgspec.Meta(pattern=ULID)]
@@ -127,7 +130,24 @@ class _StoredEvent(Event, kw_only=True):
     counter: int
 
 
-_STORED_EVENTS = list[_StoredEvent]
+class _StoredInspection(Inspection, kw_only=True):
+    """An inspection as VILLAGE["inspections"] wants it (and its record, stricter), as _StoredEvent."""
+
+    id: Annotated[str, msgspec.Meta(pattern=ULID)]
+
+
+class _StoredFinding(Finding, kw_only=True):
+    """A finding as VILLAGE["findings"] wants it (and its record, stricter), as _StoredEvent."""
+
+    id: Annotated[str, msgspec.Meta(pattern=ULID)]
+
+
+# The tables whose records the check makes: (what msgspec makes, the mapping when it refuses).
+_STORED: dict[str, tuple[Any, Callable[[Any], Any]]] = {
+    "inspections": (list[_StoredInspection], documents.inspection),
+    "findings": (list[_StoredFinding], documents.finding),
+    "events": (list[_StoredEvent], documents.event),
+}
 
 
 def _fail(path: Path, table: str, key: str, doc: Any, field: str, problem: str) -> CorruptFile:
@@ -157,6 +177,12 @@ def _check_table(path: Path, table: str, docs: Mapping[str, Any], spec: Spec, pa
     expected type, costs one comprehension per field; only records that may be
     wrong are then checked one by one, in order, as before.
     """
+    try:
+        # The common case, every record as it should be: checked at once, in C (msgspec).
+        msgspec.convert(list(docs.values()), _shape_type(spec))
+        return
+    except msgspec.ValidationError:
+        pass  # the rules name the first one that does not fit (or let it through: msgspec is stricter in places)
     items = list(docs.items())
     if items:
         fields = _compiled(spec)
@@ -205,6 +231,26 @@ def _check_one(path: Path, table: str, key: str, doc: Any, fields: list, passed:
             passed.add(memo)
 
 
+_SHAPE_TYPES: dict[int, Any] = {}
+
+
+def _shape_type(spec: Spec) -> Any:
+    """``list[S]``, S a msgspec Struct that refuses every record ``spec`` refuses (and a few more).
+
+    Each check becomes the type that accepts what it accepts or less: a text
+    date must be exactly YYYY-MM-DD here, where the rule reads the first ten
+    characters of any text. A record this refuses is checked by the rules.
+    """
+    made = _SHAPE_TYPES.get(id(spec))
+    if made is None:
+        fields = []
+        for field, (check, required) in spec.items():
+            kind = _SHAPE_OF.get(check) or Literal[check.choices]  # type: ignore[attr-defined]
+            fields.append((field, kind) if required else (field, kind, None))  # None: absent (null is refused)
+        made = _SHAPE_TYPES[id(spec)] = list[msgspec.defstruct("Shape", fields, kw_only=True, gc=False)]  # type: ignore[misc]
+    return made
+
+
 def check_meta(path: Path, tables: Mapping[str, Any]) -> None:
     """Before migrating: the schema number is readable (the steps rely on it)."""
     _check_tables(path, tables, {})
@@ -219,31 +265,62 @@ def check_registry(path: Path, tables: Mapping[str, Any]) -> None:
         seen.add(doc["id"])
 
 
-def check_village(path: Path, tables: Mapping[str, Any]) -> dict[str, Replayed]:
-    """Refuse a village file that does not fit; else each finding's replayed history, by id.
+@dataclass(slots=True)
+class CheckedVillage:
+    """What checking a village file made on its way: its inspections and findings as
+    records, and each finding's history replayed once (by finding id). The summary
+    and the query cache's rows are made from these instead of making them again."""
 
-    Every history must be replayed to be checked: the summary and the query
-    cache are made from these same replays instead of replaying them again.
+    inspections: list[Inspection]
+    findings: list[Finding]
+    replayed: dict[str, Replayed]
+
+
+def check_village(path: Path, tables: Mapping[str, Any]) -> CheckedVillage:
+    """Refuse a village file that does not fit, naming the first record (in file order) and field.
+
+    Every history must be replayed to be checked (the summaries and reports derive
+    the state from it).
     """
-    _check_tables(path, tables, _BEFORE_EVENTS)
-    docs = list(tables.get("events", {}).values())
-    try:
-        # The common case, every event as it should be: checked while its record is made, in C.
-        records: list[Event] = msgspec.convert(docs, _STORED_EVENTS)
-    except msgspec.ValidationError:
-        # Not so (or only stricter than the rules above): name the first one that does not fit, as the other tables.
-        _check_table(path, "events", tables["events"], VILLAGE["events"], set())
-        records = [documents.event(e) for e in docs]
+    passed: set = set()
+    _check_table(path, "meta", tables.get("meta", {}), META, passed)
+    made: dict[str, list] = {}
+    for table, spec in VILLAGE.items():
+        docs = tables.get(table, {})
+        stored = _STORED.get(table)
+        if stored is None:
+            _check_table(path, table, docs, spec, passed)
+            continue
+        try:
+            # The common case, every record as it should be: checked while it is made, in C.
+            made[table] = msgspec.convert(list(docs.values()), stored[0])
+        except msgspec.ValidationError:
+            # Not so (or only stricter than the rules): the rules name the first that does not fit, or let it through.
+            _check_table(path, table, docs, spec, passed)
+            made[table] = [stored[1](d) for d in docs.values()]
+    replayed = _replayed(made["findings"], made["events"], lambda n: _fail(
+        path, "findings", list(tables["findings"])[n], list(tables["findings"].values())[n], "events", "bad_history"))
+    return CheckedVillage(made["inspections"], made["findings"], replayed)
+
+
+def village_records(tables: Mapping[str, Any]) -> CheckedVillage:
+    """The same from a file already checked (opened the ordinary way, which checks it)."""
+    findings = [documents.finding(d) for d in tables.get("findings", {}).values()]
+    events = [documents.event(d) for d in tables.get("events", {}).values()]
+    return CheckedVillage([documents.inspection(d) for d in tables.get("inspections", {}).values()], findings,
+                          _replayed(findings, events, lambda n: workflow.WorkflowError("workflow.not_found_yet")))
+
+
+def _replayed(findings: list[Finding], records: list[Event], refused: Callable[[int], Exception]) -> dict[str, Replayed]:
     events: dict[str, list[Event]] = {}
     for ev in records:
         events.setdefault(ev.finding, []).append(ev)
-    # Every finding's history must replay (the summaries and reports derive the state from it).
     replayed: dict[str, Replayed] = {}
-    for key, doc in tables.get("findings", {}).items():
+    for n, f in enumerate(findings):
         try:
-            replayed[doc["id"]] = replay(events.get(doc["id"], []))
+            replayed[f.id] = replay(events.get(f.id, []))
         except (workflow.WorkflowError, KeyError, ValueError, TypeError):
-            raise _fail(path, "findings", key, doc, "events", "bad_history") from None
+            raise refused(n) from None
     return replayed
 
 

@@ -27,11 +27,11 @@ from typing import Callable, Iterator
 
 import orjson
 
+from ..core.village_summary import village_summary
 from . import atomic
 from .migrations import SCHEMA_VERSION, schema_of
 from .query_cache import VillageRows
 from .shapes import check_meta, check_village
-from .village_store import summarize_tables
 
 POOL_FROM = 200  # files: below this, starting the workers (~0.2 s) costs more than it saves
 WORKERS = 2
@@ -54,9 +54,10 @@ def scan(folder: str, job: Job) -> Scanned | None:
         check_meta(path, tables)
         if schema_of(tables) != SCHEMA_VERSION:
             return None  # to be migrated: the ordinary path does that
-        replayed = check_village(path, tables)
-        summary = asdict(summarize_tables(vid, tables, {fid: r.status for fid, r in replayed.items()}))
-        rows = VillageRows(vid, tables, replayed) if want_rows else None
+        checked = check_village(path, tables)
+        statuses = {fid: r.status for fid, r in checked.replayed.items()}
+        summary = asdict(village_summary(vid, checked.inspections, checked.findings, (), statuses))
+        rows = VillageRows(vid, tables, checked) if want_rows else None
     except Exception:  # noqa: BLE001 - the ordinary path names the problem
         return None
     finally:
