@@ -26,11 +26,6 @@ def _field_defaults(cls: type) -> dict[str, Any]:
     return {f.name: (None if f.required else f.default) for f in msgspec.structs.fields(cls)}
 
 
-def _built(cls: type, values: dict[str, Any]) -> Any:
-    """A record made from ``values`` (every field, converted): the mappings below that run once per event of a county."""
-    return cls(**values)
-
-
 _DAYS: dict[str, date] = {}  # the same few thousand days recur across a county's events
 
 
@@ -99,7 +94,7 @@ def inspection(doc: Doc) -> Inspection:
     values["amendments"] = tuple(amendment(a) for a in amendments) if amendments else ()
     if values["village"] is None:
         values["village"] = ""
-    return _built(Inspection, values)
+    return Inspection(**values)
 
 
 # -- records as the query cache keeps them (storage/query_cache.py) --------------
@@ -208,7 +203,7 @@ def finding(doc: Doc) -> Finding:
     values["basis"] = _texts(values["basis"])
     if values["village"] is None:
         values["village"] = ""
-    return _built(Finding, values)
+    return Finding(**values)
 
 
 def finding_doc(f: Finding) -> dict[str, Any]:
@@ -232,7 +227,7 @@ def event(doc: Doc) -> Event:
     values["deadline"] = _day(values["deadline"]) if values["deadline"] else None
     values["evidence"] = _texts(values["evidence"]) if values["evidence"] else ()
     values["files"] = _files(values["files"]) if values["files"] else ()
-    return _built(Event, values)
+    return Event(**values)
 
 
 def event_doc(e: Event) -> dict[str, Any]:
