@@ -121,7 +121,7 @@ class VillageStore:
         return record
 
     def put_inspection(self, record: Inspection) -> Inspection:
-        """Store a changed inspection (core made it with ``dataclasses.replace``)."""
+        """Store a changed inspection (core made it with ``records.replace``)."""
         self._inspection_doc(record.id)
         with self.changing():
             self.tiny.table("inspections").update(documents.inspection_doc(record), Q.id == record.id)
