@@ -28,6 +28,15 @@ def device_file(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def no_user_files(tmp_path_factory, monkeypatch):
+    """Nothing of the machine's user reaches a test: the settings file (saved name, keymap beside it)
+    is a test's own, not yet written, and the variables a user may have set are unset."""
+    monkeypatch.setenv("INSPECTOR_SETTINGS", str(tmp_path_factory.mktemp("user") / "settings.json"))
+    for name in ("INSPECTOR_DB", "INSPECTOR_TODAY", "INSPECTOR_USER", "INSPECTOR_LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def chinese():
     i18n.set_language("zh")
     yield
