@@ -164,3 +164,21 @@ def test_what_only_the_rules_accept_is_read_the_ordinary_way():
     assert checked.inspections == [documents.inspection(tables["inspections"]["1"])]
     (replayed,) = checked.replayed.values()
     assert replayed.status.deadline.isoformat() == "2022-03-01"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_refusal_of_a_record_reads_in_the_interface_language(lang):
+    from inspector import i18n
+
+    i18n.set_language(lang)
+    problems = ["missing", "wrong_type:text", "wrong_type:number", "wrong_type:list", "wrong_type:table",
+                "wrong_type:flag", "wrong_type:date", "bad_date", "bad_id", "bad_value", "duplicate", "bad_history"]
+    for table in [*shapes.VILLAGE, *shapes.REGISTRY, "meta"]:
+        for problem in problems:
+            text = shapes._fail(Path("v.json"), table, "1", {"id": ULID}, "counter", problem).message()
+            rest = text.replace("v.json", "").replace(ULID, "").replace("counter", "")
+            assert "store." not in rest and "_" not in rest, text  # no message key shown as it is
+            if lang == "zh":
+                assert "记录记录" not in rest and not any(c.isascii() and c.isalpha() for c in rest), text
+            else:
+                assert not any("\u4e00" <= c <= "\u9fff" or c in "，。：“”（）" for c in rest), text

@@ -38,6 +38,9 @@ class NotADatabase(StoreError):
         return _t("store.not_a_database", path=self.path, reason=_t(f"store.reason.{self.reason}", **self.params))
 
 
+_WORDS = {"table": "store.table", "problem": "store.problem", "expected": "store.type"}  # parameter -> its words' section
+
+
 class CorruptFile(StoreError):
     """A file of the database does not parse, or holds records of the wrong shape.
 
@@ -69,7 +72,7 @@ class CorruptFile(StoreError):
     def reason(self) -> str:
         """The reason in the interface language (with the record and field when known)."""
         # Words that are themselves keys (which table, what is wrong, what type) are translated too.
-        params = {k: (_t(f"store.{k}.{v}") if k in ("table", "problem", "expected") else v) for k, v in self.params.items()}
+        params = {k: (_t(f"{_WORDS[k]}.{v}") if k in _WORDS else v) for k, v in self.params.items()}
         params.setdefault("expected", "")
         return _t(f"store.corrupt_reason.{self.reason_key}", record=self.record, field=self.field, **params)
 
