@@ -17,6 +17,7 @@ LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
 _FOLDER = Path(__file__).parent / "locales"
 _current = DEFAULT
+_missing: set[str] | None = None  # keys asked for and not found, while a test watches (watch_missing)
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -67,8 +68,17 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
     if text is None:
         text = table.get(f"{key}.{plural_form(params)}")  # a message with plural forms
     if text is None:
+        if _missing is not None:
+            _missing.add(key)
         return key
     return text.format(**params) if params else text
+
+
+def watch_missing() -> set[str]:
+    """From now on, note every key asked for and not found (the tests: a key shown as it is, is a defect)."""
+    global _missing
+    _missing = set()
+    return _missing
 
 
 def has(key: str) -> bool:

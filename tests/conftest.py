@@ -37,6 +37,14 @@ def no_user_files(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def no_key_shown():
+    """A message key asked for and missing would be shown as it is (``store.expected.number``): the test fails."""
+    missing = i18n.watch_missing()
+    yield
+    assert not missing, f"message keys shown as they are: {sorted(missing)}"
+
+
+@pytest.fixture(autouse=True)
 def chinese():
     i18n.set_language("zh")
     yield
