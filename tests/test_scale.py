@@ -391,3 +391,34 @@ def test_a_township_report_follows_a_changed_file(demo_db, tmp_path, catalog):
     assert after.cut["signboards"] == before.cut["signboards"] + 7
     assert after == township.village_figures(db.store(vid), TODAY, catalog)
     db.close()
+
+
+@pytest.mark.parametrize(("table", "column", "damage"), [
+    ("inspections", "doc", b'{"id"'),  # cut short
+    ("inspections", "doc", b'{"id": 7}'),  # not an inspection
+    ("findings", "doc", b"garbage"),
+    ("findings", "timeline", b"[[1, 2]]"),  # a status cut short
+], ids=["inspection-cut", "inspection-wrong", "finding-garbage", "timeline-short"])
+def test_cache_rows_that_do_not_decode_are_read_again_from_the_files(demo_db, tmp_path, table, column, damage):
+    from inspector.report import township_report as township
+
+    root = tmp_path / "db"
+    shutil.copytree(demo_db, root)
+    catalog = load_catalog()[0]
+    past = date(2026, 3, 31)
+
+    def answers() -> tuple:
+        db = Database.open(root, clock=fixed_clock)
+        members = [v.id for v in db.villages()]
+        out = ([(vid, i.id, a, o, f) for vid, i, a, o, f in db.inspection_rows()],
+               [(v.id, v.state, v.deadline) for v in rows_as_of(db, past)],
+               [vars(f) for f in township.township_figures(db, members, past, catalog)])
+        db.close()
+        return out
+
+    before = answers()
+    with sqlite3.connect(root / CACHE) as conn:  # every row of the table damaged, as a bad sector or another build would
+        conn.execute(f"UPDATE {table} SET {column} = ?", (damage,))
+    assert answers() == before
+    with sqlite3.connect(root / CACHE) as conn:  # and the rows were written again, from the files
+        assert conn.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", (damage,)).fetchone() == (0,)

@@ -26,6 +26,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+import msgspec
 import orjson
 
 from ..core import ids
@@ -93,7 +94,12 @@ def _stat_of(mtime: Any, size: Any) -> list[int] | None:
 
 
 class CacheLost(Exception):
-    """The cache broke during a read and was started again (empty)."""
+    """The cache broke during a read: started again (empty), or a village's rows to be read again from its file."""
+
+
+# A row that does not decode (a damaged cache file; rows of another build under the same version):
+# no row of the file is trusted until its village is read again from its file (QueryCache._stale).
+_UNREADABLE = (msgspec.DecodeError, ValueError, TypeError, IndexError)
 
 
 class QueryCache:
@@ -104,6 +110,8 @@ class QueryCache:
         self.in_memory = False
         self.failed = False  # a write was lost: rows may be stale until the next open
         self._lock = threading.Lock()  # the app may read from a worker thread
+        self._stale: set[str] = set()  # villages whose rows are not trusted: to be read again from their files
+        self._suspect = False  # a row did not decode: every village's rows to be read again, as each is asked for
         self.conn = self._open(writable)
 
     def _open(self, writable: bool) -> sqlite3.Connection:
@@ -190,11 +198,20 @@ class QueryCache:
             rows = self._rows("SELECT vid, mtime, size FROM details")
         except CacheLost:
             return {}
-        return {vid: _stat_of(mtime, size) for vid, mtime, size in rows}
+        if self._suspect:
+            self._stale.update(vid for vid, _, _ in rows)
+            self._suspect = False
+        return {vid: _stat_of(mtime, size) for vid, mtime, size in rows if vid not in self._stale}
 
     def put_details(self, vid: str, stat: list[int] | None, rows: "VillageRows") -> None:
         """Replace one village's rows with those of its file as it is at ``stat``."""
         self._write(lambda conn: _put_rows(conn, vid, stat, rows))
+        self._stale.discard(vid)
+
+    def _unreadable(self) -> CacheLost:
+        """A row does not decode: the caller asks again, and the rows it asks for are read again first."""
+        self._suspect = True
+        return CacheLost()
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -242,26 +259,39 @@ class QueryCache:
         else:  # by village: one index range each
             found = (row for vid in vids for row in self._stream(
                 "SELECT vid, doc, timeline FROM findings WHERE vid = ? AND found <= ? AND closed > ?", (vid, day, day)))
-        for vid, doc, timeline in found:
-            status = status_on(orjson.loads(timeline), day)
-            if status is not None and status.is_open:
-                yield vid, documents.cached_finding(doc), status
+        try:
+            for vid, doc, timeline in found:
+                try:
+                    status = status_on(orjson.loads(timeline), day)
+                    finding = documents.cached_finding(doc) if status is not None and status.is_open else None
+                except _UNREADABLE:
+                    raise self._unreadable() from None
+                if finding is not None:
+                    yield vid, finding, status
+        finally:
+            found.close()  # the rows' cursor and the cache's lock let go at once, not when collected
 
     def found_by(self, vid: str, day: str) -> list[tuple[Finding, FindingStatus]]:
         """(finding, its status on ``day``) for each finding of the village found on or before ``day``."""
         rows = self._rows("SELECT doc, timeline FROM findings WHERE vid = ? AND found <= ? ORDER BY id, rowid", (vid, day))
         out = []
-        for doc, timeline in rows:
-            status = status_on(orjson.loads(timeline), day)
-            if status is not None:
-                out.append((documents.cached_finding(doc), status))
+        try:
+            for doc, timeline in rows:
+                status = status_on(orjson.loads(timeline), day)
+                if status is not None:
+                    out.append((documents.cached_finding(doc), status))
+        except _UNREADABLE:
+            raise self._unreadable() from None
         return out
 
     def inspection_figures(self, vid: str) -> list[tuple[Inspection, dict]]:
         """(inspection, its figures: count answers and violations seen) for each inspection of the village."""
         rows = self._rows("SELECT doc, figures FROM inspections WHERE vid = ? ORDER BY day, id", (vid,))
-        inspections = documents.cached_inspections([doc for doc, _ in rows])
-        return [(i, orjson.loads(figures) if figures else _NO_FIGURES) for i, (_, figures) in zip(inspections, rows)]
+        try:
+            inspections = documents.cached_inspections([doc for doc, _ in rows])
+            return [(i, orjson.loads(figures) if figures else _NO_FIGURES) for i, (_, figures) in zip(inspections, rows)]
+        except _UNREADABLE:
+            raise self._unreadable() from None
 
     def locate(self, kind: str, text: str) -> list[tuple[str, str]]:
         """(village id, record id) of each inspection or finding whose id is ``text`` or ends with it (core.ids)."""
@@ -284,7 +314,10 @@ class QueryCache:
         sql = "SELECT vid, doc, answers, observations, findings FROM inspections"
         sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY day, id"
         rows = self._rows(sql, params)
-        inspections = documents.cached_inspections([doc for _, doc, *_ in rows])
+        try:
+            inspections = documents.cached_inspections([doc for _, doc, *_ in rows])
+        except _UNREADABLE:
+            raise self._unreadable() from None
         return [(vid, i, a, o, f) for i, (vid, _, a, o, f) in zip(inspections, rows)]
 
 
