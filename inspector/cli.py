@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 from . import __version__, i18n
 from .commands.common import DAY_MAX, DAY_MIN, Refused, bad_date_message, check_day, os_reason  # noqa: F401  (verbs share them)
 from .i18n import t
+from .core.errors import UserError
 from .core.repository import NotFound, RepositoryError
 
 # "Today" and as-of dates are refused outside this century: the demo reaches 20 years
@@ -367,6 +368,9 @@ def _main(argv: list[str]) -> int:
     except RepositoryError as exc:
         print(store_message(exc), file=sys.stderr)
         return getattr(exc, "exit_status", 2)
+    except UserError as exc:  # one a verb leaves to this level: this laptop's identity file is damaged
+        print(exc.message(), file=sys.stderr)
+        return 2
     except OSError as exc:
         print(os_error_line(exc), file=sys.stderr)
         return 1

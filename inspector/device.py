@@ -102,38 +102,66 @@ def _raw(public: "Ed25519PublicKey") -> bytes:
     return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+class DeviceFileError(UserError):
+    """device.json is there but cannot be read as this device: refused, never replaced.
+
+    It holds the id every record of this laptop carries (and other laptops and
+    the roster know it by); a new one made silently would make this laptop a
+    stranger to them, and its key a new one. The user restores it, or moves it
+    away to start as a new device."""
+
+
 def this_device() -> Device:
-    """This device, made (and saved) the first time.
+    """This device, made (and saved) the first time; DeviceFileError when its file is damaged.
 
     A folder that cannot be written leaves a device for this run only, so
-    recording is never refused for want of it (signing then is: see signer()).
+    recording is never refused for want of it (signing then is: see sign()).
     """
     path = device_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if isinstance(data, dict) and ids.is_id(str(data.get("id", ""))):
-        try:
-            public = base64.b64decode(str(data.get("public_key", "")), validate=True)
-        except ValueError:
-            public = b""
-        device = Device(data["id"], str(data.get("name") or socket.gethostname()), public)
-        if len(public) == 32:
-            return device  # its key is checked when it signs (sign())
-        return _with_key(device)  # a device from before keys: it keeps its id and gets a key now
-    return _with_key(Device(ids.new_id(None), socket.gethostname() or "inspector"))
+    except FileNotFoundError:
+        return _with_key(Device(ids.new_id(None), socket.gethostname() or "inspector"))
+    except (OSError, ValueError) as exc:
+        raise DeviceFileError("device.broken", path=path) from exc
+    if not (isinstance(data, dict) and ids.is_id(str(data.get("id", "")))):
+        raise DeviceFileError("device.broken", path=path)
+    try:
+        public = base64.b64decode(str(data.get("public_key", "")), validate=True)
+    except ValueError:
+        public = b""
+    device = Device(data["id"], str(data.get("name") or socket.gethostname()), public)
+    if len(public) == 32:
+        return device  # its key is checked when it signs (sign())
+    return _with_key(device)  # a device from before keys (or that lost its key's record): it keeps its id
 
 
 def _with_key(device: Device) -> Device:
-    """``device`` with a new key pair, saved; for this run only when the folder cannot be written
-    (without a key when even the key could not be kept)."""
+    """``device`` with its key: the one already kept beside it when it reads, else a new pair, saved.
+
+    A key file that does not read is kept aside (device.key.N.old), never written over.
+    For this run only when the folder cannot be written (without a key when even the key could not be kept).
+    """
     try:
-        device = Device(device.id, device.name, _raw(_new_key().public_key()))
+        key = _private_key()
+        if key is None:
+            _keep_aside(key_path())
+            key = _new_key()
+        device = Device(device.id, device.name, _raw(key.public_key()))
         _save(device)
     except OSError:
         pass
     return device
+
+
+def _keep_aside(path: Path) -> None:
+    """Move ``path`` (if there) to the first free ``<name>.N.old``."""
+    if not path.exists():
+        return
+    n = 1
+    while path.with_name(f"{path.name}.{n}.old").exists():
+        n += 1
+    os.replace(path, path.with_name(f"{path.name}.{n}.old"))
 
 
 def rename(name: str) -> Device:

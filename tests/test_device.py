@@ -59,8 +59,43 @@ def test_a_device_from_before_keys_keeps_its_id_and_gets_a_key(fresh):
     assert device.verify(me.public_key, device.sign(b"x"), b"x")
 
 
-def test_a_broken_device_file_is_replaced_not_fatal(fresh):
-    fresh.parent.mkdir(parents=True)
-    fresh.write_text("{not json", encoding="utf-8")
+@pytest.mark.parametrize("text", ["{not json", '{"id": 5}', '["01TESTDEV1CE0000000000000Q"]', ""], ids=["not-json", "no-id", "a-list", "empty"])
+def test_a_damaged_device_file_is_refused_and_left_as_it_is(fresh, text):
     me = device.this_device()
-    assert ids.is_id(me.id) and device.this_device() == me
+    key = fresh.with_name("device.key").read_bytes()
+    fresh.write_text(text, encoding="utf-8")
+    with pytest.raises(device.DeviceFileError) as caught:
+        device.this_device()
+    assert str(fresh) in caught.value.message()
+    assert fresh.read_text(encoding="utf-8") == text and fresh.with_name("device.key").read_bytes() == key
+    fresh.write_text(json.dumps({"id": me.id, "name": me.name}), encoding="utf-8")  # restored (without its key's record)
+    assert device.this_device() == me  # the key kept beside it is its key again
+
+
+def test_a_new_device_never_writes_over_a_key(fresh):
+    first = device.this_device()
+    key = fresh.with_name("device.key").read_bytes()
+    fresh.unlink()  # moved away, to start as a new device
+    second = device.this_device()
+    assert second.id != first.id and second.public_key == first.public_key  # the key that was there is kept and used
+    fresh.with_name("device.key").write_bytes(b"not a key")
+    fresh.unlink()
+    third = device.this_device()
+    assert third.public_key not in (b"", first.public_key)
+    assert fresh.with_name("device.key.1.old").read_bytes() == b"not a key"  # kept aside, not written over
+    assert key  # (the first key was read back above)
+
+
+def test_the_command_line_says_so_in_one_line(fresh, tmp_path, capsys):
+    from inspector import cli
+
+    db = str(tmp_path / "db")
+    assert cli.main(["--db", db, "village", "add", "石桥村", "--township", "城关镇", "--new-township"]) == 0
+    capsys.readouterr()
+    registry = (tmp_path / "db" / "inspector.json").read_bytes()
+    fresh.write_text("{not json", encoding="utf-8")
+    for argv in (["village", "list"], ["village", "add", "河湾村", "--township", "城关镇"], ["device", "show"]):
+        assert cli.main(["--db", db, *argv]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and str(fresh) in err and "Traceback" not in err, err
+    assert (tmp_path / "db" / "inspector.json").read_bytes() == registry  # nothing recorded
