@@ -115,8 +115,9 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise SettingsError("keymap.bad_toml", path=path, line=line.group(1) if line else "?") from exc
+        found = re.search(r"line (\d+)", str(exc))  # else "at end of document": its last line
+        line = found.group(1) if found else str(max(1, len(text.splitlines())))
+        raise SettingsError("keymap.bad_toml", path=path, line=line) from exc
     keymap: dict[str, str] = {}
 
     def walk(node: dict, prefix: str) -> None:

@@ -219,6 +219,10 @@ def test_load_keymap_reads_quoted_ids_and_tables_and_names_the_bad_line(tmp_path
     with pytest.raises(SettingsError) as caught:
         load_keymap(path)
     assert caught.value.key == "keymap.bad_keys" and caught.value.params["id"] == "main.review"
+    path.write_text('[review]\nextend = "e"\nreopen = ["r",\n', encoding="utf-8")  # cut short: "at end of document"
+    with pytest.raises(SettingsError) as caught:
+        load_keymap(path)
+    assert caught.value.key == "keymap.bad_toml" and caught.value.params["line"] == "3"
     path.write_bytes(b"\xff\xfe")
     with pytest.raises(SettingsError) as caught:
         load_keymap(path)
