@@ -99,10 +99,38 @@ def vet(db: Any, incoming: Incoming, roster: Roster | None) -> bool:
     verdict = trust(db.known_devices().get(bundle.device), roster, bundle.device, _b64(bundle.public_key),
                     this=(me.id, _b64(me.public_key)))
     if verdict == "impostor":
-        raise SyncRefused(t("sync.impostor", **who))
+        # A device trusted here before (not this one, not one the roster names) may have a new key
+        # for a good reason (a reinstall): the line says how to forget it, once its owner confirms.
+        known_only = bundle.device != me.id and (roster is None or roster.entry(bundle.device) is None)
+        raise SyncRefused(t("sync.impostor_known" if known_only else "sync.impostor", **who))
     if verdict == "revoked":
         raise SyncRefused(t("sync.revoked_device", **who))
     return verdict == "ask"
+
+
+def forget(db: Any, text: str) -> KnownDevice:
+    """Forget the known device ``text`` names (its short id, or any end of 4 or more characters of its id).
+
+    Its next bundle is then asked about again, with its fingerprint, as a device
+    never seen. SyncRefused: no such device, several, this device, or one the
+    roster in force names (the roster decides its key, not this database).
+    """
+    me = device.this_device()
+    if ids.matches(text, me.id):
+        raise SyncRefused(t("sync.forget.this_device", name=me.name or ids.short(me.id), id=ids.short(me.id)))
+    found = [d for d in db.known_devices().values() if ids.matches(text, d.id)]
+    if not found:
+        raise SyncRefused(t("sync.forget.unknown", id=text))
+    if len(found) > 1:
+        raise SyncRefused(t("sync.forget.ambiguous", id=text,
+                            ids=t("sync.forget.separator").join(ids.short(d.id) for d in sorted(found, key=lambda d: d.id))))
+    chosen = found[0]
+    who = {"name": chosen.name or ids.short(chosen.id), "id": ids.short(chosen.id)}
+    roster = db.roster()
+    if roster is not None and roster.entry(chosen.id) is not None:
+        raise SyncRefused(t("sync.forget.on_roster", **who))
+    db.forget_device(chosen.id)
+    return chosen
 
 
 # ── preview and import ───────────────────────────────────────────────────────

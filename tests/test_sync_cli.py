@@ -493,3 +493,42 @@ def test_devices_lists_this_device_and_those_heard_from(capsys, a, b, monkeypatc
     assert lines[2].startswith("BBBBBBB2  陈静的电脑") and "this device" in lines[2]
     assert lines[3].startswith("AAAAAAA1  张伟的电脑") and " yes " in lines[3] and "2026-11-21" in lines[3]
     assert A_ID not in out and B_ID not in out
+
+
+def test_a_device_with_a_new_key_is_forgotten_then_trusted_again(capsys, a, b, monkeypatch, tmp_path):
+    first = export(capsys, a, monkeypatch, tmp_path / "first.inspector-bundle")
+    assert call(capsys, b, monkeypatch, "sync", "import", str(first), "--trust", "--yes")[0] == 0
+    (a.device_file.parent / "device.key").unlink()  # A reinstalled: same id, a new key
+    a.device_file.write_text(json.dumps({"id": A_ID, "name": "张伟的电脑"}, ensure_ascii=False), encoding="utf-8")
+    a.use(monkeypatch)
+    db = a.open(hour=10)
+    db.add_village("新华村", "金鸡镇")
+    db.close()
+    second = export(capsys, a, monkeypatch, tmp_path / "second.inspector-bundle")
+    status, out, err = call(capsys, b, monkeypatch, "sync", "import", str(second), "--yes", "--trust")
+    assert status == 1 and f"inspector sync forget {A_ID[-8:]}" in one_line(err)
+    before = snapshot(b.root)
+    for text, expected in ((C_ID[-8:], "不认识"), (B_ID[-8:], "本机")):  # unknown; this device
+        status, out, err = call(capsys, b, monkeypatch, "sync", "forget", text)
+        assert status == 1 and expected in one_line(err)
+    assert snapshot(b.root) == before
+    status, out, err = call(capsys, b, monkeypatch, "sync", "forget", A_ID[-4:])
+    assert status == 0 and "张伟的电脑" in out and A_ID[-8:] in out
+    assert findings_of(b) == ["多余牌子"]  # its records stay
+    status, out, err = call(capsys, b, monkeypatch, "sync", "import", str(second), "--yes")
+    assert status == 1 and "--trust" in one_line(err)  # asked about like a device never seen
+    assert call(capsys, b, monkeypatch, "sync", "import", str(second), "--yes", "--trust")[0] == 0
+    db = b.open()
+    assert sorted(v.name for v in db.villages()) == ["新华村", "石堰村"]
+    db.close()
+
+
+def test_a_device_on_the_roster_is_not_forgotten_here(capsys, a, b, monkeypatch, tmp_path):
+    first = export(capsys, a, monkeypatch, tmp_path / "first.inspector-bundle")
+    assert call(capsys, b, monkeypatch, "sync", "import", str(first), "--trust", "--yes")[0] == 0
+    roster = write_roster(tmp_path, [
+        {"device": A_ID, "name": "张伟", "role": "inspector", "public_key": key_of(a, monkeypatch)},
+        {"device": B_ID, "name": "陈静", "role": "supervisor", "public_key": key_of(b, monkeypatch)}])
+    assert call(capsys, b, monkeypatch, "sync", "roster", str(roster))[0] == 0
+    status, out, err = call(capsys, b, monkeypatch, "--lang", "en", "sync", "forget", A_ID[-8:])
+    assert status == 1 and "roster" in one_line(err)

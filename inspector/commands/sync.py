@@ -5,17 +5,19 @@
     inspector sync roster FILE
     inspector sync folder DIR [--trust]
     inspector sync devices [--json]
+    inspector sync forget DEVICE
 
 Trust: a bundle is imported only from a device this database trusts: one
 trusted before (``--trust`` once), this device itself, or a device on the
 roster in force with the key the bundle is signed with. A device whose key is
 not the one trusted before (or the roster's) may be an impostor: refused whole,
-``--trust`` or not. A revoked device is refused whole. A bundle written under
+``--trust`` or not, until ``sync forget`` (its owner having confirmed the new
+fingerprint) makes it a device never seen. A revoked device is refused whole. A bundle written under
 another county's roster is refused like a damaged one.
 
 Exit status: 0 done; 1 a refusal (untrusted, revoked or impostor device, no
-confirmation, a file that cannot be read or written; for ``folder``: some
-bundle was skipped); 2 a bad bundle (foreign, future version, truncated,
+confirmation, a file that cannot be read or written, a device to forget that is
+not known, this one or on the roster; for ``folder``: some bundle was skipped); 2 a bad bundle (foreign, future version, truncated,
 tampered, bad content, another county's roster), a bad roster file, bad
 arguments. On any refusal of ``import`` the database is unchanged.
 
@@ -63,7 +65,7 @@ def _since(text: str) -> str:
 
 
 def add_parser(verbs, verb: Callable[..., argparse.ArgumentParser]) -> None:
-    """``sync export|import|roster|folder|devices`` (``verb`` is cli.py's helper)."""
+    """``sync export|import|roster|folder|devices|forget`` (``verb`` is cli.py's helper)."""
     parser = verbs.add_parser("sync", help=t("sync.help.sync"), description=t("sync.help.sync"))
     sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser), metavar=t("cli.metavar.action"))
     export = verb(sub, "export", "sync.help.export")
@@ -83,6 +85,8 @@ def add_parser(verbs, verb: Callable[..., argparse.ArgumentParser]) -> None:
     folder.add_argument("--trust", action="store_true", help=t("sync.help.trust"))
     devices = verb(sub, "devices", "sync.help.devices")
     devices.add_argument("--json", action="store_true", help=t("commands.help_json"))
+    forget = verb(sub, "forget", "sync.help.forget")
+    forget.add_argument("device", metavar=t("sync.metavar.device"), help=t("sync.help.device_id"))
 
 
 def run(args: argparse.Namespace, open_db) -> int:
@@ -95,6 +99,8 @@ def run(args: argparse.Namespace, open_db) -> int:
             return install_roster(args, open_db)
         if args.action == "folder":
             return folder(args, open_db)
+        if args.action == "forget":
+            return forget_device(args, open_db)
         return list_devices(args, open_db)
     except Refused as exc:
         if exc.message:
@@ -106,6 +112,13 @@ def run(args: argparse.Namespace, open_db) -> int:
     except UserError as exc:  # this device's key cannot be read: nothing can be signed, nothing written
         print(exc.message(), file=sys.stderr)
         return 1
+
+
+def forget_device(args: argparse.Namespace, open_db) -> int:
+    with open_db(args) as db:
+        forgotten = flow.forget(db, args.device)
+    print(t("sync.forgotten", name=forgotten.name or ids.short(forgotten.id), id=ids.short(forgotten.id)))
+    return 0
 
 
 # ── export ───────────────────────────────────────────────────────────────────

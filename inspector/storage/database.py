@@ -400,6 +400,11 @@ class Database:
         table.upsert(documents.known_device_doc(updated), Query().id == device)
         return updated
 
+    def forget_device(self, device: str) -> None:
+        """Forget what this database knows of a device (its trust and key); its records stay."""
+        self._before_registry_change()
+        self.registry.table("devices").remove(Query().id == device)
+
     def roster(self) -> Roster | None:
         """The county's roster in force here, if one was installed."""
         docs = self.registry.table("roster").all()
