@@ -41,6 +41,31 @@ def test_village_and_ledger_survive_reopen(db: Database, db_path: Path):
     again.close()
 
 
+def test_an_answer_given_again_replaces_the_stored_one_whole(db: Database, db_path: Path):
+    from inspector.core.records import Answer
+
+    v = db.add_village("石堰村", "金鸡镇")
+    store = db.store(v.id)
+    insp = store.add_inspection(day="2026-11-21", kind="routine", inspectors=["张伟"], template="chongqing", template_version="2026.1")
+    store.put_answer(Answer(inspection=insp.id, item="signboards.01", value="count", found=5, allowed=2, note="五块"))
+    store.put_answer(Answer(inspection=insp.id, item="signboards.01", value="yes"))  # no longer a count
+    store.put_answer(Answer(inspection=insp.id, item="signboards.02", value="no"))
+    db.close()
+    path = db_path / "villages" / f"{v.id}.json"
+    stored = sorted(json.loads(path.read_text(encoding="utf-8"))["answers"].values(), key=lambda d: d["item"])
+    assert [(d["item"], d["value"], "found" in d, d["note"]) for d in stored] == [
+        ("signboards.01", "yes", False, ""), ("signboards.02", "no", False, "")]
+    # A hand-made file with one item answered twice: the next answer leaves one.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["answers"]["99"] = {**stored[0], "value": "no"}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    again = Database.open(db_path, clock=fixed_clock)
+    again.store(v.id).put_answer(Answer(inspection=insp.id, item="signboards.01", value="na"))
+    again.close()
+    answers = json.loads(path.read_text(encoding="utf-8"))["answers"].values()
+    assert sorted((d["item"], d["value"]) for d in answers) == [("signboards.01", "na"), ("signboards.02", "no")]
+
+
 def test_files_are_readable_json_with_chinese(db: Database, db_path: Path):
     db.add_village("龙溪社区", "龙溪街道", kind="community")
     raw = (db_path / "inspector.json").read_text(encoding="utf-8")

@@ -150,8 +150,15 @@ class VillageStore:
         index = self._answer_index()
         before = self._generation
         with self.changing(summary=False):
-            self.tiny.table("answers").remove((Q.inspection == iid) & (Q.item == item))
-            self.tiny.table("answers").insert(doc)
+            table = self.tiny.table("answers")
+            # One pass over the table (each TinyDB call reads it whole): the stored answer replaced
+            # in place, or the new one added; the index says which.
+            replaced = table.update(_replace_with(doc), (Q.inspection == iid) & (Q.item == item)) \
+                if item in index.get(iid, {}) else []
+            if not replaced:
+                table.insert(doc)
+            elif len(replaced) > 1:  # a hand-made file with the item twice: one answer, as before
+                table.remove(doc_ids=replaced[1:])
         record = documents.answer(doc)
         if self._answers_gen == before:
             # Keep the index in step instead of rebuilding it.
@@ -330,6 +337,14 @@ class VillageStore:
             statuses[fid] = known[1]
         self._statuses = kept
         return summarize_tables(self.vid, tables, statuses)
+
+
+def _replace_with(doc: dict) -> Callable[[dict], None]:
+    def replace_stored(stored: dict) -> None:
+        stored.clear()
+        stored.update(doc)
+
+    return replace_stored
 
 
 def summarize_tables(vid: str, tables: Mapping[str, Any], statuses: Mapping[str, workflow.FindingStatus] | None = None) -> VillageSummary:
