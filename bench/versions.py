@@ -8,7 +8,10 @@ folder; each version builds its own demo (same seed and size) and runs its
 own copy of the probe, in a fresh process per operation, bytecode cached per
 version. Runs alternate which version goes first, so a machine that slows
 down for a while slows both. Printed: each version's median and fastest time
-and the ratio of the medians (this version's over the earlier one's).
+as its probe measures it (from its first import to the answer), the ratio of
+the medians (this version's over the earlier one's), and the ratio of the
+median CPU time of the whole process (interpreter start to exit: what a
+command costs the person who typed it).
 
 Timings on a shared machine move by ±30% between runs. ``--count`` also
 counts each operation's instructions once per version with valgrind's
@@ -23,6 +26,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -71,12 +75,16 @@ def build(tree: Path, db: Path, villages: int, years: int, env: dict[str, str]) 
     subprocess.run([sys.executable, "-c", code, str(db)], cwd=tree, env=env, check=True)
 
 
-def timed(probe: str, tree: Path, db: Path, op: str, samples: int, env: dict[str, str]) -> float:
+def timed(probe: str, tree: Path, db: Path, op: str, samples: int, env: dict[str, str]) -> tuple[float, float]:
+    """(the probe's own seconds, the whole process's CPU seconds: start, imports, the work and exit)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([sys.executable, "-c", probe, "ours", str(db), op, str(samples)],
                          cwd=tree, env=env, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode:
         raise SystemExit(out.stderr)
-    return json.loads(out.stdout)["seconds"]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return json.loads(out.stdout)["seconds"], cpu
 
 
 def counted(probe: str, tree: Path, db: Path, op: str, env: dict[str, str], work: Path) -> int:
@@ -125,10 +133,13 @@ def main() -> None:
             for name, tree in trees.items():
                 build(tree, dbs[name], size, args.years, envs[name])
             times: dict[str, dict[str, list[float]]] = {op: {"before": [], "after": []} for op in ops}
+            cpu: dict[str, dict[str, list[float]]] = {op: {"before": [], "after": []} for op in ops}
             for run in range(args.runs):
                 for op in ops:
                     for name in (("before", "after") if run % 2 == 0 else ("after", "before")):
-                        times[op][name].append(timed(probes[name], trees[name], dbs[name], op, args.samples, envs[name]))
+                        seconds, used = timed(probes[name], trees[name], dbs[name], op, args.samples, envs[name])
+                        times[op][name].append(seconds)
+                        cpu[op][name].append(used)
                 print(f"run {run + 1} of {args.runs} done", file=sys.stderr, flush=True)
             counts = {}
             if args.count:
@@ -138,14 +149,16 @@ def main() -> None:
                           for op in ops}
             print(f"\n{size} villages x {args.years} years, against {args.against}: {args.runs} alternating runs"
                   f"{' and instructions' if counts else ''}\n")
-            head = "| operation | before, median [fastest] | after, median [fastest] | after/before |"
+            head = ("| operation | before, median [fastest] | after, median [fastest] | after/before "
+                    "| whole process CPU, after/before |")
             print(head + (" instructions after/before |" if counts else ""))
-            print("|---|---|---|---|" + ("---|" if counts else ""))
+            print("|---|---|---|---|---|" + ("---|" if counts else ""))
             for op in ops:
                 b, a = times[op]["before"], times[op]["after"]
                 row = (f"| {labels.get(op, op)} | {statistics.median(b) * 1000:,.1f} [{min(b) * 1000:,.1f}] ms "
                        f"| {statistics.median(a) * 1000:,.1f} [{min(a) * 1000:,.1f}] ms "
-                       f"| {statistics.median(a) / statistics.median(b):.2f} |")
+                       f"| {statistics.median(a) / statistics.median(b):.2f} "
+                       f"| {statistics.median(cpu[op]['after']) / statistics.median(cpu[op]['before']):.2f} |")
                 if counts:
                     row += f" {counts[op]['after'] / counts[op]['before']:.2f} |"
                 print(row)

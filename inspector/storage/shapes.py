@@ -308,10 +308,13 @@ def village_records(tables: Mapping[str, Any]) -> CheckedVillage:
     findings = [documents.finding(d) for d in tables.get("findings", {}).values()]
     events = [documents.event(d) for d in tables.get("events", {}).values()]
     return CheckedVillage([documents.inspection(d) for d in tables.get("inspections", {}).values()], findings,
-                          _replayed(findings, events, lambda n: workflow.WorkflowError("workflow.not_found_yet")))
+                          _replayed(findings, events, None))
 
 
-def _replayed(findings: list[Finding], records: list[Event], refused: Callable[[int], Exception]) -> dict[str, Replayed]:
+def _replayed(findings: list[Finding], records: list[Event], refused: Callable[[int], Exception] | None
+              ) -> dict[str, Replayed]:
+    """Each finding's history replayed; a history that does not replay raises ``refused(its position)``
+    (None: the workflow's own error, for a file checked already)."""
     events: dict[str, list[Event]] = {}
     for ev in records:
         events.setdefault(ev.finding, []).append(ev)
@@ -320,6 +323,8 @@ def _replayed(findings: list[Finding], records: list[Event], refused: Callable[[
         try:
             replayed[f.id] = replay(events.get(f.id, []))
         except (workflow.WorkflowError, KeyError, ValueError, TypeError):
+            if refused is None:
+                raise
             raise refused(n) from None
     return replayed
 
