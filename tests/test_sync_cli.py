@@ -297,17 +297,23 @@ def test_a_missing_file_is_one_line(capsys, b, monkeypatch, tmp_path):
     assert status == 1 and "Cannot read" in one_line(err) and "nope.inspector-bundle" in err
 
 
-def test_a_device_signing_with_another_key_than_the_trusted_one_is_refused(capsys, a, b, monkeypatch, tmp_path):
+def trusted_then_new_key(capsys, a: Laptop, b: Laptop, monkeypatch, tmp_path: Path) -> Path:
+    """B trusts A from A's first bundle; then A has a new key under its id (its key file lost) and
+    adds a village: A's second bundle, signed with the new key."""
     first = export(capsys, a, monkeypatch, tmp_path / "first.inspector-bundle")
     assert call(capsys, b, monkeypatch, "sync", "import", str(first), "--trust", "--yes")[0] == 0
-    # The same device id with a new key (made on first use): an impostor, for all we know.
     (a.device_file.parent / "device.key").unlink()
     a.device_file.write_text(json.dumps({"id": A_ID, "name": "张伟的电脑"}, ensure_ascii=False), encoding="utf-8")
     a.use(monkeypatch)
     db = a.open(hour=10)
     db.add_village("新华村", "金鸡镇")
     db.close()
-    second = export(capsys, a, monkeypatch, tmp_path / "second.inspector-bundle")
+    return export(capsys, a, monkeypatch, tmp_path / "second.inspector-bundle")
+
+
+def test_a_device_signing_with_another_key_than_the_trusted_one_is_refused(capsys, a, b, monkeypatch, tmp_path):
+    # The same device id with a new key (made on first use): an impostor, for all we know.
+    second = trusted_then_new_key(capsys, a, b, monkeypatch, tmp_path)
     before = snapshot(b.root)
     for extra in ([], ["--trust"]):
         status, out, err = call(capsys, b, monkeypatch, "--lang", "en", "sync", "import", str(second), "--yes", *extra)
@@ -496,15 +502,7 @@ def test_devices_lists_this_device_and_those_heard_from(capsys, a, b, monkeypatc
 
 
 def test_a_device_with_a_new_key_is_forgotten_then_trusted_again(capsys, a, b, monkeypatch, tmp_path):
-    first = export(capsys, a, monkeypatch, tmp_path / "first.inspector-bundle")
-    assert call(capsys, b, monkeypatch, "sync", "import", str(first), "--trust", "--yes")[0] == 0
-    (a.device_file.parent / "device.key").unlink()  # A reinstalled: same id, a new key
-    a.device_file.write_text(json.dumps({"id": A_ID, "name": "张伟的电脑"}, ensure_ascii=False), encoding="utf-8")
-    a.use(monkeypatch)
-    db = a.open(hour=10)
-    db.add_village("新华村", "金鸡镇")
-    db.close()
-    second = export(capsys, a, monkeypatch, tmp_path / "second.inspector-bundle")
+    second = trusted_then_new_key(capsys, a, b, monkeypatch, tmp_path)  # A reinstalled
     status, out, err = call(capsys, b, monkeypatch, "sync", "import", str(second), "--yes", "--trust")
     assert status == 1 and f"inspector sync forget {A_ID[-8:]}" in one_line(err)
     before = snapshot(b.root)
