@@ -33,7 +33,8 @@ VILLAGE_KINDS = ("village", "community")
 class Record(msgspec.Struct, frozen=True, kw_only=True, gc=False, omit_defaults=True):
     """What every record is: frozen, built by keyword. ``gc=False``: a record holds
     only values (text, days, tuples, other records), never a cycle, so the garbage
-    collector need not track the hundreds of thousands a county's history makes."""
+    collector need not track the hundreds of thousands a county's history makes.
+    ``omit_defaults``: encoded for the query cache, a field left at its default is left out."""
 
 
 class Village(Record):
