@@ -358,7 +358,8 @@ def _main(argv: list[str]) -> int:
         print(f"inspector: {exc}", file=sys.stderr)
         return 2
     except Refused as exc:
-        print(exc.message, file=sys.stderr)
+        if exc.message:  # empty: the verb printed its lines already
+            print(exc.message, file=sys.stderr)
         return exc.status
     except NotFound as exc:
         from .core.ids import short

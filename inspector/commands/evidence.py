@@ -53,10 +53,6 @@ def run(args: argparse.Namespace, open_db) -> int:
         if args.action == "list":
             return list_files(args, open_db)
         return verify(args, open_db)
-    except Refused as exc:
-        if exc.message:
-            print(exc.message, file=sys.stderr)
-        return exc.status
     except UserError as exc:  # a file refused (too large, unsupported, missing): nothing kept, nothing recorded
         print(exc.message(), file=sys.stderr)
         return 1

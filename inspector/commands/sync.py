@@ -102,10 +102,6 @@ def run(args: argparse.Namespace, open_db) -> int:
         if args.action == "forget":
             return forget_device(args, open_db)
         return list_devices(args, open_db)
-    except Refused as exc:
-        if exc.message:
-            print(exc.message, file=sys.stderr)
-        return exc.status
     except flow.SyncRefused as exc:
         print(exc.line, file=sys.stderr)
         return exc.status
