@@ -9,13 +9,12 @@ so the user can type more of the one meant.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass
-
-import msgspec
+from dataclasses import is_dataclass
 from datetime import date
 from typing import Any, Mapping
 
 from ..core import ids
+from ..core.records import Record, field_names
 from ..core.names import name_key, near_names
 from ..i18n import t
 from ..oserrors import os_reason  # noqa: F401  (verbs import it from here; the table is below storage, which uses it too)
@@ -113,24 +112,17 @@ def record_json(record: Any) -> dict[str, Any]:
     (``village``, ``inspection``, ``finding``) are whole ids.
     """
     out: dict[str, Any] = {}
-    for name in _field_names(record):
+    for name in field_names(record):
         out[name] = json_value(getattr(record, name))
         if name == "id":
             out["number"] = ids.short(record.id)
     return out
 
 
-def _field_names(record: Any) -> tuple[str, ...]:
-    """A record's fields (core.records) or a dataclass's (the views), in order."""
-    if isinstance(record, msgspec.Struct):
-        return record.__struct_fields__
-    return tuple(f.name for f in fields(record))
-
-
 def json_value(value: Any) -> Any:
     """A field's value as JSON holds it: dates as YYYY-MM-DD, tuples as lists, nested records as objects."""
-    if isinstance(value, msgspec.Struct) or (is_dataclass(value) and not isinstance(value, type)):
-        return {name: json_value(getattr(value, name)) for name in _field_names(value)}
+    if isinstance(value, Record) or (is_dataclass(value) and not isinstance(value, type)):
+        return {name: json_value(getattr(value, name)) for name in field_names(value)}
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (tuple, list)):

@@ -199,11 +199,11 @@ class Event(Record):
         return (self.at, self.device, self.counter)
 
 
-RECORD_TYPES = (Village, Inspection, Answer, Observation, Finding, Event)
-
-
-def field_names(record_type: type) -> tuple[str, ...]:
-    return record_type.__struct_fields__  # type: ignore[attr-defined]
+def field_names(record: Any) -> tuple[str, ...]:
+    """The fields of a record or record type, in order; like ``replace``, also of the dataclasses beside them."""
+    if isinstance(record, msgspec.Struct) or (isinstance(record, type) and issubclass(record, msgspec.Struct)):
+        return record.__struct_fields__
+    return tuple(f.name for f in dataclasses.fields(record))
 
 
 def replace(record: Any, /, **changes: Any) -> Any:
@@ -216,6 +216,6 @@ def replace(record: Any, /, **changes: Any) -> Any:
 
 
 __all__ = [
-    "Amendment", "Answer", "Event", "EvidenceFile", "Finding", "Inspection", "Observation", "Override", "RECORD_TYPES", "VILLAGE_KINDS",
+    "Amendment", "Answer", "Event", "EvidenceFile", "Finding", "Inspection", "Observation", "Override", "VILLAGE_KINDS",
     "Record", "Village", "field_names", "replace",
 ]
